@@ -1,0 +1,2 @@
+/** Management server, dependency checks and server adapters. */
+package dev.readiness.health;
