@@ -1,0 +1,2 @@
+/** Benchmarks of readiness against its anchors. */
+package dev.readiness.bench;
