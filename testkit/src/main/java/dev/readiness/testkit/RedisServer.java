@@ -1,0 +1,288 @@
+package dev.readiness.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real redis-server process on loopback, for tests and local development.
+ * <p>
+ * The binary is, in order: the file named by the {@code READINESS_REDIS_SERVER} environment variable or
+ * {@code readiness.redis-server} system property; {@code redis-server} on the PATH; the binary shipped inside
+ * the {@code com.github.codemonstur:embedded-redis} artifact (Linux and macOS), extracted once to a temporary
+ * directory. Nothing is downloaded.
+ */
+public final class RedisServer implements AutoCloseable {
+
+    private static volatile Path cachedBinary;
+
+    private final Process process;
+    private final int port;
+    private final Path dir;
+
+    private RedisServer(Process process, int port, Path dir) {
+        this.process = process;
+        this.port = port;
+        this.dir = dir;
+    }
+
+    /** Starts a server without persistence on a free loopback port and waits until it answers PING. */
+    public static RedisServer start(String... extraArgs) throws IOException {
+        return start(freePort(), extraArgs);
+    }
+
+    /** Starts a server on {@code port}; {@code extraArgs} are redis-server options such as {@code --requirepass x}. */
+    public static RedisServer start(int port, String... extraArgs) throws IOException {
+        Path dir = Files.createTempDirectory("redis-" + port + "-");
+        List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
+                "--protected-mode", "no"));
+        cmd.addAll(List.of(extraArgs));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("redis.log").toFile()).start();
+        RedisServer server = new RedisServer(p, port, dir);
+        server.awaitReady(Duration.ofSeconds(20), extraArgs);
+        return server;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** {@code redis://127.0.0.1:<port>}. */
+    public String uri() {
+        return "redis://127.0.0.1:" + port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGSTOP: the server keeps its sockets open but answers nothing, the way a hung server behaves. */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** SIGCONT after {@link #pause()}. */
+    public void resume() {
+        signal("CONT");
+    }
+
+    /** SIGKILL, as a crash. */
+    public void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Sends one inline command and returns the raw reply text (for INFO, FLUSHALL, CONFIG and the like). */
+    public String command(String... args) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+            s.setSoTimeout(5000);
+            OutputStream out = s.getOutputStream();
+            StringBuilder req = new StringBuilder("*").append(args.length).append("\r\n");
+            for (String a : args) {
+                byte[] b = a.getBytes(StandardCharsets.UTF_8);
+                req.append('$').append(b.length).append("\r\n").append(a).append("\r\n");
+            }
+            out.write(req.toString().getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return readReply(s.getInputStream());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            resume(); // a stopped process cannot act on SIGTERM
+            process.destroy();
+            try {
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        deleteQuietly(dir);
+    }
+
+    /** The redis-server binary this class starts. */
+    public static synchronized Path binary() throws IOException {
+        if (cachedBinary != null) {
+            return cachedBinary;
+        }
+        String configured = System.getenv("READINESS_REDIS_SERVER");
+        if (configured == null) {
+            configured = System.getProperty("readiness.redis-server");
+        }
+        if (configured != null && !configured.isBlank()) {
+            Path p = Path.of(configured);
+            if (!Files.isExecutable(p)) {
+                throw new IOException("READINESS_REDIS_SERVER=" + configured + " is not an executable file");
+            }
+            return cachedBinary = p;
+        }
+        String path = System.getenv("PATH");
+        if (path != null) {
+            for (String d : path.split(java.io.File.pathSeparator)) {
+                Path p = Path.of(d, "redis-server");
+                if (Files.isExecutable(p)) {
+                    return cachedBinary = p;
+                }
+            }
+        }
+        return cachedBinary = extractEmbedded();
+    }
+
+    private static Path extractEmbedded() throws IOException {
+        String os = System.getProperty("os.name", "").toLowerCase(Locale.ROOT);
+        String arch = System.getProperty("os.arch", "").toLowerCase(Locale.ROOT);
+        String resource;
+        if (os.contains("linux")) {
+            resource = arch.contains("aarch64") || arch.contains("arm64") ? "redis-server-6.2.7-linux-arm64"
+                    : "redis-server-6.2.6-v5-linux-amd64";
+        } else if (os.contains("mac")) {
+            resource = arch.contains("aarch64") || arch.contains("arm64") ? "redis-server-6.2.6-v5-darwin-arm64"
+                    : "redis-server-6.2.6-v5-darwin-amd64";
+        } else {
+            throw new IOException("no redis-server for " + os + "/" + arch
+                    + ": install one on the PATH or set READINESS_REDIS_SERVER");
+        }
+        try (InputStream in = RedisServer.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("redis-server not found: put redis-server on the PATH, set READINESS_REDIS_SERVER,"
+                        + " or add com.github.codemonstur:embedded-redis to the test class path");
+            }
+            Path dir = Files.createTempDirectory("readiness-redis-bin");
+            Path bin = dir.resolve("redis-server");
+            Files.copy(in, bin, StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
+            bin.toFile().deleteOnExit();
+            dir.toFile().deleteOnExit();
+            return bin;
+        }
+    }
+
+    /** A port that was free a moment ago on loopback. */
+    public static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            s.setReuseAddress(true);
+            return s.getLocalPort();
+        }
+    }
+
+    private void awaitReady(Duration timeout, String... extraArgs) throws IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        IOException last = null;
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IOException("redis-server exited with " + process.exitValue() + ": " + log());
+            }
+            try {
+                String reply = command("PING");
+                if (reply.startsWith("+PONG") || reply.startsWith("-NOAUTH")) {
+                    return;
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for redis-server", e);
+            }
+        }
+        close();
+        throw new IOException("redis-server on port " + port + " did not answer within " + timeout + ": " + log(), last);
+    }
+
+    private String log() {
+        try {
+            return Files.readString(dir.resolve("redis.log"));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    private void signal(String sig) {
+        try {
+            new ProcessBuilder("kill", "-" + sig, Long.toString(process.pid())).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot send SIG" + sig + " to redis-server " + process.pid(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String readReply(InputStream in) throws IOException {
+        String line = readLine(in);
+        if (line.startsWith("$")) {
+            int len = Integer.parseInt(line.substring(1));
+            if (len < 0) {
+                return "(nil)";
+            }
+            byte[] body = in.readNBytes(len + 2);
+            return new String(body, 0, Math.min(len, body.length), StandardCharsets.UTF_8);
+        }
+        if (line.startsWith("*")) {
+            int n = Integer.parseInt(line.substring(1));
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                b.append(readReply(in)).append('\n');
+            }
+            return b.toString();
+        }
+        return line;
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder b = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1) {
+            if (c == '\r') {
+                in.read();
+                break;
+            }
+            b.append((char) c);
+        }
+        if (c == -1 && b.length() == 0) {
+            throw new IOException("connection closed");
+        }
+        return b.toString();
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // temporary directory; the OS cleans up what is left
+        }
+    }
+}
