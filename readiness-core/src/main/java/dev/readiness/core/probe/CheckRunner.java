@@ -82,8 +82,20 @@ final class CheckRunner {
         }
     }
 
-    /** One scheduled tick: start an evaluation unless one is still in flight. Runs on the scheduler thread. */
+    /**
+     * One scheduled tick: start an evaluation unless one is still in flight. Runs on the scheduler thread, and
+     * never throws: an exception would silently cancel the periodic schedule.
+     */
     void tick() {
+        try {
+            tickOnce();
+        } catch (Throwable t) {
+            org.slf4j.LoggerFactory.getLogger(CheckRunner.class)
+                    .error("scheduling of {} check '{}' failed; it will be retried at the next interval", probe.tag(), name, t);
+        }
+    }
+
+    private void tickOnce() {
         CheckSnapshot changed = null;
         synchronized (this) {
             long now = registry.ticker().nanoTime();
