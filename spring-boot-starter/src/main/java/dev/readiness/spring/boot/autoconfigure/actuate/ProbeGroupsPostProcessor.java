@@ -15,11 +15,11 @@ import java.util.Set;
 /**
  * Shapes Actuator's probe groups:
  * <ul>
- *   <li>{@code liveness} only ever holds {@value ReadinessActuatorAutoConfiguration#LIVENESS_STATE}, readiness'
+ *   <li>{@code liveness} only ever holds {@value ProbeHealthIndicator#LIVENESS_STATE}, readiness'
  *       liveness probe (in-process checks only), even when the application defines the group itself: Actuator
  *       puts every indicator in a group whose {@code include} is empty or {@code *}, and a liveness group that
  *       follows the database restarts every replica when the database fails;</li>
- *   <li>{@code startup} is added, holding {@value ReadinessActuatorAutoConfiguration#STARTUP_STATE}, unless the
+ *   <li>{@code startup} is added, holding {@value ProbeHealthIndicator#STARTUP_STATE}, unless the
  *       application defines it.</li>
  * </ul>
  * Works whether Actuator's own probe post-processor ran before or after this one: either way the liveness
@@ -59,12 +59,12 @@ final class ProbeGroupsPostProcessor implements HealthEndpointGroupsPostProcesso
         public HealthEndpointGroup get(String name) {
             HealthEndpointGroup group = delegate.get(name);
             if (LIVENESS.equals(name) && group != null) {
-                return new OnlyMembers(group, ReadinessActuatorAutoConfiguration.LIVENESS_STATE, true);
+                return new OnlyMembers(group, ProbeHealthIndicator.LIVENESS_STATE, true);
             }
             if (STARTUP.equals(name) && group == null) {
                 HealthEndpointGroup template = delegate.get(LIVENESS);
                 return new OnlyMembers(template != null ? template : delegate.getPrimary(),
-                        ReadinessActuatorAutoConfiguration.STARTUP_STATE, false);
+                        ProbeHealthIndicator.STARTUP_STATE, false);
             }
             return group;
         }

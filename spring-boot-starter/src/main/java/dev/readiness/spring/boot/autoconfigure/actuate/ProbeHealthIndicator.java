@@ -19,6 +19,13 @@ import java.util.Map;
  */
 public final class ProbeHealthIndicator implements HealthIndicator {
 
+    /** Contributor name of readiness' liveness probe, Actuator's name for its liveness indicator. */
+    public static final String LIVENESS_STATE = "livenessState";
+    /** Contributor name of readiness' readiness probe, Actuator's name for its readiness indicator. */
+    public static final String READINESS_STATE = "readinessState";
+    /** Contributor name of readiness' startup probe. */
+    public static final String STARTUP_STATE = "startupState";
+
     private final HealthRegistry registry;
     private final Probe probe;
 

@@ -50,13 +50,6 @@ import java.util.Set;
 @ConditionalOnBooleanProperty(name = "readiness.actuator.enabled", matchIfMissing = true)
 public final class ReadinessActuatorAutoConfiguration {
 
-    /** Contributor name of readiness' liveness probe, Actuator's name for its liveness indicator. */
-    public static final String LIVENESS_STATE = "livenessState";
-    /** Contributor name of readiness' readiness probe. */
-    public static final String READINESS_STATE = "readinessState";
-    /** Contributor name of readiness' startup probe. */
-    public static final String STARTUP_STATE = "startupState";
-
     private static final String READINESS_GROUP_INCLUDE = "management.endpoint.health.group.readiness.include";
 
     ReadinessActuatorAutoConfiguration() {
