@@ -6,6 +6,7 @@ import org.springframework.boot.health.actuate.endpoint.AdditionalHealthEndpoint
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroup;
 import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
 import org.springframework.boot.health.actuate.endpoint.HttpCodeStatusMapper;
+import org.springframework.boot.health.actuate.endpoint.SimpleHttpCodeStatusMapper;
 import org.springframework.boot.health.actuate.endpoint.StatusAggregator;
 import org.springframework.boot.actuate.endpoint.web.WebServerNamespace;
 
@@ -90,7 +91,7 @@ class ProbeGroupsPostProcessorTest {
 
         @Override
         public HttpCodeStatusMapper getHttpCodeStatusMapper() {
-            return HttpCodeStatusMapper.DEFAULT;
+            return new SimpleHttpCodeStatusMapper();
         }
 
         @Override

@@ -47,6 +47,18 @@ class ReadinessDrainAutoConfigurationTest {
     }
 
     @Test
+    void readsTheDrainKeys() {
+        kubernetes.withPropertyValues("readiness.drain.propagation-delay=0s", "readiness.drain.timeout=45s",
+                "readiness.drain.termination-grace-period=1m").run(context -> {
+                    DrainSettings settings = context.getBean(DrainSettings.class);
+                    assertThat(settings.propagationDelay()).isZero();
+                    assertThat(settings.timeout()).isEqualTo(Duration.ofSeconds(45));
+                    assertThat(settings.terminationGracePeriod()).isEqualTo(Duration.ofMinutes(1));
+                    assertThat(settings.budget()).isEqualTo(Duration.ofSeconds(45));
+                });
+    }
+
+    @Test
     void offWhenDisabled() {
         kubernetes.withPropertyValues("readiness.drain.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(DrainSettings.class));
@@ -67,7 +79,7 @@ class ReadinessDrainAutoConfigurationTest {
 
     @Test
     void warnsAtStartWhenTheDrainDoesNotFitTheGracePeriod(CapturedOutput output) {
-        kubernetes.withPropertyValues("readiness.drain.propagation-delay=10s", "readiness.drain.timeout=25s",
+        kubernetes.withPropertyValues("readiness.drain.propagation-delay=0s", "readiness.drain.timeout=35s",
                         "readiness.drain.termination-grace-period=30s", "readiness.drain.enabled=true")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
