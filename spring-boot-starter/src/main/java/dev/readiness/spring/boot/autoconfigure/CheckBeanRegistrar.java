@@ -1,0 +1,72 @@
+package dev.readiness.spring.boot.autoconfigure;
+
+import dev.readiness.core.check.Check;
+import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.core.probe.Probe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Registers the context's {@link CheckRegistration} beans and plain check beans with the {@link HealthRegistry}
+ * once every singleton exists, then starts the registry. A check bean that a {@code CheckRegistration} already
+ * names is not registered a second time.
+ */
+final class CheckBeanRegistrar implements SmartInitializingSingleton {
+
+    private static final Logger log = LoggerFactory.getLogger(CheckBeanRegistrar.class);
+
+    private final ListableBeanFactory beans;
+    private final HealthRegistry registry;
+
+    CheckBeanRegistrar(ListableBeanFactory beans, HealthRegistry registry) {
+        this.beans = beans;
+        this.registry = registry;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        Set<Check> registered = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (CheckRegistration r : beans.getBeansOfType(CheckRegistration.class).values()) {
+            try {
+                r.registerWith(registry);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidCheckException(r.name(), r.probe(), e);
+            }
+            registered.add(r.check());
+        }
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<String, Check> e : beans.getBeansOfType(Check.class).entrySet()) {
+            if (registered.add(e.getValue())) {
+                register(e.getKey(), e.getValue());
+                names.add(e.getKey());
+            }
+        }
+        registry.start();
+        log.debug("registered check beans {} and started the health registry", names);
+    }
+
+    private void register(String beanName, Check check) {
+        boolean liveness = beans.findAnnotationOnBean(beanName, LivenessCheck.class) != null;
+        boolean startup = beans.findAnnotationOnBean(beanName, StartupCheck.class) != null;
+        if (liveness && startup) {
+            throw new InvalidCheckException(beanName, Probe.LIVENESS, new IllegalArgumentException("check bean '" + beanName + "' is annotated both @LivenessCheck and"
+                    + " @StartupCheck; declare two CheckRegistration beans to register it for both probes"));
+        }
+        Probe probe = liveness ? Probe.LIVENESS : startup ? Probe.STARTUP : Probe.READINESS;
+        // for liveness the registry refuses anything but a pure LocalCheck, and says why
+        try {
+            new CheckRegistration(probe, beanName, check, null).registerWith(registry);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidCheckException(beanName, probe, e);
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dev.readiness.spring.boot.autoconfigure;
+
+import dev.readiness.core.probe.HealthRegistry;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The application's {@link HealthRegistry}: checks evaluated in the background with the
+ * {@code readiness.checks.*} schedule, check beans registered automatically, startup marked when the
+ * application is ready, and Spring's {@link ApplicationAvailability} kept in step.
+ * <p>
+ * Every other readiness auto-configuration runs after this one and builds on its {@code HealthRegistry} bean.
+ * Off with {@code readiness.enabled=false}.
+ */
+@AutoConfiguration(after = ApplicationAvailabilityAutoConfiguration.class)
+@ConditionalOnClass(HealthRegistry.class)
+@ConditionalOnBooleanProperty(name = "readiness.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ReadinessProperties.class)
+public final class ReadinessAutoConfiguration {
+
+    ReadinessAutoConfiguration() {
+    }
+
+    /**
+     * Not started here: {@link CheckBeanRegistrar} starts it once every check bean is registered. Closed with
+     * the context.
+     *
+     * @throws dev.readiness.core.config.ReadinessConfigException on a bad {@code readiness.checks.*} or
+     *                                                            {@code readiness.management.*} value
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    HealthRegistry healthRegistry(ReadinessProperties properties) {
+        properties.getManagement().validate();
+        return HealthRegistry.builder().dependencyDefaults(properties.getChecks().toOptions()).build();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    CheckBeanRegistrar readinessCheckBeanRegistrar(ListableBeanFactory beans, HealthRegistry registry) {
+        return new CheckBeanRegistrar(beans, registry);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnBean(ApplicationAvailability.class)
+    static final class AvailabilityConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        SpringAvailabilityBridge readinessAvailabilityBridge(HealthRegistry registry,
+                                                             ApplicationAvailability availability,
+                                                             ApplicationContext context) {
+            return new SpringAvailabilityBridge(registry, availability, context);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.readiness.spring.boot.autoconfigure.actuate;
+
+import dev.readiness.core.probe.CheckSnapshot;
+import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.core.probe.Probe;
+import dev.readiness.core.probe.ProbeReport;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One of readiness' probes as an Actuator {@link HealthIndicator}: reads the probe's latest
+ * {@link ProbeReport}, which the registry computed in the background. Never runs a check, so a hung
+ * dependency can never make the probe slow. Replaces Actuator's {@code livenessState} and
+ * {@code readinessState} indicators, and adds {@code startupState}.
+ */
+public final class ProbeHealthIndicator implements HealthIndicator {
+
+    /** Contributor name of readiness' liveness probe, Actuator's name for its liveness indicator. */
+    public static final String LIVENESS_STATE = "livenessState";
+    /** Contributor name of readiness' readiness probe, Actuator's name for its readiness indicator. */
+    public static final String READINESS_STATE = "readinessState";
+    /** Contributor name of readiness' startup probe. */
+    public static final String STARTUP_STATE = "startupState";
+
+    private final HealthRegistry registry;
+    private final Probe probe;
+
+    public ProbeHealthIndicator(HealthRegistry registry, Probe probe) {
+        this.registry = registry;
+        this.probe = probe;
+    }
+
+    @Override
+    public Health health() {
+        ProbeReport report = registry.report(probe);
+        Health.Builder b = new Health.Builder(report.isUp() ? Status.UP : Status.DOWN)
+                .withDetail("state", report.state().name());
+        if (!report.reason().isEmpty()) {
+            b.withDetail("reason", report.reason());
+        }
+        if (report.degraded()) {
+            b.withDetail("degraded", true);
+        }
+        Map<String, Object> checks = new LinkedHashMap<>();
+        for (CheckSnapshot c : report.checks()) {
+            Map<String, Object> check = new LinkedHashMap<>();
+            check.put("status", c.status().name());
+            check.put("required", c.required());
+            if (!c.message().isEmpty()) {
+                check.put("message", c.message());
+            }
+            check.put("durationMs", c.lastDuration().toMillis());
+            if (c.timedOut()) {
+                check.put("timedOut", true);
+            }
+            checks.put(c.name(), check);
+        }
+        if (!checks.isEmpty()) {
+            b.withDetail("checks", checks);
+        }
+        return b.build();
+    }
+
+    @Override
+    public String toString() {
+        return "ProbeHealthIndicator{" + probe.tag() + "}";
+    }
+}
