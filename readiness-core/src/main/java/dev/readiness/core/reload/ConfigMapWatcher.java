@@ -146,8 +146,22 @@ public final class ConfigMapWatcher implements AutoCloseable {
         for (String w : mountWarnings()) {
             log.warn("readiness.config.dir: {}", w);
         }
+        // watch before the first read: a swap between the two is then an event, never lost
+        WatchKey key = null;
+        if (fileEvents && Files.isDirectory(dir)) {
+            try {
+                WatchService ws = dir.getFileSystem().newWatchService();
+                synchronized (this) {
+                    watchService = ws;
+                }
+                key = register(ws);
+            } catch (IOException e) {
+                log.warn("no file events for {} ({}); relying on the check every {}", dir, e, pollInterval);
+            }
+        }
         ReloadOutcome first = reloadNow();
         if (first.result().failed()) {
+            close();
             throw new ReadinessConfigException("cannot load the configuration in " + dir + " (readiness.config.dir)"
                     + " at start: " + first.reason(), null);
         }
@@ -158,14 +172,8 @@ public final class ConfigMapWatcher implements AutoCloseable {
             if (closed) {
                 return this;
             }
-            if (fileEvents) {
-                try {
-                    watchService = dir.getFileSystem().newWatchService();
-                } catch (IOException e) {
-                    log.warn("no file events for {} ({}); relying on the check every {}", dir, e, pollInterval);
-                }
-            }
-            thread = new Thread(this::loop, "readiness-config-watch");
+            WatchKey initial = key;
+            thread = new Thread(() -> loop(initial), "readiness-config-watch");
             thread.setDaemon(true);
             thread.start();
         }
@@ -342,11 +350,19 @@ public final class ConfigMapWatcher implements AutoCloseable {
 
     // ---------------------------------------------------------------- watch loop
 
-    private void loop() {
+    private WatchKey register(WatchService ws) throws IOException {
+        return dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+    }
+
+    private void loop(WatchKey initialKey) {
         long pollNanos = pollInterval.toNanos();
         long nextCheck = ticker.nanoTime() + pollNanos;
-        WatchKey key = null;
-        boolean watching = watchService != null;
+        WatchKey key = initialKey;
+        boolean watching;
+        synchronized (this) {
+            watching = watchService != null;
+        }
         while (stop.getCount() > 0) {
             try {
                 if (watching && (key == null || !key.isValid())) {
@@ -361,8 +377,7 @@ public final class ConfigMapWatcher implements AutoCloseable {
                         }
                         continue;
                     }
-                    key = dir.register(watchService, StandardWatchEventKinds.ENTRY_CREATE,
-                            StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+                    key = register(watchService);
                     if (!reader.fingerprint().equals(lastSeen)) {
                         reloadNow(); // changed while nothing watched it (at start, or while it was gone)
                     }
@@ -377,9 +392,15 @@ public final class ConfigMapWatcher implements AutoCloseable {
                         return;
                     }
                 }
-                if (k != null && drain(k)) {
-                    gatherFor(debounce);
-                    reloadNow();
+                if (k != null) {
+                    Relevance r = drain(k);
+                    if (r != Relevance.NONE) {
+                        r = r.max(gatherFor(debounce));
+                        // a generation never changes once ..data points at it: the same link is the same content
+                        if (r == Relevance.OVERFLOW || !sameGeneration()) {
+                            reloadNow();
+                        }
+                    }
                 }
                 if (ticker.nanoTime() - nextCheck >= 0) {
                     nextCheck = ticker.nanoTime() + pollNanos;
@@ -408,37 +429,55 @@ public final class ConfigMapWatcher implements AutoCloseable {
         }
     }
 
+    private boolean sameGeneration() {
+        String seen = lastSeen;
+        return seen != null && seen.startsWith(SnapshotReader.DATA + "->") && seen.equals(reader.fingerprint());
+    }
+
+    /** What a batch of events means for the configuration. */
+    enum Relevance {
+        NONE, CHANGE, OVERFLOW;
+
+        Relevance max(Relevance o) {
+            return o.ordinal() > ordinal() ? o : this;
+        }
+    }
+
     /** Lets the rest of a burst arrive (a swap is several events, an editor's save several more). */
-    private void gatherFor(Duration window) throws InterruptedException {
+    private Relevance gatherFor(Duration window) throws InterruptedException {
+        Relevance r = Relevance.NONE;
         long deadline = ticker.nanoTime() + window.toNanos();
         long left;
         while ((left = deadline - ticker.nanoTime()) > 0) {
             WatchKey more = watchService.poll(left, TimeUnit.NANOSECONDS);
             if (more == null) {
-                return;
+                break;
             }
-            drain(more);
+            r = r.max(drain(more));
         }
+        return r;
     }
 
-    /** Consumes a key's events; true when one of them can change the configuration. */
-    private boolean drain(WatchKey k) {
-        boolean relevant = false;
+    /** Consumes a key's events and says whether one of them can change the configuration. */
+    private Relevance drain(WatchKey k) {
+        Relevance relevant = Relevance.NONE;
         Boolean kubelet = null;
         for (WatchEvent<?> e : k.pollEvents()) {
             if (e.kind() == StandardWatchEventKinds.OVERFLOW) {
-                relevant = true; // events were lost: rescan
+                relevant = Relevance.OVERFLOW; // events were lost: rescan
                 continue;
             }
             String name = String.valueOf(e.context());
             if (name.equals(SnapshotReader.DATA)) {
-                relevant = true;
-            } else if (!relevant) {
+                relevant = relevant.max(Relevance.CHANGE);
+            } else if (relevant == Relevance.NONE) {
                 if (kubelet == null) {
                     kubelet = Files.exists(dir.resolve(SnapshotReader.DATA), LinkOption.NOFOLLOW_LINKS);
                 }
                 // in a kubelet volume only the ..data swap matters; its other entries are steps towards it
-                relevant = !kubelet && !SnapshotReader.skippedInPlainDirectory(name);
+                if (!kubelet && !SnapshotReader.skippedInPlainDirectory(name)) {
+                    relevant = Relevance.CHANGE;
+                }
             }
         }
         k.reset();

@@ -132,7 +132,7 @@ final class SnapshotReader {
             for (Path p : listPlain()) {
                 BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
                 b.append(p.getFileName()).append('/').append(a.size()).append('/')
-                        .append(a.lastModifiedTime().toMillis()).append(';');
+                        .append(a.lastModifiedTime()).append(';');
             }
             return b.toString();
         } catch (ReadFailure | IOException | RuntimeException e) {
