@@ -1,8 +1,14 @@
 package dev.readiness.core.reload;
 
-import dev.readiness.core.config.ReadinessConfig;
+import dev.readiness.core.config.DurationConverter;
+import dev.readiness.core.config.ReadinessConfigException;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.ConfigValidationException;
 import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+import java.time.Duration;
+import java.util.NoSuchElementException;
 
 import java.util.Map;
 import java.util.Objects;
@@ -70,9 +76,26 @@ public final class ReloadableMapping<T> implements Supplier<T> {
         }
     }
 
-    /** @throws dev.readiness.core.config.ReadinessConfigException naming the keys that do not map */
+    /**
+     * Keys the mapping does not know are ignored: a ConfigMap holds other keys under the same prefix (the
+     * {@code app.properties} file key itself, for one).
+     *
+     * @throws ReadinessConfigException naming the keys that do not map
+     */
     T build(Map<String, String> values) {
         PropertiesConfigSource source = new PropertiesConfigSource(values, "ConfigMap candidate", 100);
-        return ReadinessConfig.mapping(ReadinessConfig.of(source), type);
+        try {
+            return new SmallRyeConfigBuilder().withSources(source)
+                    .withConverter(Duration.class, 200, new DurationConverter())
+                    .withMapping(type).withValidateUnknown(false).build().getConfigMapping(type);
+        } catch (ConfigValidationException e) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < e.getProblemCount(); i++) {
+                b.append(i == 0 ? "" : "; ").append(e.getProblem(i).getMessage());
+            }
+            throw new ReadinessConfigException(b.toString(), e);
+        } catch (NoSuchElementException | IllegalArgumentException e) {
+            throw new ReadinessConfigException(e.getMessage(), e);
+        }
     }
 }
