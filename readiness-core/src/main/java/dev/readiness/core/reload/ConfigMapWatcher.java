@@ -46,9 +46,10 @@ import java.util.function.Supplier;
  * <b>What it watches.</b> The directory, never its files: the user-visible files are links through
  * {@code ..data} that never change, and a watch on {@code ..data} itself follows the link into a generation
  * directory that the kubelet deletes at the next update. An event for {@code ..data} (created by the rename, or
- * reported as modified by polling watch services) triggers a reload after a short debounce; an overflow
- * triggers one too; a check of where {@code ..data} points every poll interval catches what events missed
- * (volume drivers that emit none). A directory without {@code ..data} is watched file by file.
+ * reported as modified by polling watch services) triggers a reload at once, since the swap is the kubelet's
+ * last step that matters and its generation is complete; changes of a plain directory are gathered for a short
+ * debounce first, as an editor's save arrives in several batches; an overflow triggers a rescan; a check of
+ * where {@code ..data} points every poll interval catches what events missed (volume drivers that emit none). A directory without {@code ..data} is watched file by file.
  * <p>
  * <b>How it reloads.</b> Reads one whole generation ({@link ConfigSnapshot}), parses it, builds every
  * {@link ReloadableMapping}, runs every {@link ConfigValidator}, and only then swaps the snapshot in with one
@@ -62,7 +63,7 @@ public final class ConfigMapWatcher implements AutoCloseable {
 
     /** Default time between two checks of where {@code ..data} points: 1 s. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
-    /** Default time events are gathered after the first before reloading: 10 ms. */
+    /** Default time the events of a plain directory are gathered after the first before reloading: 10 ms. */
     public static final Duration DEFAULT_DEBOUNCE = Duration.ofMillis(10);
     static final Duration MIN_POLL_INTERVAL = Duration.ofMillis(10);
     static final Duration MAX_POLL_INTERVAL = Duration.ofHours(1);
@@ -395,7 +396,11 @@ public final class ConfigMapWatcher implements AutoCloseable {
                 if (k != null) {
                     Relevance r = drain(k);
                     if (r != Relevance.NONE) {
-                        r = r.max(gatherFor(debounce));
+                        if (r != Relevance.SWAP) {
+                            // file-by-file changes (an editor's save, a copy) arrive in several batches; a ..data
+                            // swap is the kubelet's last step that matters: its generation is complete
+                            r = r.max(gatherFor(debounce));
+                        }
                         // a generation never changes once ..data points at it: the same link is the same content
                         if (r == Relevance.OVERFLOW || !sameGeneration()) {
                             reloadNow();
@@ -436,7 +441,7 @@ public final class ConfigMapWatcher implements AutoCloseable {
 
     /** What a batch of events means for the configuration. */
     enum Relevance {
-        NONE, CHANGE, OVERFLOW;
+        NONE, CHANGE, SWAP, OVERFLOW;
 
         Relevance max(Relevance o) {
             return o.ordinal() > ordinal() ? o : this;
@@ -469,7 +474,7 @@ public final class ConfigMapWatcher implements AutoCloseable {
             }
             String name = String.valueOf(e.context());
             if (name.equals(SnapshotReader.DATA)) {
-                relevant = relevant.max(Relevance.CHANGE);
+                relevant = relevant.max(Relevance.SWAP);
             } else if (relevant == Relevance.NONE) {
                 if (kubelet == null) {
                     kubelet = Files.exists(dir.resolve(SnapshotReader.DATA), LinkOption.NOFOLLOW_LINKS);
@@ -525,8 +530,10 @@ public final class ConfigMapWatcher implements AutoCloseable {
             return this;
         }
 
-        /** Time events are gathered after the first before reloading; 0 to 10 s and below the poll interval,
-         * default 10 ms. */
+        /**
+         * Time the events of a plain directory (or an overflow) are gathered after the first before reloading;
+         * 0 to 10 s and below the poll interval, default 10 ms. A {@code ..data} swap is applied at once.
+         */
         public Builder debounce(Duration debounce) {
             this.debounce = Objects.requireNonNull(debounce, "debounce");
             return this;

@@ -16,7 +16,7 @@ import java.util.Optional;
  * <pre>
  * readiness.config.dir=/etc/app          # READINESS_CONFIG_DIR; required to watch
  * readiness.config.poll-interval=1s      # check of where ..data points, for drivers without events
- * readiness.config.debounce=10ms         # gather a burst of events before reloading
+ * readiness.config.debounce=10ms         # gather a plain directory's burst of events before reloading
  * readiness.config.file-events=true      # false: rely on the periodic check alone
  * </pre>
  */
@@ -30,7 +30,10 @@ public interface ConfigReloadConfig {
     @WithDefault("1s")
     Duration pollInterval();
 
-    /** Time events are gathered after the first before reloading; 0 to 10s, below the poll interval. */
+    /**
+     * Time the events of a plain directory are gathered after the first before reloading; 0 to 10s, below the
+     * poll interval. A kubelet's {@code ..data} swap is applied at once.
+     */
     @WithDefault("10ms")
     Duration debounce();
 
