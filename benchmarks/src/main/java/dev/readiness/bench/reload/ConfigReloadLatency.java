@@ -121,6 +121,9 @@ public final class ConfigReloadLatency {
         out.printf(Locale.ROOT, "  updates=%d keys=%d debounce=%s poll-interval=%s file-events=%s cores=%d java=%s%n",
                 updates, keys, debounce, poll, events, Runtime.getRuntime().availableProcessors(),
                 System.getProperty("java.version"));
+        // the figures mean little without the machine's load: on a shared machine the tail is scheduling
+        out.printf(Locale.ROOT, "  load average at the end: %.1f%n",
+                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         out.printf(Locale.ROOT, "  p50=%.1f ms  p90=%.1f ms  p99=%.1f ms  max=%.1f ms  mean=%.1f ms%n",
                 ms(pct(sorted, 0.50)), ms(pct(sorted, 0.90)), ms(pct(sorted, 0.99)),
                 ms(sorted.length == 0 ? 0 : sorted[sorted.length - 1]),

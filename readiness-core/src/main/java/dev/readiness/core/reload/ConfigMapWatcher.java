@@ -465,27 +465,38 @@ public final class ConfigMapWatcher implements AutoCloseable {
 
     /** Consumes a key's events and says whether one of them can change the configuration. */
     private Relevance drain(WatchKey k) {
+        Relevance r = classify(k.pollEvents(),
+                () -> Files.exists(dir.resolve(SnapshotReader.DATA), LinkOption.NOFOLLOW_LINKS));
+        k.reset();
+        return r;
+    }
+
+    /**
+     * What a batch of events means: an overflow (events were lost: rescan), a {@code ..data} swap, a change of
+     * a plain directory, or nothing (in a kubelet volume every other entry is a step towards the swap).
+     *
+     * @param kubelet asked at most once, and only when a name other than {@code ..data} must be judged
+     */
+    static Relevance classify(List<WatchEvent<?>> events, java.util.function.BooleanSupplier kubelet) {
         Relevance relevant = Relevance.NONE;
-        Boolean kubelet = null;
-        for (WatchEvent<?> e : k.pollEvents()) {
+        Boolean managed = null;
+        for (WatchEvent<?> e : events) {
             if (e.kind() == StandardWatchEventKinds.OVERFLOW) {
-                relevant = Relevance.OVERFLOW; // events were lost: rescan
+                relevant = Relevance.OVERFLOW;
                 continue;
             }
             String name = String.valueOf(e.context());
             if (name.equals(SnapshotReader.DATA)) {
                 relevant = relevant.max(Relevance.SWAP);
             } else if (relevant == Relevance.NONE) {
-                if (kubelet == null) {
-                    kubelet = Files.exists(dir.resolve(SnapshotReader.DATA), LinkOption.NOFOLLOW_LINKS);
+                if (managed == null) {
+                    managed = kubelet.getAsBoolean();
                 }
-                // in a kubelet volume only the ..data swap matters; its other entries are steps towards it
-                if (!kubelet && !SnapshotReader.skippedInPlainDirectory(name)) {
+                if (!managed && !SnapshotReader.skippedInPlainDirectory(name)) {
                     relevant = Relevance.CHANGE;
                 }
             }
         }
-        k.reset();
         return relevant;
     }
 
