@@ -300,7 +300,7 @@ public final class ConfigMapWatcher implements AutoCloseable {
         for (ReloadableMapping<?> m : mappings) {
             try {
                 built.put(m, m.build(g.values()));
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 return failed(ReloadResult.INVALID, "mapping " + m.type().getName() + " rejects it: "
                         + Redaction.scrub(e.getMessage(), g.values()), prev, now);
             }
@@ -309,7 +309,9 @@ public final class ConfigMapWatcher implements AutoCloseable {
         for (ConfigValidator v : validators) {
             try {
                 v.validate(candidate);
-            } catch (Exception e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) { // an assertion or a linkage error in a validator rejects, never kills the watcher
                 return failed(ReloadResult.INVALID, "rejected by validator: " + Redaction.scrub(
                         String.valueOf(e.getMessage()), g.values()), prev, now);
             }
@@ -419,7 +421,10 @@ public final class ConfigMapWatcher implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (IOException | RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // the watcher outlives any one failure: the last good configuration stays, the next check retries
                 log.warn("config {}: watching failed ({}); retrying in {}", dir, e.toString(), pollInterval);
                 key = null;
                 try {

@@ -13,6 +13,8 @@ final class Redaction {
             ".*(password|passwd|pwd|secret|token|credential|private[-_.]?key|api[-_.]?key|access[-_.]?key"
                     + "|auth|cert|\\.pem|\\.key|\\.p12|\\.jks).*");
     private static final int MAX_SHOWN = 80;
+    /** Key names listed per kind in one log line; a whole new ConfigMap would otherwise be one huge line. */
+    static final int MAX_KEYS_LISTED = 50;
 
     private Redaction() {
     }
@@ -71,12 +73,15 @@ final class Redaction {
             b.append("; ");
         }
         b.append(what).append(' ').append(keys.size()).append(": ");
-        boolean first = true;
+        int listed = 0;
         for (String k : keys) {
-            if (!first) {
+            if (listed == MAX_KEYS_LISTED) {
+                b.append(", ... and ").append(keys.size() - listed).append(" more");
+                break;
+            }
+            if (listed++ > 0) {
                 b.append(", ");
             }
-            first = false;
             b.append(k);
             if (withValues) {
                 String before = change.previous().values().get(k);

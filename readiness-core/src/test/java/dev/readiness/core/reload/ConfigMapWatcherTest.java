@@ -249,6 +249,25 @@ class ConfigMapWatcherTest {
     }
 
     @Test
+    void validatorFailingWithAnErrorRejectsTheReloadAndTheWatcherKeepsWatching() throws Exception {
+        KubeletAtomicWriter writer = new KubeletAtomicWriter(dir());
+        writer.write(Map.of("a", "1"));
+        ConfigMapWatcher w = start(b -> b.validator(c -> {
+            if (c.get("a").orElse("").equals("bad")) {
+                throw new AssertionError("a must not be bad");
+            }
+        }));
+        nextChange();
+
+        writer.write(Map.of("a", "bad"));
+        await().atMost(WAIT).until(() -> w.reloads(ReloadResult.INVALID) == 1);
+        assertThat(w.lastOutcome().orElseThrow().reason()).contains("a must not be bad");
+
+        writer.write(Map.of("a", "2"));
+        assertThat(nextChange().current().get("a")).contains("2");
+    }
+
+    @Test
     void failingListenerIsCountedAndTheOthersStillRun() throws Exception {
         KubeletAtomicWriter writer = new KubeletAtomicWriter(dir());
         writer.write(Map.of("a", "1"));

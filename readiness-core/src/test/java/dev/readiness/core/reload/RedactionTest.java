@@ -36,6 +36,16 @@ class RedactionTest {
     }
 
     @Test
+    void aHugeChangeListsFiftyKeysAndCountsTheRest() {
+        Map<String, String> many = new java.util.TreeMap<>();
+        for (int i = 0; i < 120; i++) {
+            many.put(String.format("k%03d", i), "v");
+        }
+        String line = Redaction.describe(ConfigChange.between(snapshot(0, Map.of()), snapshot(1, many)), false);
+        assertThat(line).startsWith("added 120: k000, k001").contains("k049, ... and 70 more").doesNotContain("k050");
+    }
+
+    @Test
     void longAndMultilineValuesAreShortenedOnOneLine() {
         assertThat(Redaction.display("k", "a\nb")).isEqualTo("'a\\nb'");
         assertThat(Redaction.display("k", "x".repeat(200))).endsWith("(200 chars)").hasSizeLessThan(110);
