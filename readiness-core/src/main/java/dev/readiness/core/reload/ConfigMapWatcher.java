@@ -37,7 +37,11 @@ import java.util.function.Supplier;
  * <pre>
  * ConfigMapWatcher watcher = ConfigMapWatcher.builder()
  *         .directory(Path.of("/etc/app"))
- *         .validator(c -&gt; require(c.get("pool.size").isPresent(), "pool.size is required"))
+ *         .validator(c -&gt; {
+ *             if (c.get("pool.size").isEmpty()) {
+ *                 throw new IllegalArgumentException("pool.size is required");
+ *             }
+ *         })
  *         .listener(change -&gt; pool.resize(change.current().get("pool.size").orElseThrow()))
  *         .build()
  *         .start();

@@ -62,7 +62,8 @@ final class SnapshotReader {
     Generation read() throws ReadFailure {
         if (!Files.isDirectory(dir)) {
             throw ReadFailure.read(Files.exists(dir, LinkOption.NOFOLLOW_LINKS)
-                    ? "config directory " + dir + " is not a directory"
+                    ? "config directory " + dir + " is not a directory: point it at the directory the volume is"
+                    + " mounted at, not a file in it (a file mounted with subPath never updates)"
                     : "config directory " + dir + " does not exist", null);
         }
         ReadFailure last = null;
