@@ -154,14 +154,17 @@ public final class ConfigMapWatcher implements AutoCloseable {
         // watch before the first read: a swap between the two is then an event, never lost
         WatchKey key = null;
         if (fileEvents && Files.isDirectory(dir)) {
+            WatchService ws = null;
             try {
-                WatchService ws = dir.getFileSystem().newWatchService();
+                ws = dir.getFileSystem().newWatchService();
+                key = register(ws);
                 synchronized (this) {
                     watchService = ws;
                 }
-                key = register(ws);
-            } catch (IOException e) {
+            } catch (IOException | UnsupportedOperationException e) {
+                // some volume drivers (FUSE, network file systems) cannot be watched: the periodic check remains
                 log.warn("no file events for {} ({}); relying on the check every {}", dir, e, pollInterval);
+                closeQuietly(ws);
             }
         }
         ReloadOutcome first = reloadNow();
@@ -356,6 +359,16 @@ public final class ConfigMapWatcher implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- watch loop
+
+    private void closeQuietly(WatchService ws) {
+        if (ws != null) {
+            try {
+                ws.close();
+            } catch (IOException e) {
+                log.debug("closing the watch service of {}", dir, e);
+            }
+        }
+    }
 
     private WatchKey register(WatchService ws) throws IOException {
         return dir.register(ws, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
