@@ -63,8 +63,9 @@ public record GcTuning(ContainerLimits limits, Optional<MemoryBudget> budget, Fl
                     "READINESS_GC_MEMORY_LIMIT=" + in.env().get("READINESS_GC_MEMORY_LIMIT").trim());
         }
         if (policy.cpuLimit().isPresent()) {
-            limits = limits.withCpuLimit(policy.cpuLimit().getAsDouble(),
-                    "READINESS_GC_CPU_LIMIT=" + in.env().get("READINESS_GC_CPU_LIMIT").trim());
+            String name = in.env().containsKey("READINESS_GC_CPU_LIMIT") && !in.env().get("READINESS_GC_CPU_LIMIT").isBlank()
+                    ? "READINESS_GC_CPU_LIMIT" : "READINESS_GC_CPU_MILLICORES";
+            limits = limits.withCpuLimit(policy.cpuLimit().getAsDouble(), name + "=" + in.env().get(name).trim());
         }
         List<String> warnings = new ArrayList<>(limits.warnings());
         warnings.addAll(user.problems());

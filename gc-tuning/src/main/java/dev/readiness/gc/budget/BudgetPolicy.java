@@ -29,7 +29,8 @@ import java.util.OptionalLong;
  * @param heapDumpDir       {@code READINESS_GC_HEAP_DUMP_DIR}: heap dump on OOM into this directory; unset = none
  * @param memoryLimit       {@code READINESS_GC_MEMORY_LIMIT}: a quantity ({@code 512Mi}) that replaces the cgroup's
  * @param cpuLimit          {@code READINESS_GC_CPU_LIMIT}: CPUs ({@code 1.5}, {@code 1500m}) that replace the
- *                          cgroup's quota
+ *                          cgroup's quota; or {@code READINESS_GC_CPU_MILLICORES} ({@code 1500}), as the Downward
+ *                          API writes {@code limits.cpu} with {@code divisor: 1m}
  */
 public record BudgetPolicy(int headroomPercent, int maxHeapPercent, long minHeap, int threadCount, long stackSize,
                            long directMemory, OptionalInt classCount, double classLoadFactor, Optional<String> appPath,
@@ -68,7 +69,20 @@ public record BudgetPolicy(int headroomPercent, int maxHeapPercent, long minHeap
                 logDir.equalsIgnoreCase("off") ? Optional.empty() : Optional.of(e.path("LOG_DIR", logDir)),
                 e.text("HEAP_DUMP_DIR").map(v -> e.path("HEAP_DUMP_DIR", v)),
                 e.quantity("MEMORY_LIMIT"),
-                e.cpus("CPU_LIMIT"));
+                cpuLimit(e));
+    }
+
+    /** {@code READINESS_GC_CPU_LIMIT}, or {@code READINESS_GC_CPU_MILLICORES} as the Downward API gives it. */
+    private static OptionalDouble cpuLimit(Env e) {
+        OptionalDouble cpus = e.cpus("CPU_LIMIT");
+        if (e.text("CPU_MILLICORES").isEmpty()) {
+            return cpus;
+        }
+        if (cpus.isPresent()) {
+            throw TuningException.setting(PREFIX + "CPU_MILLICORES", e.text("CPU_MILLICORES").get(),
+                    "not together with " + PREFIX + "CPU_LIMIT; set one of them");
+        }
+        return OptionalDouble.of(e.integer("CPU_MILLICORES", 0, 1, 100_000_000) / 1000.0);
     }
 
     private record Env(Map<String, String> env) {

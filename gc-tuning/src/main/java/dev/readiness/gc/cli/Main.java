@@ -109,10 +109,11 @@ public final class Main {
                   explain            the memory budget and the reason for each option
                   argfile <file>     write the options to a JVM argument file (java @file ...)
                   entrypoint         print the POSIX sh entrypoint script
-                settings (environment): READINESS_GC_MEMORY_LIMIT, READINESS_GC_CPU_LIMIT, READINESS_GC_HEADROOM_PERCENT,
+                settings (environment): READINESS_GC_MEMORY_LIMIT, READINESS_GC_CPU_LIMIT, READINESS_GC_CPU_MILLICORES,
+                  READINESS_GC_HEADROOM_PERCENT,
                   READINESS_GC_MAX_HEAP_PERCENT, READINESS_GC_MIN_HEAP, READINESS_GC_THREAD_COUNT, READINESS_GC_STACK_SIZE,
                   READINESS_GC_DIRECT_MEMORY, READINESS_GC_CLASS_COUNT, READINESS_GC_CLASS_LOAD_FACTOR, READINESS_GC_APP_PATH,
-                  READINESS_GC_XMS, READINESS_GC_LOG_DIR, READINESS_GC_HEAP_DUMP_DIR (see docs/gc-tuning.md)
+                  READINESS_GC_XMS, READINESS_GC_LOG_DIR, READINESS_GC_HEAP_DUMP_DIR (see src/docs/gc-tuning.md)
                 """;
     }
 }

@@ -37,6 +37,15 @@ class BudgetPolicyTest {
         assertThat(p.classCount()).hasValue(12000);
     }
 
+    @Test
+    void millicoresAsTheDownwardApiWritesThem() {
+        assertThat(BudgetPolicy.fromEnv(Map.of("READINESS_GC_CPU_MILLICORES", "1500")).cpuLimit()).hasValue(1.5);
+        assertThatThrownBy(() -> BudgetPolicy.fromEnv(Map.of("READINESS_GC_CPU_MILLICORES", "1500",
+                "READINESS_GC_CPU_LIMIT", "2"))).hasMessageContaining("not together with READINESS_GC_CPU_LIMIT");
+        assertThatThrownBy(() -> BudgetPolicy.fromEnv(Map.of("READINESS_GC_CPU_MILLICORES", "1.5")))
+                .hasMessageContaining("READINESS_GC_CPU_MILLICORES=1.5 is invalid");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "HEADROOM_PERCENT|60|0 to 50",
