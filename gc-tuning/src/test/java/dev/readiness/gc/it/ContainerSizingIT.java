@@ -185,4 +185,32 @@ class ContainerSizingIT {
             assertThat(run.out()).doesNotContain("collector=");
         }
     }
+
+    @Test
+    void aCpuQuotaUnderOneCpuFromARealCpuCgroupKeepsSerialGcWithOneProcessor() throws Exception {
+        Path cpuParent = MemoryCgroup.ownCgroup("cpu");
+        Assumptions.assumeTrue(cpuParent != null && Files.isWritable(cpuParent),
+                "no writable cgroup v1 cpu controller for this process: " + cpuParent);
+        Path cpu = cpuParent.resolve("readiness-gc-it-cpu-" + ProcessHandle.current().pid());
+        Files.createDirectory(cpu);
+        try (MemoryCgroup cg = MemoryCgroup.create("readiness-gc-it-cpu", LIMIT)) {
+            Files.writeString(cpu.resolve("cpu.cfs_period_us"), "100000");
+            Files.writeString(cpu.resolve("cpu.cfs_quota_us"), "50000");
+            // the memory cgroup's shell execs a second shell that joins the cpu cgroup, then execs java
+            Run run = sh(cg, "sh -c 'echo $$ > " + cpu.resolve("cgroup.procs") + " && exec " + JAVA + " -cp " + jar
+                    + " dev.readiness.gc.cli.Main explain'", env());
+            assertThat(run.exit()).as(run.err()).isZero();
+            assertThat(run.out()).contains("0.50 CPUs (cgroup v1 /sys/fs/cgroup/cpu/readiness-gc-it-cpu-")
+                    .contains("-XX:+UseSerialGC").contains("-XX:ActiveProcessorCount=1")
+                    .contains("SerialGC, because the quota is less than one CPU");
+        } finally {
+            for (int i = 0; i < 50 && Files.isDirectory(cpu); i++) {
+                try {
+                    Files.delete(cpu);
+                } catch (IOException busy) {
+                    Thread.sleep(100);
+                }
+            }
+        }
+    }
 }

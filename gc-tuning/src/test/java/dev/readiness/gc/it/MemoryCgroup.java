@@ -79,10 +79,15 @@ final class MemoryCgroup implements AutoCloseable {
 
     /** /sys/fs/cgroup/memory + this process's memory cgroup path, found as the JDK finds it. */
     static Path ownMemoryCgroup() throws IOException {
+        return ownCgroup("memory");
+    }
+
+    /** The directory of this process's cgroup v1 for {@code controller}, or null. */
+    static Path ownCgroup(String controller) throws IOException {
         String path = null;
         for (String line : Files.readAllLines(Path.of("/proc/self/cgroup"))) {
             String[] f = line.split(":", 3);
-            if (f.length == 3 && java.util.List.of(f[1].split(",")).contains("memory")) {
+            if (f.length == 3 && java.util.List.of(f[1].split(",")).contains(controller)) {
                 path = f[2];
             }
         }
@@ -92,7 +97,7 @@ final class MemoryCgroup implements AutoCloseable {
         for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
             String[] halves = line.split(" - ", 2);
             String[] left = halves[0].split(" ");
-            if (halves.length == 2 && halves[1].startsWith("cgroup ") && halves[1].matches(".*[ ,]memory(,.*|$)")
+            if (halves.length == 2 && halves[1].startsWith("cgroup ") && halves[1].matches(".*[ ,]" + controller + "(,.*|$)")
                     && left[3].equals("/")) {
                 return Path.of(left[4] + path);
             }
