@@ -29,6 +29,8 @@ public final class CgroupReader {
 
     /** v1 reports "no limit" as LONG_MAX rounded down to a page. */
     private static final long V1_UNLIMITED = 0x7FFFFFFFFFFFF000L;
+    /** Real cgroup and mountinfo files are a few KiB; a bigger one is not what it claims to be. */
+    static final int MAX_FILE_BYTES = 1 << 20;
 
     private final Path root;
     private final List<String> warnings = new ArrayList<>();
@@ -298,9 +300,13 @@ public final class CgroupReader {
     }
 
     private String readOrNull(Path file, boolean warnIfMissing) {
-        try {
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            return text.strip();
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            if (bytes.length > MAX_FILE_BYTES) {
+                warnings.add(display(file) + ": larger than " + MAX_FILE_BYTES + " bytes; not read, treated as no limit");
+                return null;
+            }
+            return new String(bytes, StandardCharsets.UTF_8).strip();
         } catch (NoSuchFileException e) {
             if (warnIfMissing) {
                 warnings.add(display(file) + ": missing; treated as no limit");

@@ -142,6 +142,19 @@ class CgroupReaderTest {
     }
 
     @Test
+    void anOversizedFileIsNotReadIntoMemory(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("proc/self"));
+        Files.writeString(root.resolve("proc/self/mountinfo"),
+                "30 1 0:30 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
+        Files.writeString(root.resolve("proc/self/cgroup"), "0::/\n");
+        Files.createDirectories(root.resolve("sys/fs/cgroup"));
+        Files.write(root.resolve("sys/fs/cgroup/memory.max"), new byte[CgroupReader.MAX_FILE_BYTES + 10]);
+        ContainerLimits l = CgroupReader.read(root);
+        assertThat(l.memoryLimit()).isEmpty();
+        assertThat(l.warnings()).anyMatch(w -> w.contains("memory.max: larger than"));
+    }
+
+    @Test
     void thisMachineRealCgroupIsReadAsTheJdkReadsIt() {
         Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/cgroup")),
                 "no /proc/self/cgroup on this machine: real cgroup not tested");
