@@ -241,6 +241,7 @@ public final class GracefulDrain {
                 log.warn("server {} failed to stop: {}", s.name(), e.toString());
             }
         }
+        requestsEnd = ticker.nanoTime();
 
         enter(DrainPhase.CLOSING);
         List<String> failed = closeResources();
@@ -252,7 +253,7 @@ public final class GracefulDrain {
                 Duration.ofNanos(requestsEnd - propagationEnd), Duration.ofNanos(end - requestsEnd),
                 Duration.ofNanos(end - begin), tracker.accepted(), tracker.completed(), idle ? 0 : still,
                 idle ? Duration.ZERO : oldest, failed);
-        log.info("drain complete in {} ms (propagation {} ms, requests {} ms, resources {} ms); requests accepted {},"
+        log.info("drain phase 4/4 stopped: drain complete in {} ms (propagation {} ms, requests {} ms, resources {} ms); requests accepted {},"
                         + " completed {}, still running {}; resources failed {}", report.total().toMillis(),
                 report.propagation().toMillis(), report.requests().toMillis(), report.resources().toMillis(),
                 report.accepted(), report.completed(), report.stillRunning(), failed);
