@@ -54,6 +54,10 @@ public final class RollingRestartBenchmark {
             String line = target + ": " + r.summary();
             System.out.println(line);
             r.failureSamples().stream().limit(10).forEach(f -> System.out.println("  failure: " + f));
+            if (Boolean.parseBoolean(opts.getOrDefault("events", "false"))) {
+                r.proxyEvents().forEach(e -> System.out.println("  proxy: " + e));
+                r.failureSamples().forEach(f -> System.out.println("  failure: " + f));
+            }
             report.add(line);
         }
         System.out.println("== summary (" + Runtime.getRuntime().availableProcessors() + " cpus, java "

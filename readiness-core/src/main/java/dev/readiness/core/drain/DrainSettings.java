@@ -120,14 +120,16 @@ public final class DrainSettings {
             return Optional.empty();
         }
         long need = (worstCase().toMillis() + 999) / 1000 + 1;
+        Duration room = terminationGracePeriod.minus(propagationDelay).minus(resourceCloseTimeout).minusSeconds(1);
+        String lower = room.isNegative() || room.isZero()
+                ? "or lower readiness.drain.propagation-delay"
+                : "or lower readiness.drain.timeout to " + seconds(room);
         return Optional.of("drain does not fit the termination grace period: propagation-delay "
                 + seconds(propagationDelay) + " + timeout " + seconds(timeout) + " + resource-close-timeout "
                 + seconds(resourceCloseTimeout) + " = " + seconds(worstCase()) + " > termination-grace-period "
                 + seconds(terminationGracePeriod) + "; Kubernetes sends SIGKILL before the drain can finish. Fix:"
                 + " set terminationGracePeriodSeconds: " + need + " in the pod spec and"
-                + " readiness.drain.termination-grace-period=" + need + "s, or lower readiness.drain.timeout"
-                + " to " + seconds(terminationGracePeriod.minus(propagationDelay).minus(resourceCloseTimeout)
-                        .minusSeconds(1)));
+                + " readiness.drain.termination-grace-period=" + need + "s, " + lower);
     }
 
     static String seconds(Duration d) {

@@ -54,6 +54,14 @@ class DrainSettingsTest {
     }
 
     @Test
+    void propagationDelayAloneOverGracePeriodSuggestsLoweringIt() {
+        DrainSettings s = fromProperties(Map.of("readiness.drain.propagation-delay", "40s"));
+        assertThat(s.gracePeriodProblem()).hasValueSatisfying(m -> assertThat(m)
+                .contains("or lower readiness.drain.propagation-delay")
+                .doesNotContain("timeout to -"));
+    }
+
+    @Test
     void zeroPropagationDelayIsAllowed() {
         assertThat(fromProperties(Map.of("readiness.drain.propagation-delay", "0s")).propagationDelay())
                 .isZero();

@@ -117,6 +117,9 @@ public final class RollingRestart {
                     if (code == -1) {
                         old.close();
                     }
+                    // The proxy forgets the old instance only when its own health checks took it out: a
+                    // load balancer does not learn that a process exited any sooner.
+                    awaitOutOfRotation(backend[slot]);
                     proxy.remove(backend[slot]);
                     restarts.add(new Restart(old.name(), code, took, old.lines()));
                     jvm[slot] = replacement;
@@ -139,6 +142,13 @@ public final class RollingRestart {
                 throw new IllegalStateException("instance " + b.name() + " never came into rotation"
                         + (jvm.isAlive() ? "" : " (it exited)") + "; output:\n" + String.join("\n", jvm.lines()));
             }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void awaitOutOfRotation(LaggingProxy.Backend b) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (b.inRotation() && System.nanoTime() - deadline < 0) {
             Thread.sleep(50);
         }
     }
