@@ -55,6 +55,10 @@ public final class InFlightHandler extends Handler.Wrapper {
         Callback tracked = new Callback.Nested(callback) {
             @Override
             public void succeeded() {
+                // A response completed without a write commits here: it still has to say close.
+                if (tracker.closeConnections() && !response.isCommitted()) {
+                    response.getHeaders().put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+                }
                 try {
                     super.succeeded();
                 } finally {

@@ -1,6 +1,7 @@
 package dev.readiness.health.servlet;
 
 import dev.readiness.core.drain.InFlightTracker;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import jakarta.servlet.Filter;
@@ -9,6 +10,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 
@@ -34,41 +37,92 @@ public final class InFlightFilter implements Filter {
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         InFlightTracker.Request r = tracker.begin();
+        EndOnCompletion listener = new EndOnCompletion(r);
         boolean async = false;
         try {
-            ServletResponse res = response instanceof HttpServletResponse http ? new Closing(http) : response;
-            if (tracker.closeConnections() && res instanceof Closing c) {
-                c.markClose();
+            ServletResponse res = response;
+            ServletRequest req = request;
+            if (response instanceof HttpServletResponse http && request instanceof HttpServletRequest httpReq) {
+                Closing closing = new Closing(http);
+                res = closing;
+                req = new Tracking(httpReq, listener);
+                if (tracker.closeConnections()) {
+                    closing.markClose();
+                }
             }
-            chain.doFilter(request, res);
+            chain.doFilter(req, res);
             if (request.isAsyncStarted()) {
                 async = true;
-                request.getAsyncContext().addListener(new AsyncListener() {
-                    @Override
-                    public void onComplete(AsyncEvent event) {
-                        r.end();
-                    }
-
-                    @Override
-                    public void onTimeout(AsyncEvent event) {
-                        r.end();
-                    }
-
-                    @Override
-                    public void onError(AsyncEvent event) {
-                        r.end();
-                    }
-
-                    @Override
-                    public void onStartAsync(AsyncEvent event) {
-                        event.getAsyncContext().addListener(this);
-                    }
-                });
+                if (!listener.attached) {
+                    // Started on the unwrapped request: attach now (a completion in between is missed, and the
+                    // request then counts until the drain timeout).
+                    request.getAsyncContext().addListener(listener);
+                }
+            } else if (res instanceof Closing closing && tracker.closeConnections()) {
+                closing.markClose(); // a response without a body commits after this filter returns
             }
         } finally {
             if (!async) {
                 r.end();
             }
+        }
+    }
+
+    /** Ends the request when its async context completes, errors or times out. */
+    private static final class EndOnCompletion implements AsyncListener {
+        private final InFlightTracker.Request request;
+        private volatile boolean attached;
+
+        EndOnCompletion(InFlightTracker.Request request) {
+            this.request = request;
+        }
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            request.end();
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            request.end();
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            request.end();
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            event.getAsyncContext().addListener(this);
+        }
+    }
+
+    /** Attaches the listener the moment async starts, before the application can complete it elsewhere. */
+    private static final class Tracking extends HttpServletRequestWrapper {
+        private final EndOnCompletion listener;
+
+        Tracking(HttpServletRequest request, EndOnCompletion listener) {
+            super(request);
+            this.listener = listener;
+        }
+
+        @Override
+        public AsyncContext startAsync() {
+            return attach(super.startAsync());
+        }
+
+        @Override
+        public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+            return attach(super.startAsync(request, response));
+        }
+
+        private AsyncContext attach(AsyncContext ctx) {
+            if (!listener.attached) {
+                listener.attached = true;
+                ctx.addListener(listener);
+            }
+            return ctx;
         }
     }
 

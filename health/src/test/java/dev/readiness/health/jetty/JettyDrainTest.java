@@ -48,6 +48,11 @@ class JettyDrainTest {
                     entered.countDown();
                     release.await(20, TimeUnit.SECONDS);
                 }
+                if (Request.getPathInContext(request).equals("/empty")) {
+                    response.setStatus(204);
+                    callback.succeeded();
+                    return true;
+                }
                 response.setStatus(200);
                 Content.Sink.write(response, true, "ok", callback);
                 return true;
@@ -114,6 +119,16 @@ class JettyDrainTest {
             assertThat(http.get("/")).doesNotContainIgnoringCase("Connection: close");
             tracker.startClosingConnections();
             assertThat(http.get("/")).containsIgnoringCase("Connection: close");
+            assertThat(http.closedByServer(5_000)).isTrue();
+        }
+    }
+
+    @Test
+    void aResponseCompletedWithoutAWriteStillClosesItsConnectionWhenDraining() throws Exception {
+        try (RawHttp http = new RawHttp(port)) {
+            assertThat(http.get("/empty")).startsWith("HTTP/1.1 204").doesNotContainIgnoringCase("Connection: close");
+            tracker.startClosingConnections();
+            assertThat(http.get("/empty")).startsWith("HTTP/1.1 204").containsIgnoringCase("Connection: close");
             assertThat(http.closedByServer(5_000)).isTrue();
         }
     }

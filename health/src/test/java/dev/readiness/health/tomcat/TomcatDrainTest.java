@@ -68,6 +68,10 @@ class TomcatDrainTest {
                         entered.countDown();
                         return;
                     }
+                    case "/empty" -> {
+                        resp.setStatus(204);
+                        return;
+                    }
                     default -> { }
                 }
                 resp.setContentType("text/plain");
@@ -151,6 +155,16 @@ class TomcatDrainTest {
             String response = slow.get(10, TimeUnit.SECONDS);
             assertThat(response).startsWith("HTTP/1.1 200").containsIgnoringCase("Connection: close").endsWith("ok");
             assertThat(busy.closedByServer(5_000)).isTrue();
+        }
+    }
+
+    @Test
+    void aResponseWithoutABodyAfterTheDrainStoppedAcceptingStillClosesItsConnection() throws Exception {
+        try (RawHttp http = new RawHttp(port)) {
+            assertThat(http.get("/empty")).startsWith("HTTP/1.1 204").doesNotContainIgnoringCase("Connection: close");
+            tracker.startClosingConnections();
+            assertThat(http.get("/empty")).startsWith("HTTP/1.1 204").containsIgnoringCase("Connection: close");
+            assertThat(http.closedByServer(5_000)).isTrue();
         }
     }
 

@@ -34,6 +34,7 @@ public final class LoadDriver implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicLong unreachable = new AtomicLong();
     private final AtomicLong slowOk = new AtomicLong();
     private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<CompletableFuture<?>> pending = new ConcurrentLinkedQueue<>();
@@ -89,6 +90,9 @@ public final class LoadDriver implements AutoCloseable {
                     }
                 } else {
                     failed.incrementAndGet();
+                    if (e != null) {
+                        unreachable.incrementAndGet();
+                    }
                     if (failures.size() < 50) {
                         failures.add(String.format(java.util.Locale.ROOT, "%.3fs %s -> %s",
                                 (started - t0) / 1e9, path, e != null ? e.toString()
@@ -130,6 +134,14 @@ public final class LoadDriver implements AutoCloseable {
 
     public long failed() {
         return failed.get();
+    }
+
+    /**
+     * Failed requests that never got an answer from the proxy (connect timeout, reset): the harness itself was
+     * starved, not the service under test. Included in {@link #failed()}.
+     */
+    public long unreachable() {
+        return unreachable.get();
     }
 
     public long slowOk() {

@@ -53,8 +53,12 @@ public final class RollingRestart {
     public record Restart(String instance, int exitCode, Duration shutdown, List<String> output) {
     }
 
-    /** What the clients saw and what each shutdown did. */
-    public record Result(long sent, long ok, long failed, long slowOk, List<String> failureSamples,
+    /**
+     * What the clients saw and what each shutdown did. {@code failed} counts every request that did not get a
+     * 2xx; {@code unreachable} those of them that got no answer from the proxy at all (the machine starved the
+     * harness), the rest were answered 502/503 because the instance failed them.
+     */
+    public record Result(long sent, long ok, long failed, long unreachable, long slowOk, List<String> failureSamples,
                          List<Restart> restarts, List<String> proxyEvents) {
         public Duration maxShutdown() {
             return restarts.stream().map(Restart::shutdown).max(Duration::compareTo).orElse(Duration.ZERO);
@@ -68,10 +72,11 @@ public final class RollingRestart {
         public String summary() {
             long nonZero = restarts.stream().filter(r -> r.exitCode() != 0).count();
             return String.format(java.util.Locale.ROOT,
-                    "restarts=%d requests=%d ok=%d failed=%d (%.2f per restart) slow-ok=%d shutdown mean=%dms"
-                            + " max=%dms exit-codes=%s non-zero=%d",
+                    "restarts=%d requests=%d ok=%d failed=%d (%.2f per restart; answered 5xx by the proxy %d,"
+                            + " proxy unreachable %d) slow-ok=%d shutdown mean=%dms max=%dms exit-codes=%s"
+                            + " non-zero=%d",
                     restarts.size(), sent, ok, failed, restarts.isEmpty() ? 0.0 : (double) failed / restarts.size(),
-                    slowOk, meanShutdown().toMillis(), maxShutdown().toMillis(),
+                    failed - unreachable, unreachable, slowOk, meanShutdown().toMillis(), maxShutdown().toMillis(),
                     restarts.stream().map(r -> String.valueOf(r.exitCode())).distinct().toList(), nonZero);
         }
     }
@@ -127,7 +132,8 @@ public final class RollingRestart {
                 }
                 Thread.sleep(1_000);
                 load.stopAndAwait(Duration.ofSeconds(60));
-                return new Result(load.sent(), load.ok(), load.failed(), load.slowOk(), load.failureSamples(),
+                return new Result(load.sent(), load.ok(), load.failed(), load.unreachable(), load.slowOk(),
+                        load.failureSamples(),
                         restarts, proxy.events());
             }
         } finally {
