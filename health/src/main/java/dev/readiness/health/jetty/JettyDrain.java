@@ -17,7 +17,8 @@ import java.util.Objects;
  * Server server = ...;                        // connectors and handler set up
  * JettyDrain.install(server, drain);           // before server.start()
  * </pre>
- * {@link #install} wraps the server's handler with an {@link InFlightHandler} fed by the drain's tracker.
+ * {@link #install} wraps the server's handler with an {@link InFlightHandler} fed by the drain's tracker, and
+ * turns off Jetty's {@code stopAtShutdown}, whose hook would stop the server at SIGTERM.
  * {@link #stopAccepting()} closes every network connector's listening socket (new connections are refused, not
  * left in the accept queue) and closes the keep-alive connections that have no request in flight; connections
  * with a request in flight close after its response, which carries {@code Connection: close}. {@link #stop()}
@@ -44,6 +45,11 @@ public final class JettyDrain implements DrainableServer {
     public static JettyDrain install(Server server, GracefulDrain drain) {
         if (server.getHandler() == null) {
             throw new IllegalStateException("set the server's handler before installing the drain");
+        }
+        if (server.getStopAtShutdown()) {
+            // Jetty's own shutdown hook would stop the server at SIGTERM, before the propagation delay.
+            log.warn("jetty: stopAtShutdown turned off; the drain stops the server once in-flight requests finished");
+            server.setStopAtShutdown(false);
         }
         InFlightHandler h = new InFlightHandler(drain.tracker(), server.getHandler());
         server.setHandler(h);

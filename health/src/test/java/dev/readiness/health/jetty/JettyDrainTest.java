@@ -134,6 +134,21 @@ class JettyDrainTest {
     }
 
     @Test
+    void installTurnsOffJettysOwnStopAtShutdown() {
+        Server other = new Server();
+        other.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                return false;
+            }
+        });
+        other.setStopAtShutdown(true);
+        JettyDrain.install(other, drain);
+        assertThat(other.getStopAtShutdown()).isFalse();
+        assertThat(other.getHandler()).isInstanceOf(InFlightHandler.class);
+    }
+
+    @Test
     void installNeedsAHandler() {
         assertThatThrownBy(() -> JettyDrain.install(new Server(), drain))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("handler");

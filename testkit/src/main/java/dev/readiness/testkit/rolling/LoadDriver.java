@@ -53,7 +53,7 @@ public final class LoadDriver implements AutoCloseable {
         this.maxRun = maxRun;
         this.maxRequests = ratePerSecond * Math.max(1, maxRun.toSeconds() + 1);
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+                .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     public LoadDriver start() {
