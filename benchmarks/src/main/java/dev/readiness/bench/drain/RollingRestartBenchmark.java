@@ -42,15 +42,8 @@ public final class RollingRestartBenchmark {
 
         List<String> report = new ArrayList<>();
         for (String target : opts.get("targets").split(",")) {
-            RollingRestart.Service service = switch (target.trim()) {
-                case "boot" -> service(BootGracefulService.class.getName(), "/actuator/health/readiness",
-                        Map.of(), echo);
-                case "readiness" -> service(ReadinessTomcatService.class.getName(), "/readyz",
-                        Map.of("READINESS_DRAIN_PROPAGATION_DELAY", opts.get("propagation-delay")), echo);
-                default -> throw new IllegalArgumentException("unknown target " + target + "; boot or readiness");
-            };
             System.out.println("== " + target + ": " + restarts + " restarts at " + rate + " requests/s");
-            RollingRestart.Result r = RollingRestart.run(service, settings);
+            RollingRestart.Result r = run(target.trim(), settings, opts.get("propagation-delay"));
             String line = target + ": " + r.summary();
             System.out.println(line);
             r.failureSamples().stream().limit(10).forEach(f -> System.out.println("  failure: " + f));
@@ -63,6 +56,22 @@ public final class RollingRestartBenchmark {
         System.out.println("== summary (" + Runtime.getRuntime().availableProcessors() + " cpus, java "
                 + System.getProperty("java.version") + ")");
         report.forEach(System.out::println);
+    }
+
+    /**
+     * One rolling restart of {@code target}: {@code boot} (Spring Boot graceful shutdown with Actuator's
+     * readiness) or {@code readiness} (embedded Tomcat with readiness' drain, {@code propagationDelay} e.g. 5s).
+     */
+    public static RollingRestart.Result run(String target, RollingRestart.Settings settings, String propagationDelay)
+            throws Exception {
+        RollingRestart.Service service = switch (target) {
+            case "boot" -> service(BootGracefulService.class.getName(), "/actuator/health/readiness",
+                    Map.of(), settings.echo());
+            case "readiness" -> service(ReadinessTomcatService.class.getName(), "/readyz",
+                    Map.of("READINESS_DRAIN_PROPAGATION_DELAY", propagationDelay), settings.echo());
+            default -> throw new IllegalArgumentException("unknown target " + target + "; boot or readiness");
+        };
+        return RollingRestart.run(service, settings);
     }
 
     private static RollingRestart.Service service(String main, String health, Map<String, String> env,

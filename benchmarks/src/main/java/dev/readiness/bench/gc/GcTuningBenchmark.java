@@ -37,25 +37,56 @@ public final class GcTuningBenchmark {
         Path jar = Path.of(args.length > 0 ? args[0] : "gc-tuning/target/readiness-gc-tuning-0.1.0-SNAPSHOT.jar");
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int startRuns = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-        if (!Files.isRegularFile(jar)) {
-            System.out.println("no gc-tuning jar at " + jar + "; build it first (see the class comment)");
+        String unavailable = unavailableReason(jar);
+        if (unavailable != null) {
+            System.out.println(unavailable);
             System.exit(2);
+        }
+        System.out.println("| limit | JVM | collector | max heap | requests/s | longest pause | peak RSS | cgroup peak |");
+        System.out.println("|---|---|---|---|---|---|---|---|");
+        for (Run r : workload(jar, seconds, new long[] {512, 1024})) {
+            System.out.printf(Locale.ROOT, "| %d MiB | %s | %s | %s MiB | %s | %s ms | %s MiB | %d MiB |%n",
+                    r.limitMiB(), r.ours() ? "readiness-gc" : "JDK defaults", r.result().get("collectors"),
+                    r.result().get("maxHeapMiB"), r.result().get("requestsPerSecond"),
+                    r.result().get("longestPauseMs"), r.result().get("peakRssMiB"), r.cgroupPeakMiB());
+        }
+        StartCost cost = startCost(jar, startRuns);
+        System.out.println();
+        System.out.printf("start, median of %d interleaved runs: java Noop %d ms; through the entrypoint %d ms "
+                + "(+%d ms); the CLI alone %d ms%n", startRuns, median(cost.plain()), median(cost.entrypoint()),
+                median(cost.entrypoint()) - median(cost.plain()), median(cost.cli()));
+    }
+
+    /** Why this machine cannot run the benchmark (no jar, no writable memory cgroup), or null when it can. */
+    public static String unavailableReason(Path jar) throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            return "no gc-tuning jar at " + jar + "; build it first (see the class comment)";
         }
         Path memoryRoot = ownMemoryCgroup();
         if (memoryRoot == null || !Files.isWritable(memoryRoot)) {
-            System.out.println("cannot create a memory cgroup here (needs root and cgroup v1 memory): " + memoryRoot);
-            System.exit(2);
+            return "cannot create a memory cgroup here (needs root and cgroup v1 memory): " + memoryRoot;
         }
+        return null;
+    }
+
+    /** One workload run: its cgroup limit, whether through the readiness-gc entrypoint, what it printed. */
+    public record Run(long limitMiB, boolean ours, Result result, long cgroupPeakMiB) {
+    }
+
+    /** Start times in ms of interleaved runs: plain {@code java Noop}, through the entrypoint, the CLI alone. */
+    public record StartCost(List<Long> plain, List<Long> entrypoint, List<Long> cli) {
+    }
+
+    /** Runs the workload with JDK defaults and through the entrypoint in a memory cgroup of each limit. */
+    public static List<Run> workload(Path jar, int seconds, long[] limitsMiB) throws Exception {
+        Path memoryRoot = ownMemoryCgroup();
         Path work = Files.createTempDirectory("readiness-gc-bench");
         Path entrypoint = extractEntrypoint(jar, work);
-        String cp = Arrays.stream(System.getProperty("java.class.path").split(":"))
-                .filter(e -> e.contains("benchmarks")).findFirst().orElse(System.getProperty("java.class.path"));
-
-        System.out.println("| limit | JVM | collector | max heap | requests/s | longest pause | peak RSS | cgroup peak |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
-        for (long limitMiB : new long[] {512, 1024}) {
+        List<Run> runs = new ArrayList<>();
+        for (long limitMiB : limitsMiB) {
             long liveSet = limitMiB * 1024 * 1024 / 5;
-            String workload = "-cp " + cp + " " + AllocationWorkload.class.getName() + " " + liveSet + " " + seconds;
+            String workload = "-cp " + ownClasspath() + " " + AllocationWorkload.class.getName() + " " + liveSet
+                    + " " + seconds;
             for (boolean ours : new boolean[] {false, true}) {
                 String command = (ours ? entrypoint + " " : "") + JAVA + " " + workload;
                 try (Cgroup cg = Cgroup.create(memoryRoot, "readiness-gc-bench", limitMiB * 1024 * 1024)) {
@@ -64,38 +95,44 @@ public final class GcTuningBenchmark {
                     env.put("READINESS_GC_LOG_DIR", work.toString());
                     env.put("READINESS_GC_QUIET", "true");
                     Result r = run(cg, command, env);
-                    System.out.printf(Locale.ROOT, "| %d MiB | %s | %s | %s MiB | %s | %s ms | %s MiB | %d MiB |%n",
-                            limitMiB, ours ? "readiness-gc" : "JDK defaults", r.get("collectors"),
-                            r.get("maxHeapMiB"), r.get("requestsPerSecond"), r.get("longestPauseMs"),
-                            r.get("peakRssMiB"), cg.read("memory.max_usage_in_bytes") / (1024 * 1024));
+                    runs.add(new Run(limitMiB, ours, r, cg.read("memory.max_usage_in_bytes") / (1024 * 1024)));
                 }
             }
         }
+        return runs;
+    }
 
-        String noop = JAVA + " -cp " + cp + " " + Noop.class.getName();
+    /** Times {@code runs} interleaved starts of an empty main, so all three see the same noise. */
+    public static StartCost startCost(Path jar, int runs) throws Exception {
+        Path memoryRoot = ownMemoryCgroup();
+        Path entrypoint = extractEntrypoint(jar, Files.createTempDirectory("readiness-gc-bench"));
+        String noop = JAVA + " -cp " + ownClasspath() + " " + Noop.class.getName();
         try (Cgroup cg = Cgroup.create(memoryRoot, "readiness-gc-bench-start", 512L * 1024 * 1024)) {
             Map<String, String> env = Map.of("READINESS_GC_JAR", jar.toString(), "READINESS_GC_LOG_DIR", "off",
                     "READINESS_GC_QUIET", "true");
-            // interleaved, so both see the same noise from whatever else runs on the machine
             List<Long> plain = new ArrayList<>();
             List<Long> through = new ArrayList<>();
             List<Long> cli = new ArrayList<>();
             String cliOnly = JAVA + " -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -XX:-UsePerfData -cp " + jar
                     + " dev.readiness.gc.cli.Main flags -- " + noop.substring(JAVA.length() + 1);
-            for (int i = 0; i < startRuns; i++) {
+            for (int i = 0; i < runs; i++) {
                 plain.add(millis(cg, noop, env));
                 through.add(millis(cg, entrypoint + " " + noop, env));
                 cli.add(millis(cg, cliOnly, env));
             }
-            System.out.println();
-            System.out.printf("start, median of %d interleaved runs: java Noop %d ms; through the entrypoint %d ms "
-                    + "(+%d ms); the CLI alone %d ms%n", startRuns, median(plain), median(through),
-                    median(through) - median(plain), median(cli));
+            return new StartCost(plain, through, cli);
         }
     }
 
-    record Result(Map<String, String> values) {
-        String get(String key) {
+    /** The class path entry holding these classes (the children need only the JDK and this one entry). */
+    private static String ownClasspath() {
+        return Arrays.stream(System.getProperty("java.class.path").split(":"))
+                .filter(e -> e.contains("benchmarks")).findFirst().orElse(System.getProperty("java.class.path"));
+    }
+
+    /** The {@code key=value} lines a workload printed. */
+    public record Result(Map<String, String> values) {
+        public String get(String key) {
             return values.getOrDefault(key, "?");
         }
     }

@@ -73,8 +73,22 @@ public final class ConfigReloadLatency {
         run(updates, warmup, keys, gapMs, debounce, poll, events, System.out);
     }
 
+    /**
+     * What one run measured: the latency of each update in nanoseconds (0 for a missed one), the updates the
+     * listener never saw within 30 s, and the watcher's reload counts by result.
+     */
+    public record Result(long[] latenciesNanos, int missed, Map<ReloadResult, Long> reloads) {
+    }
+
     static void run(int updates, int warmup, int keys, long gapMs, Duration debounce, Duration poll, boolean events,
                     PrintStream out) throws Exception {
+        report(out, measure(updates, warmup, keys, gapMs, debounce, poll, events), updates, keys, debounce, poll,
+                events);
+    }
+
+    /** Runs {@code warmup + updates} kubelet-style updates and returns the latencies of the last {@code updates}. */
+    public static Result measure(int updates, int warmup, int keys, long gapMs, Duration debounce, Duration poll,
+                                 boolean events) throws Exception {
         Path dir = Files.createTempDirectory("readiness-reload-bench");
         BlockingQueue<long[]> seen = new ArrayBlockingQueue<>(4);
         KubeletAtomicWriter writer = new KubeletAtomicWriter(dir);
@@ -97,7 +111,11 @@ public final class ConfigReloadLatency {
                 }
                 Thread.sleep(gapMs);
             }
-            report(out, latencies, missed, updates, keys, debounce, poll, events, watcher);
+            Map<ReloadResult, Long> reloads = new java.util.EnumMap<>(ReloadResult.class);
+            for (ReloadResult r : ReloadResult.values()) {
+                reloads.put(r, (long) watcher.reloads(r));
+            }
+            return new Result(latencies, missed, reloads);
         } finally {
             deleteRecursively(dir);
         }
@@ -114,9 +132,10 @@ public final class ConfigReloadLatency {
         return null;
     }
 
-    private static void report(PrintStream out, long[] latencies, int missed, int updates, int keys,
-                               Duration debounce, Duration poll, boolean events, ConfigMapWatcher w) {
-        long[] sorted = Arrays.stream(latencies).filter(l -> l > 0).sorted().toArray();
+    private static void report(PrintStream out, Result r, int updates, int keys,
+                               Duration debounce, Duration poll, boolean events) {
+        long[] sorted = Arrays.stream(r.latenciesNanos()).filter(l -> l > 0).sorted().toArray();
+        int missed = r.missed();
         out.printf(Locale.ROOT, "ConfigMap reload latency, rename of ..data -> listeners done%n");
         out.printf(Locale.ROOT, "  updates=%d keys=%d debounce=%s poll-interval=%s file-events=%s cores=%d java=%s%n",
                 updates, keys, debounce, poll, events, Runtime.getRuntime().availableProcessors(),
@@ -129,8 +148,8 @@ public final class ConfigReloadLatency {
                 ms(sorted.length == 0 ? 0 : sorted[sorted.length - 1]),
                 ms((long) Arrays.stream(sorted).average().orElse(0)));
         out.printf(Locale.ROOT, "  missed=%d reloads: success=%d unchanged=%d invalid=%d read_error=%d%n", missed,
-                w.reloads(ReloadResult.SUCCESS), w.reloads(ReloadResult.UNCHANGED),
-                w.reloads(ReloadResult.INVALID), w.reloads(ReloadResult.READ_ERROR));
+                r.reloads().get(ReloadResult.SUCCESS), r.reloads().get(ReloadResult.UNCHANGED),
+                r.reloads().get(ReloadResult.INVALID), r.reloads().get(ReloadResult.READ_ERROR));
         out.printf(Locale.ROOT, "  anchors: 15 s API polling (spring-cloud-kubernetes), 120 s blind delay (its"
                 + " event watcher), a pod restart (Reloader)%n");
     }

@@ -1,0 +1,87 @@
+package dev.readiness.bench.report;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Draws a comparison as a PNG with XChart: a bar per variant at its median, the anchor in grey, and the
+ * smallest and largest repetition as markers on the bar, so the spread is seen with the median. A logarithmic
+ * axis when the medians are more than {@value #LOG_SCALE_ABOVE} times apart (a hung probe against a cached
+ * one), because a linear axis would draw the faster variant as nothing.
+ */
+final class Charts {
+
+    static final double LOG_SCALE_ABOVE = 30;
+    private static final Color ANCHOR = new Color(0x9E, 0x9E, 0x9E);
+    private static final Color OURS = new Color(0x2E, 0x7D, 0x32);
+
+    private Charts() {
+    }
+
+    /** File name of a comparison's chart: {@code <section>-<figure>.png}, lower case, dashes only. */
+    static String fileName(Section section, Comparison c) {
+        String slug = c.figure().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
+        return section.id() + "-" + slug + ".png";
+    }
+
+    static void write(Comparison c, Path png) throws IOException {
+        List<String> names = c.series().stream().map(Series::variant).toList();
+        List<Double> medians = c.series().stream().map(s -> s.stats().median()).toList();
+        CategoryChart chart = new CategoryChartBuilder().width(760).height(380)
+                .title(c.figure() + " (" + (c.better() == Better.LOWER ? "lower" : "higher") + " is better)")
+                .yAxisTitle(c.unit()).build();
+        Styler styler = chart.getStyler();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(Styler.LegendPosition.InsideNE)
+                .setLegendVisible(true);
+        chart.getStyler().setOverlapped(true).setLabelsVisible(false).setXAxisMaxLabelCount(names.size());
+        chart.getStyler().setAvailableSpaceFill(0.55).setPlotGridVerticalLinesVisible(false);
+        chart.getStyler().setDecimalPattern(pattern(medians));
+        double lo = medians.stream().mapToDouble(Double::doubleValue).filter(v -> v > 0).min().orElse(0);
+        double hi = medians.stream().mapToDouble(Double::doubleValue).max().orElse(0);
+        boolean allPositive = c.series().stream().allMatch(s -> s.stats().min() > 0);
+        if (allPositive && lo > 0 && hi / lo > LOG_SCALE_ABOVE) {
+            chart.getStyler().setYAxisLogarithmic(true);
+            chart.setTitle(chart.getTitle() + ", log scale");
+        } else {
+            chart.getStyler().setYAxisMin(0.0);
+        }
+        styler.setSeriesColors(new Color[] {OURS, Color.BLACK, Color.BLACK});
+        // one bar series per role would offset the bars; colour the anchor's bar by drawing it as its own
+        // overlapped series with no value elsewhere
+        boolean hasAnchor = c.anchorSeries().isPresent();
+        List<Double> ours = c.series().stream().map(s -> s.anchor() ? null : (Double) s.stats().median()).toList();
+        CategorySeries bars = chart.addSeries("median", names, ours);
+        bars.setFillColor(OURS);
+        if (hasAnchor) {
+            List<Double> anchor = c.series().stream().map(s -> s.anchor() ? (Double) s.stats().median() : null).toList();
+            CategorySeries a = chart.addSeries("anchor median", names, anchor);
+            a.setFillColor(ANCHOR);
+        }
+        if (c.series().stream().anyMatch(s -> s.stats().n() > 1)) {
+            CategorySeries min = chart.addSeries("min", names, c.series().stream().map(s -> s.stats().min()).toList());
+            min.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
+            min.setMarker(SeriesMarkers.TRIANGLE_UP).setMarkerColor(Color.BLACK);
+            CategorySeries max = chart.addSeries("max", names, c.series().stream().map(s -> s.stats().max()).toList());
+            max.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
+            max.setMarker(SeriesMarkers.TRIANGLE_DOWN).setMarkerColor(Color.BLACK);
+        }
+        Files.createDirectories(png.toAbsolutePath().getParent());
+        BitmapEncoder.saveBitmap(chart, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    private static String pattern(List<Double> values) {
+        double max = values.stream().mapToDouble(Math::abs).max().orElse(0);
+        return max >= 100 ? "#,##0" : max >= 1 ? "#,##0.#" : "#,##0.###";
+    }
+}
