@@ -6,6 +6,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import org.eclipse.microprofile.config.Config;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -29,9 +30,12 @@ import java.util.Set;
 @ConfigMapping(prefix = "readiness.listen")
 public interface ListenQueueConfig {
 
-    /** Whether the probe runs at all. */
+    /**
+     * Whether the probe runs at all: {@code true} or {@code false}. Read as text and checked by
+     * {@link #isEnabled()}, because SmallRye's boolean converter turns any other word into {@code false} silently.
+     */
     @WithDefault("true")
-    boolean enabled();
+    String enabled();
 
     /** Root of the proc file system. */
     @WithDefault("/proc")
@@ -55,9 +59,25 @@ public interface ListenQueueConfig {
     @WithDefault("1m")
     Duration logInterval();
 
-    /** Whether readiness turns DOWN while the accept queue overflows. */
+    /** Whether readiness turns DOWN while the accept queue overflows: {@code true} or {@code false}. */
     @WithDefault("false")
-    boolean readinessOnOverflow();
+    String readinessOnOverflow();
+
+    /**
+     * {@link #enabled()} as a boolean.
+     *
+     * @throws ReadinessConfigException when it is neither {@code true} nor {@code false}
+     */
+    default boolean isEnabled() {
+        return bool("readiness.listen.enabled", enabled());
+    }
+
+    private static boolean bool(String key, String value) {
+        String v = value.trim();
+        ReadinessConfigException.require(v.equalsIgnoreCase("true") || v.equalsIgnoreCase("false"), key, value,
+                "must be true or false");
+        return v.equalsIgnoreCase("true");
+    }
 
     /**
      * These values as validated {@link ListenQueueSettings}.
@@ -80,9 +100,16 @@ public interface ListenQueueConfig {
                 p + "sample-interval", sampleInterval(), "must be a positive duration");
         ReadinessConfigException.require(!logInterval().isNegative() && !logInterval().isZero(),
                 p + "log-interval", logInterval(), "must be a positive duration");
-        return ListenQueueSettings.builder().procRoot(Path.of(procRoot())).ports(Set.copyOf(ports))
+        boolean readinessOnOverflow = bool(p + "readiness-on-overflow", readinessOnOverflow());
+        Path root;
+        try {
+            root = Path.of(procRoot());
+        } catch (InvalidPathException e) {
+            throw new ReadinessConfigException(p + "proc-root", procRoot(), "must be a directory path", e);
+        }
+        return ListenQueueSettings.builder().procRoot(root).ports(Set.copyOf(ports))
                 .requestedBacklog(requestedBacklog()).minBacklog(minBacklog()).sampleInterval(sampleInterval())
-                .logInterval(logInterval()).readinessOnOverflow(readinessOnOverflow()).build();
+                .logInterval(logInterval()).readinessOnOverflow(readinessOnOverflow).build();
     }
 
     /** Reads and validates {@code readiness.listen.*} from {@code config}. */

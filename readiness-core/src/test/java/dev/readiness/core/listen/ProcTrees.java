@@ -64,7 +64,7 @@ final class ProcTrees {
     /** Makes {@code root/self/fd} hold socket links to these inodes, plus a few non-socket links. */
     static void fds(Path root, long... socketInodes) throws IOException {
         Path fd = Files.createDirectories(root.resolve("self/fd"));
-        Files.createSymbolicLink(fd.resolve("0"), Path.of("/dev/null"));
+        Files.createSymbolicLink(fd.resolve("0"), Path.of("anon_inode:[eventpoll]"));
         Files.createSymbolicLink(fd.resolve("1"), Path.of("pipe:[4242]"));
         int n = 3;
         for (long inode : socketInodes) {
