@@ -42,6 +42,8 @@ import java.util.function.IntSupplier;
 public final class ListenQueueProbe implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ListenQueueProbe.class);
+    /** Samples between two reads of both tcp tables once the watched listeners were found in one of them. */
+    static final int FULL_READ_EVERY = 12;
 
     private final ListenQueueSettings settings;
     private final IntSupplier requestedBacklog;
@@ -59,6 +61,11 @@ public final class ListenQueueProbe implements AutoCloseable {
     private final Set<Long> ownInodes = new HashSet<>();
     private final Set<Long> foreignInodes = new HashSet<>();
     private byte[] buffer = new byte[64 * 1024];
+    private boolean narrowed;
+    private boolean readV4;
+    private boolean readV6;
+    private int samplesSinceFullRead;
+    private int listenersAtFullRead;
     private TcpExtCounters previous = TcpExtCounters.NONE;
     private long pendingOverflows;
     private long pendingDrops;
@@ -235,18 +242,39 @@ public final class ListenQueueProbe implements AutoCloseable {
     }
 
     private List<ListenSocket> readListeners(List<String> unknown) {
+        // Reading a tcp table costs the kernel a walk of the whole established hash (sized by the node's memory,
+        // shared by all namespaces), whatever the number of sockets: read only the table(s) that held the
+        // watched listeners, and both tables every FULL_READ_EVERY samples or when a listener went missing.
+        boolean full = !narrowed || ++samplesSinceFullRead >= FULL_READ_EVERY;
         List<ListenSocket> all = new ArrayList<>();
-        boolean v4 = readTable(tcpFile, false, all, unknown, true);
+        boolean v4 = (full || readV4) && readTable(tcpFile, false, all, unknown, true);
         // a kernel without IPv6 has no tcp6; that is not a problem worth a line
-        boolean v6 = readTable(tcp6File, true, all, unknown, false);
+        boolean v6 = (full || readV6) && readTable(tcp6File, true, all, unknown, false);
         if (!v4 && !v6) {
+            narrowed = false;
             return List.of();
         }
+        List<ListenSocket> mine;
         if (!settings.ports().isEmpty()) {
             all.removeIf(s -> !settings.ports().contains(s.port()));
-            return all;
+            mine = all;
+        } else {
+            mine = own(all, unknown);
         }
-        return own(all, unknown);
+        if (full) {
+            readV4 = false;
+            readV6 = false;
+            for (ListenSocket s : mine) {
+                readV4 |= !s.ipv6();
+                readV6 |= s.ipv6();
+            }
+            narrowed = readV4 || readV6;
+            samplesSinceFullRead = 0;
+            listenersAtFullRead = mine.size();
+        } else if (mine.size() < listenersAtFullRead) {
+            narrowed = false; // one closed or moved: look everywhere next time
+        }
+        return mine;
     }
 
     private boolean readTable(Path file, boolean ipv6, List<ListenSocket> into, List<String> unknown,
