@@ -66,6 +66,7 @@ public final class ListenQueueProbe implements AutoCloseable {
     private boolean readV6;
     private int samplesSinceFullRead;
     private int listenersAtFullRead;
+    private int somaxconn = -1;
     private TcpExtCounters previous = TcpExtCounters.NONE;
     private long pendingOverflows;
     private long pendingDrops;
@@ -197,9 +198,14 @@ public final class ListenQueueProbe implements AutoCloseable {
         long now = ticker.nanoTime();
         List<String> unknown = new ArrayList<>(2);
 
-        int somaxconn = readSomaxconn(unknown);
+        boolean full = !narrowed || ++samplesSinceFullRead >= FULL_READ_EVERY;
+        // somaxconn applies when listen() is called, so it changes nothing for a socket already listening:
+        // reading it at full reads is enough, and it costs as much as the netstat read
+        if (full || somaxconn < 0) {
+            somaxconn = readSomaxconn(unknown);
+        }
         TcpExtCounters totals = readCounters(unknown);
-        List<ListenSocket> listeners = readListeners(unknown);
+        List<ListenSocket> listeners = readListeners(full, unknown);
 
         long overflows = delta(previous.listenOverflows(), totals.listenOverflows());
         long drops = delta(previous.listenDrops(), totals.listenDrops());
@@ -241,11 +247,10 @@ public final class ListenQueueProbe implements AutoCloseable {
         }
     }
 
-    private List<ListenSocket> readListeners(List<String> unknown) {
+    private List<ListenSocket> readListeners(boolean full, List<String> unknown) {
         // Reading a tcp table costs the kernel a walk of the whole established hash (sized by the node's memory,
         // shared by all namespaces), whatever the number of sockets: read only the table(s) that held the
         // watched listeners, and both tables every FULL_READ_EVERY samples or when a listener went missing.
-        boolean full = !narrowed || ++samplesSinceFullRead >= FULL_READ_EVERY;
         List<ListenSocket> all = new ArrayList<>();
         boolean v4 = (full || readV4) && readTable(tcpFile, false, all, unknown, true);
         // a kernel without IPv6 has no tcp6; that is not a problem worth a line

@@ -81,6 +81,11 @@ class ListenQueueMetricsTest {
         probe.sample();
 
         assertThat(registry.get("readiness.listen.overflows").functionCounter().count()).isNaN();
+        // somaxconn counts at listen() time, so it is re-read only at full reads
+        assertThat(registry.get("readiness.listen.somaxconn").gauge().value()).isEqualTo(128);
+        for (int i = 0; i < ListenQueueProbe.FULL_READ_EVERY; i++) {
+            probe.sample();
+        }
         assertThat(registry.get("readiness.listen.somaxconn").gauge().value()).isNaN();
         assertThat(registry.get("readiness.listen.backlog.effective").gauge().value()).isNaN();
     }
