@@ -1,5 +1,6 @@
 package dev.readiness.core.listen;
 
+import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.core.probe.HealthRegistry;
@@ -35,15 +36,28 @@ public final class ListenQueueCheck implements DependencyCheck {
     }
 
     /**
-     * Registers the check for readiness when {@link ListenQueueSettings#readinessOnOverflow()} is on.
+     * Registers the check for readiness when {@link ListenQueueSettings#readinessOnOverflow()} is on, evaluated
+     * every {@link ListenQueueSettings#sampleInterval()} with a timeout of at most 2 s.
      *
      * @return whether it was registered
      */
     public static boolean registerIfEnabled(HealthRegistry registry, ListenQueueProbe probe) {
+        Duration interval = probe.settings().sampleInterval();
+        Duration timeout = interval.compareTo(CheckOptions.DEFAULT_TIMEOUT) < 0 ? interval : CheckOptions.DEFAULT_TIMEOUT;
+        return registerIfEnabled(registry, probe, CheckOptions.builder().interval(interval).timeout(timeout).build());
+    }
+
+    /**
+     * Registers the check for readiness with these options when {@link ListenQueueSettings#readinessOnOverflow()}
+     * is on.
+     *
+     * @return whether it was registered
+     */
+    public static boolean registerIfEnabled(HealthRegistry registry, ListenQueueProbe probe, CheckOptions options) {
         if (!probe.settings().readinessOnOverflow()) {
             return false;
         }
-        registry.readiness(NAME, new ListenQueueCheck(probe));
+        registry.readiness(NAME, new ListenQueueCheck(probe), options);
         return true;
     }
 

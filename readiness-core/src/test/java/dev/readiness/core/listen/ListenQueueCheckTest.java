@@ -72,12 +72,16 @@ class ListenQueueCheckTest {
                 assertThat(c.probe()).isEqualTo(Probe.READINESS);
                 assertThat(c.name()).isEqualTo(ListenQueueCheck.NAME);
             });
+            assertThat(on.optionsOf(Probe.READINESS, ListenQueueCheck.NAME).interval())
+                    .as("evaluated at the sample interval").isEqualTo(Duration.ofMillis(500));
+            assertThat(on.optionsOf(Probe.READINESS, ListenQueueCheck.NAME).timeout()).isEqualTo(Duration.ofMillis(500));
         }
     }
 
     private static ListenQueueProbe probe(Path root, boolean readinessOnOverflow) {
         return ListenQueueProbe.builder(ListenQueueSettings.builder().procRoot(root).ports(Set.of(8080))
-                .requestedBacklog(100).readinessOnOverflow(readinessOnOverflow).build()).warnings(w -> { }).build();
+                .requestedBacklog(100).readinessOnOverflow(readinessOnOverflow).sampleInterval(Duration.ofMillis(500))
+                .build()).warnings(w -> { }).build();
     }
 
     private static void setOverflows(Path root, long overflows) throws IOException {

@@ -2,6 +2,8 @@ package dev.readiness.core.listen;
 
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.check.Status;
+import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.core.probe.Probe;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,42 @@ class ListenQueueOverflowIT {
             assumeTrue(false, "skipped: this machine has no IPv6 loopback (" + e + ")");
         }
         overflow(v6);
+    }
+
+    @Test
+    void readinessTurnsDownWhileTheQueueOverflowsAndUpWhenItStops() throws IOException {
+        InetAddress loopback = InetAddress.getByName("127.0.0.1");
+        List<SocketChannel> clients = new ArrayList<>();
+        try (ServerSocket server = new ServerSocket(); HealthRegistry registry = HealthRegistry.create()) {
+            server.bind(new InetSocketAddress(loopback, 0), BACKLOG);
+            ListenQueueProbe probe = ListenQueueProbe.builder(ListenQueueSettings.builder().requestedBacklog(BACKLOG)
+                    .minBacklog(0).sampleInterval(Duration.ofMillis(200)).readinessOnOverflow(true).build())
+                    .warnings(w -> { }).build();
+            assertThat(ListenQueueCheck.registerIfEnabled(registry, probe)).isTrue();
+            registry.start();
+            registry.markStarted();
+            await().atMost(Duration.ofSeconds(30)).until(() -> registry.report(Probe.READINESS).httpStatus() == 200);
+
+            for (int i = 0; i < CONNECTS; i++) {
+                SocketChannel c = SocketChannel.open();
+                c.configureBlocking(false);
+                clients.add(c);
+                c.connect(new InetSocketAddress(loopback, server.getLocalPort()));
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> registry.report(Probe.READINESS).httpStatus() == 503);
+            assertThat(registry.report(Probe.READINESS).checks()).singleElement().satisfies(c ->
+                    assertThat(c.message()).startsWith("accept queue overflowed:"));
+
+            // the dropped clients stop retrying their SYNs: no more overflows, readiness comes back
+            for (SocketChannel c : clients) {
+                c.close();
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> registry.report(Probe.READINESS).httpStatus() == 200);
+        } finally {
+            for (SocketChannel c : clients) {
+                c.close();
+            }
+        }
     }
 
     private void overflow(InetAddress loopback) throws IOException {
