@@ -44,6 +44,8 @@ public final class ListenQueueProbe implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ListenQueueProbe.class);
     /** Samples between two reads of both tcp tables once the watched listeners were found in one of them. */
     static final int FULL_READ_EVERY = 12;
+    /** Bytes asked for per read of a LISTEN section: about 7 rows. */
+    private static final int SECTION_READ = 1024;
 
     private final ListenQueueSettings settings;
     private final IntSupplier requestedBacklog;
@@ -249,12 +251,13 @@ public final class ListenQueueProbe implements AutoCloseable {
 
     private List<ListenSocket> readListeners(boolean full, List<String> unknown) {
         // Reading a tcp table costs the kernel a walk of the whole established hash (sized by the node's memory,
-        // shared by all namespaces), whatever the number of sockets: read only the table(s) that held the
-        // watched listeners, and both tables every FULL_READ_EVERY samples or when a listener went missing.
+        // shared by all namespaces), whatever the number of sockets. Between full reads (every FULL_READ_EVERY
+        // samples, or after a listener went missing) read only the table(s) that held the watched listeners,
+        // and only their LISTEN section.
         List<ListenSocket> all = new ArrayList<>();
-        boolean v4 = (full || readV4) && readTable(tcpFile, false, all, unknown, true);
+        boolean v4 = (full || readV4) && readTable(tcpFile, false, all, unknown, true, full);
         // a kernel without IPv6 has no tcp6; that is not a problem worth a line
-        boolean v6 = (full || readV6) && readTable(tcp6File, true, all, unknown, false);
+        boolean v6 = (full || readV6) && readTable(tcp6File, true, all, unknown, false, full);
         if (!v4 && !v6) {
             narrowed = false;
             return List.of();
@@ -283,10 +286,10 @@ public final class ListenQueueProbe implements AutoCloseable {
     }
 
     private boolean readTable(Path file, boolean ipv6, List<ListenSocket> into, List<String> unknown,
-                              boolean required) {
+                              boolean required, boolean whole) {
         int len;
         try {
-            len = readFile(file);
+            len = whole ? readFile(file) : readListenSection(file);
         } catch (IOException e) {
             if (required || !(e instanceof NoSuchFileException)) {
                 unknown(unknown, file.getFileName().toString(), "cannot read " + file + ": " + describe(e));
@@ -432,6 +435,37 @@ public final class ListenQueueProbe implements AutoCloseable {
                     return len;
                 }
                 len += n;
+            }
+        }
+    }
+
+    /**
+     * Reads a tcp table only up to the end of its LISTEN section, in small reads: the kernel formats about as
+     * many rows as each read asks for, so it stops walking its established hash soon after the first
+     * connection of this namespace instead of walking all of it.
+     */
+    private int readListenSection(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            int len = 0;
+            int scan = 0;
+            while (true) {
+                if (buffer.length - len < SECTION_READ) {
+                    if (buffer.length >= 64 * 1024 * 1024) {
+                        throw new IOException("larger than 64 MiB");
+                    }
+                    buffer = java.util.Arrays.copyOf(buffer, buffer.length * 2);
+                }
+                int n = in.read(buffer, len, SECTION_READ);
+                if (n < 0) {
+                    return len;
+                }
+                len += n;
+                int end = scan < 0 ? scan : TcpTableParser.listenSectionEnd(buffer, len, scan);
+                if (end >= 0) {
+                    return end;
+                }
+                // an unknown shape is read whole, so that the parser reports it
+                scan = end == TcpTableParser.NOT_A_TABLE ? end : -end - 1;
             }
         }
     }

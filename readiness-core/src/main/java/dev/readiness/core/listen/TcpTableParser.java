@@ -21,6 +21,11 @@ final class TcpTableParser {
     static final int UNREADABLE = -1;
 
     private static final int LISTEN = 0x0A;
+    private static final int SYN_RECV = 0x03;
+    private static final int MAX_HEADER = 4096;
+
+    /** {@link #listenSectionEnd} found no header it knows: the caller should read the whole file. */
+    static final int NOT_A_TABLE = Integer.MIN_VALUE;
 
     private TcpTableParser() {
     }
@@ -66,6 +71,46 @@ final class TcpTableParser {
             pos = end + 1;
         }
         return malformed;
+    }
+
+    /**
+     * Finds where the leading LISTEN section of a table ends, so that a reader can stop before the kernel walks
+     * its established hash. Kernels print every listener first (3.10 interleaves each listener's SYN_RECV
+     * requests, state 03, which are skipped over); the first complete row in another state ends the section.
+     *
+     * @param from where to go on scanning: 0 at first, then the value a previous call encoded
+     * @return the offset where the section ends (the start of the first row after it),
+     *         {@code -(resumeFrom) - 1} when the complete lines so far do not end it, or {@link #NOT_A_TABLE}
+     */
+    static int listenSectionEnd(byte[] data, int len, int from) {
+        if (data == null || len <= 0 || len > data.length || from < 0) {
+            return NOT_A_TABLE;
+        }
+        int headerEnd = lineEnd(data, 0, len);
+        if (headerEnd >= len) {
+            return len > MAX_HEADER ? NOT_A_TABLE : -1;
+        }
+        Columns cols = Columns.of(data, 0, headerEnd);
+        if (cols == null) {
+            return NOT_A_TABLE;
+        }
+        int[] starts = new int[cols.state + 1];
+        int[] ends = new int[cols.state + 1];
+        int pos = Math.max(from, headerEnd + 1);
+        while (pos < len) {
+            int end = lineEnd(data, pos, len);
+            if (end >= len) {
+                break; // incomplete line: wait for more
+            }
+            if (!blank(data, pos, end) && tokens(data, pos, end, starts, ends, cols.state + 1) > cols.state) {
+                int state = hex(data, starts[cols.state], ends[cols.state], 2);
+                if (state != LISTEN && state != SYN_RECV) {
+                    return pos;
+                }
+            }
+            pos = end + 1;
+        }
+        return -pos - 1;
     }
 
     private static ListenSocket listenRow(byte[] d, int from, int to, int[] starts, int[] ends, Columns cols,

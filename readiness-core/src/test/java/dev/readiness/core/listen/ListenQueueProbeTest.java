@@ -103,6 +103,22 @@ class ListenQueueProbeTest {
     }
 
     @Test
+    void betweenFullReadsReadsOnlyTheListenSection() throws IOException {
+        Path root = ProcTrees.copy(ProcTrees.LINUX_3_10, tmp);
+        // a listener after the established rows, where no kernel puts one: only a full read can see it
+        Files.writeString(root.resolve("net/tcp"), Files.readString(root.resolve("net/tcp"))
+                + "  99: 00000000:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 31099 1\n");
+        ListenQueueProbe probe = probe(ListenQueueSettings.builder().procRoot(root).ports(Set.of(8080, 8081)));
+
+        assertThat(probe.sample().listeners()).as("full read").extracting(ListenSocket::port).containsExactly(8080, 8081);
+        ListenQueueSample narrowed = probe.sample();
+        assertThat(narrowed.listeners()).extracting(ListenSocket::port).containsExactly(8080);
+        assertThat(narrowed.queueDepth(8080)).isEqualTo(129);
+        assertThat(probe.sample().listeners()).as("one went missing: full read again")
+                .extracting(ListenSocket::port).containsExactly(8080, 8081);
+    }
+
+    @Test
     void reportsEveryListenerWhenFileDescriptorsCannotBeListed() throws IOException {
         Path root = ProcTrees.copy(ProcTrees.LINUX_3_10, tmp); // no self/fd in the recording
 

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 class ProcParserFuzzTest {
 
     private static final long SEED = 0x5EED_0F_11_57L;
-    private static final int ROUNDS_PER_FILE = 1500;
+    private static final int ROUNDS_PER_FILE = 1000;
     private static final String[] KERNELS = {ProcTrees.LINUX_6_18, ProcTrees.LINUX_4_19, ProcTrees.LINUX_3_10};
 
     @Test
@@ -38,6 +38,12 @@ class ProcParserFuzzTest {
                     boolean ipv6 = file.endsWith("6");
                     assertThatCode(() -> TcpTableParser.parse(input, len, ipv6, out::add))
                             .as("%s %s round %d", kernel, file, i).doesNotThrowAnyException();
+                    int prefix = len == 0 ? 0 : random.nextInt(len + 1);
+                    int[] end = new int[1];
+                    assertThatCode(() -> end[0] = TcpTableParser.listenSectionEnd(input, prefix, 0))
+                            .doesNotThrowAnyException();
+                    assertThat(end[0] == TcpTableParser.NOT_A_TABLE || end[0] <= prefix && -end[0] - 1 <= prefix)
+                            .as("section end within the bytes read").isTrue();
                     for (ListenSocket s : out) {
                         assertThat(s.port()).isBetween(0, 65535);
                         assertThat(s.queueDepth()).isNotNegative();
@@ -90,6 +96,7 @@ class ProcParserFuzzTest {
             }
             int len = input.length;
             assertThatCode(() -> TcpTableParser.parse(input, len, false, s -> { })).doesNotThrowAnyException();
+            assertThatCode(() -> TcpTableParser.listenSectionEnd(input, len, 0)).doesNotThrowAnyException();
             assertThatCode(() -> NetstatParser.parse(new String(input, StandardCharsets.ISO_8859_1)))
                     .doesNotThrowAnyException();
         }

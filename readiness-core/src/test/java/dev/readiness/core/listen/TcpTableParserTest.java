@@ -111,4 +111,64 @@ class TcpTableParserTest {
 
         assertThat(out).extracting(ListenSocket::port).containsExactly(8080);
     }
+
+    @Test
+    void listenSectionEndsAtTheFirstRowThatIsNeitherListenNorSynRecv() {
+        byte[] tcp = ProcTrees.bytes(ProcTrees.LINUX_6_18, "net/tcp");
+        String text = new String(tcp, StandardCharsets.US_ASCII);
+        int fourthRow = nthLineStart(text, 4); // header + 3 listeners
+
+        assertThat(TcpTableParser.listenSectionEnd(tcp, tcp.length, 0)).isEqualTo(fourthRow);
+        assertThat(text.substring(fourthRow, fourthRow + 40)).doesNotContain(" 0A ");
+    }
+
+    @Test
+    void listenSectionSkipsOverSynRecvRowsOfOldKernels() {
+        String text = HEADER
+                + "   0: 00000000:1F90 00000000:0000 0A 00000000:00000002 00:00000000 00000000 0 0 11 1\n"
+                + "   1: 0A00000A:1F90 0B00000A:C350 03 00000000:00000000 01:00000064 00000000 0 0 0 1\n"
+                + "   2: 00000000:1F91 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 12 1\n"
+                + "   3: 0A00000A:1F90 0B00000A:C351 01 00000000:00000000 00:00000000 00000000 0 0 13 1\n"
+                + "   4: 00000000:1F92 00000000:0000 0A 00000000:00000000 00:00000000 00000000 0 0 14 1\n";
+        byte[] data = text.getBytes(StandardCharsets.US_ASCII);
+
+        int end = TcpTableParser.listenSectionEnd(data, data.length, 0);
+
+        assertThat(end).isEqualTo(nthLineStart(text, 4));
+        assertThat(ProcTrees.listeners(java.util.Arrays.copyOf(data, end), false)).extracting(ListenSocket::port)
+                .containsExactly(8080, 8081);
+    }
+
+    @Test
+    void listenSectionAsksForMoreUntilARowEndsIt() {
+        String text = HEADER
+                + "   0: 00000000:1F90 00000000:0000 0A 00000000:00000002 00:00000000 00000000 0 0 11 1\n"
+                + "   1: 0A00000A:1F90 0B00000A:C351 01 00000000:00000000 00:000";
+        byte[] data = text.getBytes(StandardCharsets.US_ASCII);
+        int secondRow = nthLineStart(text, 2);
+
+        assertThat(TcpTableParser.listenSectionEnd(data, HEADER.length() - 3, 0)).as("header incomplete").isEqualTo(-1);
+        int resume = TcpTableParser.listenSectionEnd(data, data.length, 0);
+        assertThat(resume).as("last row incomplete: resume at it").isEqualTo(-secondRow - 1);
+        byte[] more = (text + "00000 00000000 0 0 13 1\n").getBytes(StandardCharsets.US_ASCII);
+        assertThat(TcpTableParser.listenSectionEnd(more, more.length, -resume - 1)).isEqualTo(secondRow);
+    }
+
+    @Test
+    void listenSectionOfAnUnknownShapeAsksForTheWholeFile() {
+        byte[] odd = "what is this\nnot a table\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] noNewline = new byte[5000];
+
+        assertThat(TcpTableParser.listenSectionEnd(odd, odd.length, 0)).isEqualTo(TcpTableParser.NOT_A_TABLE);
+        assertThat(TcpTableParser.listenSectionEnd(noNewline, noNewline.length, 0)).isEqualTo(TcpTableParser.NOT_A_TABLE);
+        assertThat(TcpTableParser.listenSectionEnd(null, 1, 0)).isEqualTo(TcpTableParser.NOT_A_TABLE);
+    }
+
+    private static int nthLineStart(String text, int n) {
+        int pos = 0;
+        for (int i = 0; i < n; i++) {
+            pos = text.indexOf('\n', pos) + 1;
+        }
+        return pos;
+    }
 }
