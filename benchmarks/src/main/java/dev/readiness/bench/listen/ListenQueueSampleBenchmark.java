@@ -58,7 +58,7 @@ import java.util.concurrent.TimeUnit;
 @Fork(1)
 public class ListenQueueSampleBenchmark {
 
-    @Param({"100", "500"})
+    @Param({"0", "100", "500"})
     public int connections;
 
     private final List<AutoCloseable> open = new ArrayList<>();
