@@ -74,10 +74,14 @@ public final class ConfigReloadLatency {
     }
 
     /**
-     * What one run measured: the latency of each update in nanoseconds (0 for a missed one), the updates the
-     * listener never saw within 30 s, and the watcher's reload counts by result.
+     * What one run measured: the latency in nanoseconds of each update the listener saw (negative when the
+     * listener ran before the writer's thread read the clock after its rename), the updates the listener never
+     * saw within 30 s, and the watcher's reload counts by result. {@code fromWriteStartNanos} holds, for the same
+     * updates, the time from the start of the kubelet's whole write (new timestamped directory, files, symlink,
+     * rename, clean-up): an upper bound that never goes below 0.
      */
-    public record Result(long[] latenciesNanos, int missed, Map<ReloadResult, Long> reloads) {
+    public record Result(long[] latenciesNanos, long[] fromWriteStartNanos, int missed,
+                         Map<ReloadResult, Long> reloads) {
     }
 
     static void run(int updates, int warmup, int keys, long gapMs, Duration debounce, Duration poll, boolean events,
@@ -94,6 +98,8 @@ public final class ConfigReloadLatency {
         KubeletAtomicWriter writer = new KubeletAtomicWriter(dir);
         writer.write(payload(0, keys));
         long[] latencies = new long[updates];
+        long[] fromStart = new long[updates];
+        int measured = 0;
         int missed = 0;
         try (ConfigMapWatcher watcher = ConfigMapWatcher.builder().directory(dir).debounce(debounce)
                 .pollInterval(poll).fileEvents(events)
@@ -102,12 +108,14 @@ public final class ConfigReloadLatency {
                 .build().start()) {
             seen.take(); // the load at start
             for (int i = 1; i <= warmup + updates; i++) {
+                long started = System.nanoTime();
                 KubeletAtomicWriter.Write w = writer.write(payload(i, keys));
                 long[] s = awaitMarker(seen, i);
                 if (s == null) {
                     missed++;
                 } else if (i > warmup) {
-                    latencies[i - warmup - 1] = s[0] - w.swapNanos();
+                    fromStart[measured] = s[0] - started;
+                    latencies[measured++] = s[0] - w.swapNanos();
                 }
                 Thread.sleep(gapMs);
             }
@@ -115,7 +123,8 @@ public final class ConfigReloadLatency {
             for (ReloadResult r : ReloadResult.values()) {
                 reloads.put(r, (long) watcher.reloads(r));
             }
-            return new Result(latencies, missed, reloads);
+            return new Result(Arrays.copyOf(latencies, measured), Arrays.copyOf(fromStart, measured), missed,
+                    reloads);
         } finally {
             deleteRecursively(dir);
         }

@@ -112,6 +112,9 @@ public final class BenchmarkReport {
                 Files.delete(p);
             }
         }
+        // the figures first: a chart that cannot be drawn must not lose them
+        Files.writeString(docs.resolve("benchmarks.md"), MarkdownReport.render(sections, machine, mode, command,
+                loadStart, loadEnd, started, totalSeconds, "benchmarks"));
         for (Section s : sections) {
             for (Comparison c : s.comparisons()) {
                 if (c.chart()) {
@@ -119,8 +122,6 @@ public final class BenchmarkReport {
                 }
             }
         }
-        Files.writeString(docs.resolve("benchmarks.md"), MarkdownReport.render(sections, machine, mode, command,
-                loadStart, loadEnd, started, totalSeconds, "benchmarks"));
     }
 
     static Path findRepository(Path from) {

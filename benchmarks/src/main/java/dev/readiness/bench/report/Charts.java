@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Draws a comparison as a PNG with XChart: a bar per variant at its median, the anchor in grey, and the
+ * Draws a comparison as a PNG with XChart: a bar per variant at its median, the anchor named as such, and the
  * smallest and largest repetition as markers on the bar, so the spread is seen with the median. A logarithmic
  * axis when the medians are more than {@value #LOG_SCALE_ABOVE} times apart (a hung probe against a cached
  * one), because a linear axis would draw the faster variant as nothing.
@@ -23,7 +23,6 @@ import java.util.Locale;
 final class Charts {
 
     static final double LOG_SCALE_ABOVE = 30;
-    private static final Color ANCHOR = new Color(0x9E, 0x9E, 0x9E);
     private static final Color OURS = new Color(0x2E, 0x7D, 0x32);
 
     private Charts() {
@@ -36,7 +35,9 @@ final class Charts {
     }
 
     static void write(Comparison c, Path png) throws IOException {
-        List<String> names = c.series().stream().map(Series::variant).toList();
+        List<String> names = c.series().stream()
+                .map(s -> s.anchor() ? s.variant() + (s.measured() ? " (anchor)" : " (anchor, documented)")
+                        : s.variant()).toList();
         List<Double> medians = c.series().stream().map(s -> s.stats().median()).toList();
         CategoryChart chart = new CategoryChartBuilder().width(760).height(380)
                 .title(c.figure() + " (" + (c.better() == Better.LOWER ? "lower" : "higher") + " is better)")
@@ -46,34 +47,36 @@ final class Charts {
                 .setLegendVisible(true);
         chart.getStyler().setOverlapped(true).setLabelsVisible(false).setXAxisMaxLabelCount(names.size());
         chart.getStyler().setAvailableSpaceFill(0.55).setPlotGridVerticalLinesVisible(false);
-        chart.getStyler().setDecimalPattern(pattern(medians));
         double lo = medians.stream().mapToDouble(Double::doubleValue).filter(v -> v > 0).min().orElse(0);
         double hi = medians.stream().mapToDouble(Double::doubleValue).max().orElse(0);
-        boolean allPositive = c.series().stream().allMatch(s -> s.stats().min() > 0);
-        if (allPositive && lo > 0 && hi / lo > LOG_SCALE_ABOVE) {
+        boolean log = medians.stream().allMatch(m -> m > 0) && hi / lo > LOG_SCALE_ABOVE;
+        if (log) {
             chart.getStyler().setYAxisLogarithmic(true);
             chart.setTitle(chart.getTitle() + ", log scale");
+            chart.getStyler().setDecimalPattern("#,##0.###");
+            // bars start at the axis minimum, which XChart puts at 0 unless told: a decade below the smallest value
+            double smallest = c.series().stream().mapToDouble(s -> s.stats().min()).filter(v -> v > 0).min().orElse(lo);
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(Math.min(lo, smallest)))));
         } else {
+            chart.getStyler().setDecimalPattern(pattern(medians));
             chart.getStyler().setYAxisMin(0.0);
         }
         styler.setSeriesColors(new Color[] {OURS, Color.BLACK, Color.BLACK});
-        // one bar series per role would offset the bars; colour the anchor's bar by drawing it as its own
-        // overlapped series with no value elsewhere
-        boolean hasAnchor = c.anchorSeries().isPresent();
-        List<Double> ours = c.series().stream().map(s -> s.anchor() ? null : (Double) s.stats().median()).toList();
-        CategorySeries bars = chart.addSeries("median", names, ours);
+        // XChart colours by series, not by bar, and a second bar series would need zeros a log axis refuses:
+        // the anchor is named on its bar instead
+        CategorySeries bars = chart.addSeries("median", names, medians);
         bars.setFillColor(OURS);
-        if (hasAnchor) {
-            List<Double> anchor = c.series().stream().map(s -> s.anchor() ? (Double) s.stats().median() : null).toList();
-            CategorySeries a = chart.addSeries("anchor median", names, anchor);
-            a.setFillColor(ANCHOR);
-        }
         if (c.series().stream().anyMatch(s -> s.stats().n() > 1)) {
-            CategorySeries min = chart.addSeries("min", names, c.series().stream().map(s -> s.stats().min()).toList());
-            min.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
-            min.setMarker(SeriesMarkers.TRIANGLE_UP).setMarkerColor(Color.BLACK);
+            // a log axis cannot show a minimum of 0 (an update seen before the clock was read): the table has it
+            boolean mins = !log || c.series().stream().allMatch(s -> s.stats().min() > 0);
+            if (mins) {
+                CategorySeries min = chart.addSeries("min", names,
+                        c.series().stream().map(s -> s.stats().min()).toList());
+                min.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+                min.setMarker(SeriesMarkers.TRIANGLE_UP).setMarkerColor(Color.BLACK);
+            }
             CategorySeries max = chart.addSeries("max", names, c.series().stream().map(s -> s.stats().max()).toList());
-            max.setChartCategorySeriesRenderStyle(org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle.Scatter);
+            max.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
             max.setMarker(SeriesMarkers.TRIANGLE_DOWN).setMarkerColor(Color.BLACK);
         }
         Files.createDirectories(png.toAbsolutePath().getParent());

@@ -1,0 +1,14 @@
+package dev.readiness.bench.report;
+
+import java.util.List;
+
+/** The report's benchmarks, in the order the report shows them. */
+final class Benchmarks {
+
+    private Benchmarks() {
+    }
+
+    static List<ReportBenchmark> all() {
+        return List.of(new DrainReport(), new ReloadReport(), new GcReport(), new ListenReport());
+    }
+}
