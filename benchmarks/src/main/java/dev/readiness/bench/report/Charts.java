@@ -39,7 +39,7 @@ final class Charts {
                 .map(s -> s.anchor() ? s.variant() + (s.measured() ? " (anchor)" : " (anchor, documented)")
                         : s.variant()).toList();
         List<Double> medians = c.series().stream().map(s -> s.stats().median()).toList();
-        CategoryChart chart = new CategoryChartBuilder().width(760).height(380)
+        CategoryChart chart = new CategoryChartBuilder().width(900).height(380)
                 .title(c.figure() + " (" + (c.better() == Better.LOWER ? "lower" : "higher") + " is better)")
                 .yAxisTitle(c.unit()).build();
         Styler styler = chart.getStyler();

@@ -162,7 +162,7 @@ class BenchmarkReportTest {
         assertThat(charts.resolve("stale-chart.png")).doesNotExist();
         BufferedImage png = ImageIO.read(charts.resolve("probes-probe-latency.png").toFile());
         assertThat(png).isNotNull();
-        assertThat(png.getWidth()).isEqualTo(760);
+        assertThat(png.getWidth()).isEqualTo(900);
         assertThat(charts.resolve("probes-throughput.png")).as("only charted comparisons are drawn").doesNotExist();
     }
 
