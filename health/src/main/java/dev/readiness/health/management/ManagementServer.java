@@ -1,0 +1,307 @@
+package dev.readiness.health.management;
+
+import com.sun.net.httpserver.Headers;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.readiness.core.config.ReadinessConfigException;
+import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.core.probe.Probe;
+import dev.readiness.core.probe.ProbeReport;
+import org.eclipse.microprofile.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.BindException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The management HTTP server: {@code /livez}, {@code /readyz}, {@code /startupz}, and any endpoint added with
+ * {@link Builder#handler(String, ManagementHandler)} (for example {@code /metrics} with {@link PrometheusHandler}).
+ * <p>
+ * Runs on the JDK's own HTTP server, on a small fixed pool of daemon threads. A probe request never runs a
+ * check: it writes the bytes of the registry's latest {@link ProbeReport}, so it answers in microseconds
+ * whatever the dependencies do.
+ * <ul>
+ *   <li>200 or 503 with a small JSON body; {@code ?verbose} adds per-check detail when details are enabled,
+ *       and is ignored otherwise (nothing leaks).</li>
+ *   <li>GET and HEAD only: any other method is 405 with {@code Allow: GET, HEAD}. HEAD has no body.</li>
+ *   <li>An unknown path is 404 with a JSON body listing the endpoints.</li>
+ * </ul>
+ * <pre>{@code
+ * ManagementServer server = ManagementServer.builder(registry).port(8081).start();
+ * ...
+ * server.close();
+ * }</pre>
+ */
+public final class ManagementServer implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ManagementServer.class);
+
+    /** Default port: 8081. */
+    public static final int DEFAULT_PORT = 8081;
+    /** Default bind address: every interface. */
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    /** Default number of serving threads: 2. */
+    public static final int DEFAULT_THREADS = 2;
+
+    private static final String METRICS_PATH = "/metrics";
+
+    private final HealthRegistry registry;
+    private final boolean details;
+    private final Map<String, ManagementHandler> handlers;
+    private final byte[] notFound;
+    private final HttpServer server;
+    private final ExecutorService executor;
+    private volatile boolean closed;
+
+    private ManagementServer(Builder b) {
+        this.registry = b.registry;
+        this.details = b.details;
+        this.handlers = Map.copyOf(b.handlers);
+        StringBuilder list = new StringBuilder("{\"error\":\"not found\",\"endpoints\":[\"/livez\",\"/readyz\",\"/startupz\"");
+        b.handlers.keySet().stream().sorted().forEach(p -> list.append(",\"").append(p).append('"'));
+        if (!b.handlers.containsKey(METRICS_PATH)) {
+            list.append("],\"metrics\":\"disabled: add micrometer-registry-prometheus and register")
+                    .append(" PrometheusHandler.of(prometheusMeterRegistry) at /metrics\"}");
+        } else {
+            list.append("]}");
+        }
+        this.notFound = list.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        InetSocketAddress address;
+        try {
+            address = new InetSocketAddress(InetAddress.getByName(b.host), b.port);
+        } catch (UnknownHostException e) {
+            throw new ReadinessConfigException("readiness.management.host", b.host, "must be a host name or IP address"
+                    + " that resolves (" + e.getMessage() + ")", e);
+        }
+        AtomicInteger n = new AtomicInteger();
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(b.threads, b.threads, 0, TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "readiness-management-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            this.server = HttpServer.create(address, 0);
+        } catch (BindException e) {
+            pool.shutdownNow();
+            throw new IllegalStateException("management server cannot listen on " + b.host + ":" + b.port
+                    + ": the port is already in use (" + e.getMessage() + "). Set readiness.management.port"
+                    + " (READINESS_MANAGEMENT_PORT) to a free port.", e);
+        } catch (IOException e) {
+            pool.shutdownNow();
+            throw new IllegalStateException("management server cannot listen on " + b.host + ":" + b.port + ": " + e,
+                    e);
+        }
+        this.executor = pool;
+        server.setExecutor(pool);
+        server.createContext("/", this::handle);
+        server.start();
+        log.info("management server listening on {}:{} ({} threads, details {})", b.host, port(), b.threads,
+                details ? "on" : "off");
+    }
+
+    /** A builder for a server serving {@code registry}'s probes. */
+    public static Builder builder(HealthRegistry registry) {
+        return new Builder(registry);
+    }
+
+    /** The port actually bound (useful with port 0). */
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    /** The address actually bound. */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    /** Stops listening at once and stops the serving threads. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.stop(0);
+        executor.shutdownNow();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            boolean head = "HEAD".equals(method);
+            Headers h = exchange.getResponseHeaders();
+            h.set("Cache-Control", "no-store");
+            if (!head && !"GET".equals(method)) {
+                h.set("Allow", "GET, HEAD");
+                send(exchange, 405, ManagementResponse.JSON,
+                        "{\"error\":\"method not allowed\",\"allowed\":[\"GET\",\"HEAD\"]}".getBytes(
+                                java.nio.charset.StandardCharsets.UTF_8), false);
+                return;
+            }
+            String path = exchange.getRequestURI().getRawPath();
+            Probe probe = probeFor(path);
+            if (probe != null) {
+                ProbeReport report = registry.report(probe);
+                boolean verbose = details && verbose(exchange.getRequestURI().getRawQuery());
+                h.set("Content-Type", ManagementResponse.JSON);
+                if (head) {
+                    exchange.sendResponseHeaders(report.httpStatus(), -1);
+                } else {
+                    exchange.sendResponseHeaders(report.httpStatus(), report.length(verbose));
+                    try (OutputStream out = exchange.getResponseBody()) {
+                        report.writeTo(out, verbose);
+                    }
+                }
+                return;
+            }
+            ManagementHandler handler = handlers.get(path);
+            if (handler == null) {
+                send(exchange, 404, ManagementResponse.JSON, notFound, head);
+                return;
+            }
+            ManagementResponse response;
+            try {
+                response = handler.handle(exchange.getRequestURI());
+            } catch (Exception | LinkageError e) {
+                log.warn("management endpoint {} failed", path, e);
+                response = ManagementResponse.json(500, "{\"error\":\"internal error\"}");
+            }
+            send(exchange, response.status(), response.contentType(), response.body(), head);
+        } catch (IOException e) {
+            log.debug("management request failed: {}", e.toString()); // the client went away
+        }
+    }
+
+    private static Probe probeFor(String path) {
+        if (path == null || path.length() < 2 || path.charAt(0) != '/') {
+            return null;
+        }
+        return switch (path) {
+            case "/livez" -> Probe.LIVENESS;
+            case "/readyz" -> Probe.READINESS;
+            case "/startupz" -> Probe.STARTUP;
+            default -> null;
+        };
+    }
+
+    /** {@code ?verbose}, {@code ?verbose=true} or {@code ?verbose=1}; anything else is not verbose. */
+    static boolean verbose(String query) {
+        if (query == null || query.isEmpty()) {
+            return false;
+        }
+        for (String part : query.split("&", 16)) {
+            if (part.equals("verbose") || part.equals("verbose=") || part.equals("verbose=true")
+                    || part.equals("verbose=1")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void send(HttpExchange exchange, int status, String contentType, byte[] body, boolean head)
+            throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", contentType);
+        if (head || body.length == 0) {
+            exchange.sendResponseHeaders(status, -1);
+            return;
+        }
+        exchange.sendResponseHeaders(status, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    /** Builds and starts a {@link ManagementServer}. Settings are validated by {@link #start()}. */
+    public static final class Builder {
+        private final HealthRegistry registry;
+        private int port = DEFAULT_PORT;
+        private String host = DEFAULT_HOST;
+        private boolean details;
+        private int threads = DEFAULT_THREADS;
+        private final Map<String, ManagementHandler> handlers = new LinkedHashMap<>();
+
+        private Builder(HealthRegistry registry) {
+            this.registry = Objects.requireNonNull(registry, "registry");
+        }
+
+        /** Port to listen on, 0..65535; 0 picks a free port. Default 8081. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** Address to bind. Default {@code 0.0.0.0}. */
+        public Builder host(String host) {
+            this.host = host;
+            return this;
+        }
+
+        /** Whether {@code ?verbose} shows per-check detail. Default {@code false}. */
+        public Builder details(boolean details) {
+            this.details = details;
+            return this;
+        }
+
+        /** Serving threads, 1..64. Default 2. */
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /** Applies {@code readiness.management.*} from {@code config}. */
+        public Builder config(Config config) {
+            return ManagementConfig.applyTo(config, this);
+        }
+
+        /**
+         * Serves {@code handler} at exactly {@code path} (for example {@code /drainz}).
+         *
+         * @throws IllegalArgumentException when the path is a probe path, is taken, or is not a simple
+         *                                  absolute path
+         */
+        public Builder handler(String path, ManagementHandler handler) {
+            Objects.requireNonNull(handler, "handler");
+            if (path == null || !path.matches("/[A-Za-z0-9._~/-]{1,100}")) {
+                throw new IllegalArgumentException("handler path must be an absolute path of letters, digits and"
+                        + " ._~/- , was '" + path + "'");
+            }
+            if (probeFor(path) != null || handlers.containsKey(path)) {
+                throw new IllegalArgumentException("handler path " + path + " is already served");
+            }
+            handlers.put(path, handler);
+            return this;
+        }
+
+        /**
+         * Binds and starts the server.
+         *
+         * @throws ReadinessConfigException when a setting is out of range or the host does not resolve
+         * @throws IllegalStateException    when the port is in use, naming the port and the key to change
+         */
+        public ManagementServer start() {
+            ReadinessConfigException.require(port >= 0 && port <= 65535, "readiness.management.port", port,
+                    "must be 0..65535");
+            ReadinessConfigException.require(threads >= 1 && threads <= 64, "readiness.management.threads", threads,
+                    "must be 1..64");
+            ReadinessConfigException.require(host != null && !host.isBlank(), "readiness.management.host", host,
+                    "must be a host name or IP address");
+            return new ManagementServer(this);
+        }
+    }
+}
