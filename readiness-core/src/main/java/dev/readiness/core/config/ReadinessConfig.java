@@ -84,7 +84,8 @@ public final class ReadinessConfig {
     }
 
     private static SmallRyeConfigBuilder builder() {
-        return new SmallRyeConfigBuilder().withConverter(Duration.class, 200, new DurationConverter());
+        return new SmallRyeConfigBuilder().withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(Boolean.class, 200, new BooleanConverter());
     }
 
     private static ReadinessConfigException translate(ConfigValidationException e) {
