@@ -59,6 +59,15 @@ public final class ManagementServer implements AutoCloseable {
 
     private static final String METRICS_PATH = "/metrics";
 
+    static {
+        // The JDK's server writes headers and body in two segments; with Nagle's algorithm on, the body waits for
+        // the client's delayed ACK of the headers, about 40 ms on Linux, on every probe. The server reads this
+        // property once, when the first server of the JVM starts: set it unless the application decided already.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HealthRegistry registry;
     private final boolean details;
     private final Map<String, ManagementHandler> handlers;
