@@ -12,7 +12,7 @@ import org.eclipse.microprofile.config.Config;
  * readiness.management.port=8081       # READINESS_MANAGEMENT_PORT; 0 picks a free port
  * readiness.management.host=0.0.0.0    # every interface, so the kubelet can reach it on the pod IP
  * readiness.management.details=false   # whether ?verbose shows per-check detail
- * readiness.management.threads=2       # probe-serving threads
+ * readiness.management.threads=2       # serving threads kept ready (more start for slow clients, up to 64)
  * </pre>
  */
 @ConfigMapping(prefix = "readiness.management")
@@ -33,7 +33,10 @@ public interface ManagementConfig {
     @WithDefault("false")
     boolean details();
 
-    /** Threads serving requests, 1..64. Default 2: probes are constant-time reads. */
+    /**
+     * Threads kept ready to serve, 1..64. Default 2: probes are constant-time reads. More threads start, up to
+     * {@link ManagementServer#MAX_THREADS}, while clients are slow to send their requests.
+     */
     @WithDefault("2")
     int threads();
 

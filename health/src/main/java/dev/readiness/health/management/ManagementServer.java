@@ -22,7 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -54,17 +54,36 @@ public final class ManagementServer implements AutoCloseable {
     public static final int DEFAULT_PORT = 8081;
     /** Default bind address: every interface. */
     public static final String DEFAULT_HOST = "0.0.0.0";
-    /** Default number of serving threads: 2. */
+    /** Default number of serving threads kept ready: 2. */
     public static final int DEFAULT_THREADS = 2;
 
     private static final String METRICS_PATH = "/metrics";
 
+    /**
+     * Most serving threads at once. The JDK's server reads a request on a pool thread, so a client that sends
+     * half a request holds a thread until it finishes or {@code sun.net.httpserver.maxReqTime} (10 s, set here
+     * unless the application set it) closes it. Beyond {@code threads}, more threads start while clients are
+     * slow, so the kubelet's probes still find one.
+     */
+    public static final int MAX_THREADS = 64;
+
     static {
-        // The JDK's server writes headers and body in two segments; with Nagle's algorithm on, the body waits for
-        // the client's delayed ACK of the headers, about 40 ms on Linux, on every probe. The server reads this
-        // property once, when the first server of the JVM starts: set it unless the application decided already.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
+        // The JDK's server reads these properties once, when the first server of the JVM starts; set them unless
+        // the application decided already.
+        // The server writes headers and body in two segments; with Nagle's algorithm on, the body waits for the
+        // client's delayed ACK of the headers, about 40 ms on Linux, on every probe.
+        setIfAbsent("sun.net.httpserver.nodelay", "true");
+        // A client that opens a connection and sends nothing, or half a request, is dropped after 10 s.
+        setIfAbsent("sun.net.httpserver.maxReqTime", "10");
+    }
+
+    private static void setIfAbsent(String key, String value) {
+        try {
+            if (System.getProperty(key) == null) {
+                System.setProperty(key, value);
+            }
+        } catch (SecurityException e) {
+            log.debug("cannot set {}: {}", key, e.toString());
         }
     }
 
@@ -98,12 +117,16 @@ public final class ManagementServer implements AutoCloseable {
                     + " that resolves (" + e.getMessage() + ")", e);
         }
         AtomicInteger n = new AtomicInteger();
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(b.threads, b.threads, 0, TimeUnit.MILLISECONDS,
-                new LinkedBlockingQueue<>(), r -> {
+        // No queue: a request that finds every thread busy (reading slow clients) gets a new thread, up to
+        // MAX_THREADS. Past that the request is dropped, and the server closes its connection after maxReqTime;
+        // throwing instead would reach the JDK server's dispatcher thread.
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(b.threads, Math.max(b.threads, MAX_THREADS), 30,
+                TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
                     Thread t = new Thread(r, "readiness-management-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
-                });
+                }, (r, executor) -> log.warn("management server: all {} threads busy, dropping a request",
+                        executor.getMaximumPoolSize()));
         try {
             this.server = HttpServer.create(address, 0);
         } catch (BindException e) {
@@ -267,7 +290,7 @@ public final class ManagementServer implements AutoCloseable {
             return this;
         }
 
-        /** Serving threads, 1..64. Default 2. */
+        /** Serving threads kept ready, 1..64; more start while clients are slow, up to {@link ManagementServer#MAX_THREADS}. Default 2. */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;

@@ -215,6 +215,34 @@ class ManagementServerTest {
     }
 
     @Test
+    void clientsThatSendHalfARequestDoNotStallTheProbes() throws Exception {
+        int port = start().port();
+        List<java.net.Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 2 * ManagementServer.DEFAULT_THREADS + 2; i++) {
+                java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port);
+                s.getOutputStream().write("GET /livez HTTP/1.1\r\nHost: x\r\n".getBytes(
+                        java.nio.charset.StandardCharsets.US_ASCII)); // never finished
+                s.getOutputStream().flush();
+                slow.add(s);
+            }
+            long start = System.nanoTime();
+            assertThat(Http.get(port, "/livez").statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+        } finally {
+            for (java.net.Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
+    void theServerTurnsOffNaglesAlgorithmSoProbesDoNotWaitForDelayedAcks() {
+        start();
+        assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
+    }
+
+    @Test
     void closeStopsListeningAndIsIdempotent() {
         ManagementServer s = ManagementServer.builder(registry).host("127.0.0.1").port(0).start();
         int port = s.port();
