@@ -236,6 +236,40 @@ class ManagementServerTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"GARBAGE\r\n\r\n", "GET\r\n\r\n", "GET /livez HTTP/9.9\r\n\r\n",
+            "GET /livez HTTP/1.1\r\nContent-Length: -1\r\n\r\n", "\u0000\u0001\u0002\r\n\r\n",
+            "GET /livez HTTP/1.1\r\nX: \u00ff\u00fe\r\n\r\n"})
+    void malformedRequestsDoNotHurtTheServer(String raw) throws Exception {
+        int port = start().port();
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(15_000);
+            s.getOutputStream().write(raw.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            s.getOutputStream().flush();
+            s.getInputStream().read(new byte[512]); // whatever it answers, or a close
+        } catch (java.net.SocketException e) {
+            // a reset is a fine answer to garbage
+        }
+        assertThat(Http.get(port, "/livez").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aHugeHeaderIsRefusedAndTheServerKeepsServing() throws Exception {
+        int port = start().port();
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(15_000);
+            StringBuilder req = new StringBuilder("GET /livez HTTP/1.1\r\nHost: x\r\n");
+            for (int i = 0; i < 500; i++) {
+                req.append("X-").append(i).append(": ").append("v".repeat(100)).append("\r\n");
+            }
+            s.getOutputStream().write(req.append("\r\n").toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            s.getInputStream().read(new byte[512]);
+        } catch (java.net.SocketException e) {
+            // refused by closing: fine
+        }
+        assertThat(Http.get(port, "/livez").statusCode()).isEqualTo(200);
+    }
+
     @Test
     void theServerTurnsOffNaglesAlgorithmSoProbesDoNotWaitForDelayedAcks() {
         start();
