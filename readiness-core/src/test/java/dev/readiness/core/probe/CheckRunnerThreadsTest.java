@@ -40,13 +40,20 @@ class CheckRunnerThreadsTest {
                 running.decrementAndGet();
             }
         };
+        AtomicInteger timedOutResults = new AtomicInteger();
         try (HealthRegistry registry = HealthRegistry.create()) {
+            registry.addCheckListener((probe, check, result, took, timedOut) -> {
+                if (timedOut) {
+                    timedOutResults.incrementAndGet();
+                }
+            });
             registry.readiness("hangs", hangs, CheckOptions.builder().interval(Duration.ofMillis(50))
                     .timeout(Duration.ofMillis(100)).build()).start();
             registry.markStarted();
             await().atMost(Duration.ofSeconds(10)).untilTrue(interrupted);
             await().atMost(Duration.ofSeconds(10)).until(() -> registry.checks().get(0).status() == Status.DOWN);
-            Thread.sleep(300); // several intervals pass while the evaluation hangs
+            // every tick while the evaluation hangs records another failure: wait for several
+            await().atMost(Duration.ofSeconds(10)).until(() -> timedOutResults.get() >= 4);
             assertThat(maxRunning).hasValue(1);
             long start = System.nanoTime();
             ProbeReport r = registry.report(Probe.READINESS);
