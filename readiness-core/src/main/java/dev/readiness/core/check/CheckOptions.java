@@ -42,6 +42,7 @@ public final class CheckOptions {
     private final int failureThreshold;
     private final int successThreshold;
     private final Duration staleAfter;
+    private final boolean staleAfterSet;
     private final boolean required;
 
     private CheckOptions(Builder b) {
@@ -57,6 +58,7 @@ public final class CheckOptions {
                     + interval.plus(timeout) + "), or every result would be stale before the next one arrives");
         }
         this.staleAfter = stale;
+        this.staleAfterSet = b.staleAfter != null;
         this.required = b.required;
     }
 
@@ -76,7 +78,8 @@ public final class CheckOptions {
         b.initialDelay = initialDelay;
         b.failureThreshold = failureThreshold;
         b.successThreshold = successThreshold;
-        b.staleAfter = staleAfter;
+        // A derived default follows the interval and timeout of the new options instead of being pinned.
+        b.staleAfter = staleAfterSet ? staleAfter : null;
         b.required = required;
         return b;
     }

@@ -64,6 +64,16 @@ class CheckOptionsTest {
     }
 
     @Test
+    void aDerivedStaleAfterFollowsANewIntervalInToBuilder() {
+        // defaults() has stale-after 17 s derived from 5 s / 2 s; a 30 s interval must not inherit it
+        CheckOptions slow = CheckOptions.defaults().toBuilder().interval(Duration.ofSeconds(30)).build();
+        assertThat(slow.staleAfter()).isEqualTo(Duration.ofSeconds(92));
+        CheckOptions pinned = CheckOptions.builder().staleAfter(Duration.ofMinutes(5)).build();
+        assertThat(pinned.toBuilder().interval(Duration.ofSeconds(30)).build().staleAfter())
+                .isEqualTo(Duration.ofMinutes(5));
+    }
+
+    @Test
     void toBuilderKeepsEverySetting() {
         CheckOptions o = CheckOptions.builder().interval(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(1))
                 .initialDelay(Duration.ofSeconds(3)).failureThreshold(4).successThreshold(5)
