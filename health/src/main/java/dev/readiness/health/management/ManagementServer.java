@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The management HTTP server: {@code /livez}, {@code /readyz}, {@code /startupz}, and any endpoint added with
  * {@link Builder#handler(String, ManagementHandler)} (for example {@code /metrics} with {@link PrometheusHandler}).
  * <p>
- * Runs on the JDK's own HTTP server, on a small fixed pool of daemon threads. A probe request never runs a
+ * Runs on the JDK's own HTTP server, on a small pool of daemon threads. A probe request never runs a
  * check: it writes the bytes of the registry's latest {@link ProbeReport}, so it answers in microseconds
  * whatever the dependencies do.
  * <ul>
@@ -40,6 +40,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>GET and HEAD only: any other method is 405 with {@code Allow: GET, HEAD}. HEAD has no body.</li>
  *   <li>An unknown path is 404 with a JSON body listing the endpoints.</li>
  * </ul>
+ * Loading this class sets two JVM-wide properties of the JDK's server unless they are set already:
+ * {@code sun.net.httpserver.nodelay=true} (no 40 ms Nagle delay per response) and
+ * {@code sun.net.httpserver.maxReqTime=10} (seconds a client may take to send its request). The JDK reads them
+ * when its first server starts, so they have no effect if the application started a JDK server before.
  * <pre>{@code
  * ManagementServer server = ManagementServer.builder(registry).port(8081).start();
  * ...
@@ -93,6 +97,7 @@ public final class ManagementServer implements AutoCloseable {
     private final byte[] notFound;
     private final HttpServer server;
     private final ExecutorService executor;
+    private final ExecutorService overflow;
     private volatile boolean closed;
 
     private ManagementServer(Builder b) {
@@ -117,25 +122,35 @@ public final class ManagementServer implements AutoCloseable {
                     + " that resolves (" + e.getMessage() + ")", e);
         }
         AtomicInteger n = new AtomicInteger();
-        // No queue: a request that finds every thread busy (reading slow clients) gets a new thread, up to
-        // MAX_THREADS. Past that the request is dropped, and the server closes its connection after maxReqTime;
-        // throwing instead would reach the JDK server's dispatcher thread.
+        java.util.concurrent.ThreadFactory threads = r -> {
+            Thread t = new Thread(r, "readiness-management-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        // Past MAX_THREADS, requests wait in line for one overflow thread rather than being refused: a refusal
+        // would reach the JDK server's dispatcher thread, and a dropped exchange would leak its connection.
+        ExecutorService overflow = java.util.concurrent.Executors.newSingleThreadExecutor(threads);
+        // No queue before that: a request that finds every thread busy (reading slow clients) gets a new thread.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(b.threads, Math.max(b.threads, MAX_THREADS), 30,
-                TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
-                    Thread t = new Thread(r, "readiness-management-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }, (r, executor) -> log.warn("management server: all {} threads busy, dropping a request",
-                        executor.getMaximumPoolSize()));
+                TimeUnit.SECONDS, new SynchronousQueue<>(), threads, (r, executor) -> {
+                    log.warn("management server: all {} threads busy with slow clients, queueing a request",
+                            executor.getMaximumPoolSize());
+                    if (!overflow.isShutdown()) {
+                        overflow.execute(r);
+                    }
+                });
+        this.overflow = overflow;
         try {
             this.server = HttpServer.create(address, 0);
         } catch (BindException e) {
             pool.shutdownNow();
+            overflow.shutdownNow();
             throw new IllegalStateException("management server cannot listen on " + b.host + ":" + b.port
                     + ": the port is already in use (" + e.getMessage() + "). Set readiness.management.port"
                     + " (READINESS_MANAGEMENT_PORT) to a free port.", e);
         } catch (IOException e) {
             pool.shutdownNow();
+            overflow.shutdownNow();
             throw new IllegalStateException("management server cannot listen on " + b.host + ":" + b.port + ": " + e,
                     e);
         }
@@ -171,6 +186,7 @@ public final class ManagementServer implements AutoCloseable {
         closed = true;
         server.stop(0);
         executor.shutdownNow();
+        overflow.shutdownNow();
     }
 
     private void handle(HttpExchange exchange) throws IOException {

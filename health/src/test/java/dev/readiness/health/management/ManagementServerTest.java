@@ -271,6 +271,31 @@ class ManagementServerTest {
     }
 
     @Test
+    void moreSlowClientsThanThreadsQueueTheProbeInsteadOfDroppingIt() throws Exception {
+        int port = start().port();
+        List<java.net.Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < ManagementServer.MAX_THREADS + 1; i++) {
+                java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), port);
+                s.getOutputStream().write("GET /livez HTTP/1.1\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                slow.add(s);
+            }
+            // Every thread is held; the probe waits in line until maxReqTime (10 s) drops the slow clients.
+            java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + port + "/livez")).timeout(Duration.ofSeconds(40)).build();
+            HttpResponse<String> r = java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                    .send(request, HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+        } finally {
+            for (java.net.Socket s : slow) {
+                s.close();
+            }
+        }
+    }
+
+    @Test
     void theServerTurnsOffNaglesAlgorithmSoProbesDoNotWaitForDelayedAcks() {
         start();
         assertThat(System.getProperty("sun.net.httpserver.nodelay")).isEqualTo("true");
