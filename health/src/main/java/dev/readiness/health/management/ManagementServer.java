@@ -18,11 +18,14 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,7 +115,7 @@ public final class ManagementServer implements AutoCloseable {
         } else {
             list.append("]}");
         }
-        this.notFound = list.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        this.notFound = list.toString().getBytes(StandardCharsets.UTF_8);
 
         InetSocketAddress address;
         try {
@@ -122,14 +125,14 @@ public final class ManagementServer implements AutoCloseable {
                     + " that resolves (" + e.getMessage() + ")", e);
         }
         AtomicInteger n = new AtomicInteger();
-        java.util.concurrent.ThreadFactory threads = r -> {
+        ThreadFactory threads = r -> {
             Thread t = new Thread(r, "readiness-management-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
         };
         // Past MAX_THREADS, requests wait in line for one overflow thread rather than being refused: a refusal
         // would reach the JDK server's dispatcher thread, and a dropped exchange would leak its connection.
-        ExecutorService overflow = java.util.concurrent.Executors.newSingleThreadExecutor(threads);
+        ExecutorService overflow = Executors.newSingleThreadExecutor(threads);
         // No queue before that: a request that finds every thread busy (reading slow clients) gets a new thread.
         ThreadPoolExecutor pool = new ThreadPoolExecutor(b.threads, Math.max(b.threads, MAX_THREADS), 30,
                 TimeUnit.SECONDS, new SynchronousQueue<>(), threads, (r, executor) -> {
@@ -199,7 +202,7 @@ public final class ManagementServer implements AutoCloseable {
                 h.set("Allow", "GET, HEAD");
                 send(exchange, 405, ManagementResponse.JSON,
                         "{\"error\":\"method not allowed\",\"allowed\":[\"GET\",\"HEAD\"]}".getBytes(
-                                java.nio.charset.StandardCharsets.UTF_8), false);
+                                StandardCharsets.UTF_8), false);
                 return;
             }
             String path = exchange.getRequestURI().getRawPath();
