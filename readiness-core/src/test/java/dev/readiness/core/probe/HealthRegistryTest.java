@@ -401,6 +401,25 @@ class HealthRegistryTest {
     }
 
     @Test
+    void aCheckListenerThrowingAnErrorDoesNotWedgeTheCheck() {
+        registry.addCheckListener((probe, name, result, took, timedOut) -> {
+            throw new AssertionError("listener bug");
+        });
+        Scripted db = new Scripted();
+        registry.readiness("db", db, options(1, 1)).start();
+        registry.markStarted();
+        step();
+        assertThat(readyz().isUp()).isTrue();
+        db.next = CheckResult.down("gone");
+        nextInterval();
+        assertThat(readyz().isUp()).isFalse();
+        db.next = CheckResult.up();
+        nextInterval();
+        assertThat(db.calls).hasValue(3);
+        assertThat(readyz().isUp()).isTrue();
+    }
+
+    @Test
     void aRemovedListenerHearsNothing() {
         List<String> seen = new ArrayList<>();
         AvailabilityListener l = (from, to) -> seen.add(to.name());
