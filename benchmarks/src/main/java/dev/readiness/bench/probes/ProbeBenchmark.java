@@ -41,11 +41,15 @@ public final class ProbeBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        int clients = Integer.getInteger("clients", 8);
-        Duration measure = Duration.ofSeconds(Integer.getInteger("seconds", 5));
-        Duration warmup = Duration.ofSeconds(Integer.getInteger("warmup", 3));
-        Duration timeout = Duration.ofMillis(Integer.getInteger("timeoutMs", 1000));
+        measure(Integer.getInteger("clients", 8), Duration.ofSeconds(Integer.getInteger("seconds", 5)),
+                Duration.ofSeconds(Integer.getInteger("warmup", 3)),
+                Duration.ofMillis(Integer.getInteger("timeoutMs", 1000)));
+        System.exit(0); // Lettuce and Tomcat leave non-daemon threads behind
+    }
 
+    /** Runs the measurements of the class comment, prints the table and returns its rows. */
+    static List<LoadDriver.Result> measure(int clients, Duration measure, Duration warmup, Duration timeout)
+            throws Exception {
         List<LoadDriver.Result> results = new ArrayList<>();
         RedisServer redis = RedisServer.start();
         RedisClient lettuce = RedisClient.create(redis.uri());
@@ -114,7 +118,7 @@ public final class ProbeBenchmark {
             lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             redis.close();
         }
-        System.exit(0); // Lettuce and Tomcat leave non-daemon threads behind
+        return results;
     }
 
     private static String loadAverage() {

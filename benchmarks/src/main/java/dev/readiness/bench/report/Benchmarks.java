@@ -9,6 +9,6 @@ final class Benchmarks {
     }
 
     static List<ReportBenchmark> all() {
-        return List.of(new DrainReport(), new ReloadReport(), new GcReport(), new ListenReport());
+        return List.of(new dev.readiness.bench.probes.ProbesReport(), new DrainReport(), new ReloadReport(), new GcReport(), new ListenReport());
     }
 }

@@ -1,0 +1,87 @@
+package dev.readiness.bench.probes;
+
+import dev.readiness.bench.report.Comparison;
+import dev.readiness.bench.report.Mode;
+import dev.readiness.bench.report.ReportBenchmark;
+import dev.readiness.bench.report.Section;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/** The report's probe section: {@link ProbeBenchmark} repeated, readiness against Spring Boot Actuator. */
+public final class ProbesReport implements ReportBenchmark {
+
+    private static final int CLIENTS = 8;
+
+    @Override
+    public String id() {
+        return "probes";
+    }
+
+    @Override
+    public String title() {
+        return "Probes under a hung dependency vs Spring Boot Actuator";
+    }
+
+    @Override
+    public Section run(Mode mode) throws Exception {
+        int reps = mode.pick(1, 3);
+        Duration measure = Duration.ofSeconds(mode.pick(2, 5));
+        Duration timeout = Duration.ofSeconds(1);
+        Map<String, List<LoadDriver.Result>> byName = new HashMap<>();
+        for (int i = 0; i < reps; i++) {
+            for (LoadDriver.Result r : ProbeBenchmark.measure(CLIENTS, measure, Duration.ofSeconds(mode.pick(1, 3)),
+                    timeout)) {
+                byName.computeIfAbsent(r.name(), k -> new ArrayList<>()).add(r);
+            }
+        }
+        Section.Builder s = Section.builder(this).method("One real redis-server; readiness' management server with a "
+                + "Redis PING check in readiness (defaults: every 5 s, 2 s timeout) and a Spring Boot 4.1 application "
+                + "with Boot's Redis health indicator in its readiness group, on the same Redis. Healthy, then Redis "
+                + "hung with SIGSTOP: " + CLIENTS + " clients send probes back to back for " + measure.toSeconds()
+                + " s per endpoint, each request cut off at 1 s as the kubelet does. " + reps + " repetition(s), each "
+                + "with fresh servers; a repetition's latency is its p50 or p99 over all its requests; a request cut "
+                + "off counts at 1 s.");
+        s.add(compare("readiness probe p50, Redis hung", "ms", true, byName, "hung: Boot readiness",
+                "hung: readiness /readyz", r -> r.p50Nanos() / 1e6).charted());
+        s.add(compare("readiness probe p99, Redis hung", "ms", true, byName, "hung: Boot readiness",
+                "hung: readiness /readyz", r -> r.p99Nanos() / 1e6));
+        s.add(compare("probes cut off at 1 s, Redis hung", "% of probes", true, byName, "hung: Boot readiness",
+                "hung: readiness /readyz", r -> 100.0 * r.timeouts() / Math.max(1, r.requests())).charted());
+        s.add(compare("liveness probe p50, Redis hung", "ms", true, byName, "hung: Boot liveness",
+                "hung: readiness /livez", r -> r.p50Nanos() / 1e6));
+        s.add(compare("readiness probes served, Redis hung", "requests/s", false, byName, "hung: Boot readiness",
+                "hung: readiness /readyz", LoadDriver.Result::throughput));
+        s.add(compare("readiness probe p50, healthy", "ms", true, byName, "healthy: Boot readiness",
+                "healthy: readiness /readyz", r -> r.p50Nanos() / 1e6));
+        s.add(compare("readiness probes served, healthy", "requests/s", false, byName, "healthy: Boot readiness",
+                "healthy: readiness /readyz", LoadDriver.Result::throughput));
+        for (String name : List.of("hung: readiness /readyz", "hung: Boot readiness")) {
+            LoadDriver.Result last = byName.get(name).get(byName.get(name).size() - 1);
+            s.note(name + " (last repetition): " + last.ok() + " answered 200, " + last.unavailable() + " answered 503, "
+                    + last.timeouts() + " cut off, " + last.errors() + " errors");
+        }
+        return s.build();
+    }
+
+    private static Comparison compare(String figure, String unit, boolean lower,
+                                      Map<String, List<LoadDriver.Result>> byName, String anchor, String ours,
+                                      ToDoubleFunction<LoadDriver.Result> value) {
+        Comparison c = lower ? Comparison.lowerIsBetter(figure, unit) : Comparison.higherIsBetter(figure, unit);
+        return c.anchor("Spring Boot Actuator", values(byName, anchor, value))
+                .variant("readiness", values(byName, ours, value));
+    }
+
+    private static List<Double> values(Map<String, List<LoadDriver.Result>> byName, String name,
+                                       ToDoubleFunction<LoadDriver.Result> value) {
+        List<LoadDriver.Result> rs = byName.get(name);
+        if (rs == null) {
+            throw new IllegalStateException("the probe benchmark measured no " + name + ": " + byName.keySet());
+        }
+        return rs.stream().map(r -> value.applyAsDouble(r)).toList();
+    }
+}
