@@ -46,13 +46,13 @@ public final class BenchmarkReport {
                         + "; expected --quick, --full, --only id[,id], --root dir or --list");
             }
         }
-        List<ReportBenchmark> all = Benchmarks.all();
+        Path repo = root != null ? root : findRepository(Path.of("").toAbsolutePath());
+        List<ReportBenchmark> all = Benchmarks.all(repo);
         if (list) {
             all.forEach(b -> System.out.println(b.id() + "\t" + b.title()));
             return;
         }
         List<ReportBenchmark> chosen = select(all, only);
-        Path repo = root != null ? root : findRepository(Path.of("").toAbsolutePath());
         ZonedDateTime started = ZonedDateTime.now();
         String loadStart = Machine.loadAverages();
         long t0 = System.nanoTime();

@@ -8,7 +8,8 @@ final class Benchmarks {
     private Benchmarks() {
     }
 
-    static List<ReportBenchmark> all() {
-        return List.of(new dev.readiness.bench.probes.ProbesReport(), new DrainReport(), new ReloadReport(), new GcReport(), new ListenReport());
+    static List<ReportBenchmark> all(java.nio.file.Path repository) {
+        return List.of(new dev.readiness.bench.probes.ProbesReport(), new DrainReport(), new ReloadReport(), new GcReport(), new ListenReport(),
+                new dev.readiness.bench.startup.StartupReport(repository));
     }
 }
