@@ -29,7 +29,7 @@ public final class ProbesReport implements ReportBenchmark {
 
     @Override
     public Section run(Mode mode) throws Exception {
-        int reps = mode.pick(1, 3);
+        int reps = mode.pick(2, 3);
         Duration measure = Duration.ofSeconds(mode.pick(2, 5));
         Duration timeout = Duration.ofSeconds(1);
         Map<String, List<LoadDriver.Result>> byName = new HashMap<>();

@@ -43,7 +43,7 @@ final class Charts {
                 .title(c.figure() + " (" + (c.better() == Better.LOWER ? "lower" : "higher") + " is better)")
                 .yAxisTitle(c.unit()).build();
         Styler styler = chart.getStyler();
-        chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(Styler.LegendPosition.InsideNE)
+        chart.getStyler().setChartBackgroundColor(Color.WHITE).setLegendPosition(Styler.LegendPosition.OutsideE)
                 .setLegendVisible(true);
         chart.getStyler().setOverlapped(true).setLabelsVisible(false).setXAxisMaxLabelCount(names.size());
         chart.getStyler().setAvailableSpaceFill(0.55).setPlotGridVerticalLinesVisible(false);

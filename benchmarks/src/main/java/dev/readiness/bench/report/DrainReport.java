@@ -25,7 +25,7 @@ final class DrainReport implements ReportBenchmark {
 
     @Override
     public Section run(Mode mode) throws Exception {
-        int runs = mode.pick(1, 3);
+        int runs = mode.pick(2, 3);
         int restarts = mode.pick(2, 6);
         int rate = 100;
         RollingRestart.Settings settings = new RollingRestart.Settings(restarts, rate, 10, Duration.ofSeconds(1),

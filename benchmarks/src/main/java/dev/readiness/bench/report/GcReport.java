@@ -34,7 +34,7 @@ final class GcReport implements ReportBenchmark {
         if (unavailable != null) {
             return Section.notRun(this, unavailable);
         }
-        int reps = mode.pick(1, 3);
+        int reps = mode.pick(2, 3);
         int seconds = mode.pick(4, 8);
         // key: limit + variant, values per repetition
         Map<String, List<Double>> rps = new LinkedHashMap<>();
