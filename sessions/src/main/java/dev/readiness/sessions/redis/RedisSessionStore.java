@@ -25,6 +25,7 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
@@ -47,7 +48,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -249,9 +252,17 @@ public final class RedisSessionStore implements SessionStore {
     @Override
     public DependencyCheck readinessCheck() {
         return timeout -> {
-            String pong = commandsAsync().ping().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return "PONG".equals(pong) ? CheckResult.up().withDetail("redis", where)
-                    : CheckResult.down("unexpected PING reply from " + where + ": " + pong);
+            try {
+                String pong = commandsAsync().ping().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return "PONG".equals(pong) ? CheckResult.up().withDetail("redis", where)
+                        : CheckResult.down("unexpected PING reply from " + where + ": " + pong);
+            } catch (TimeoutException e) {
+                return CheckResult.down("Redis at " + where + " did not answer PING within " + timeout);
+            } catch (ExecutionException e) {
+                return CheckResult.down("Redis at " + where + ": " + e.getCause().getMessage());
+            } catch (SessionStoreUnavailableException e) {
+                return CheckResult.down(e.getMessage());
+            }
         };
     }
 
@@ -383,8 +394,12 @@ public final class RedisSessionStore implements SessionStore {
                     }
                     RedisClusterClient c = client == null ? RedisClusterClient.create(seeds) : (RedisClusterClient) client;
                     client = c;
+                    // Node connections open on first use, so commands may not be rejected while a node connects;
+                    // the command timeout still bounds every call. Adaptive refresh follows MOVED after a failover.
                     c.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
-                            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+                            .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                    .enableAllAdaptiveRefreshTriggers().build())
+                            .build());
                     StatefulRedisClusterConnection<String, byte[]> conn = c.connect(CODEC);
                     connection = conn;
                     async = conn.async();
