@@ -107,7 +107,9 @@ public final class RedisSessionStore implements SessionStore {
         return new RedisSessionStore(settings, codec, events, Clock.systemUTC());
     }
 
-    static RedisSessionStore create(SessionSettings settings, AttributeCodec codec, SessionEvents events, Clock clock) {
+    /** As above with the clock that stamps creation and access times (tests move it instead of sleeping). */
+    public static RedisSessionStore create(SessionSettings settings, AttributeCodec codec, SessionEvents events,
+                                           Clock clock) {
         return new RedisSessionStore(settings, codec, events, clock);
     }
 
