@@ -145,7 +145,7 @@ public final class BasicAttributeCodec implements AttributeCodec {
                 throw new AttributeDecodeException(in.remaining() + " trailing bytes");
             }
             return v;
-        } catch (java.nio.BufferUnderflowException | IllegalArgumentException | ArithmeticException e) {
+        } catch (RuntimeException e) { // underflow, bad number, instant out of range: all corrupt input
             throw new AttributeDecodeException("corrupt value: " + e, e);
         }
     }

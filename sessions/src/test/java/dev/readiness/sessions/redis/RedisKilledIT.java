@@ -47,7 +47,7 @@ class RedisKilledIT {
     void aStoreCreatedWhileRedisIsDownStartsAndReportsNotReady() throws Exception {
         int port = RedisServer.freePort();
         SessionSettings settings = SessionSettings.builder().redisUri("redis://127.0.0.1:" + port)
-                .commandTimeout(Duration.ofMillis(500)).build();
+                .commandTimeout(Duration.ofSeconds(2)).build();
         try (RedisSessionStore store = RedisSessionStore.create(settings)) {
             assertThatThrownBy(() -> store.load(new SessionIds().next())).isInstanceOf(SessionStoreUnavailableException.class)
                     .hasMessageContaining("127.0.0.1:" + port);

@@ -62,7 +62,7 @@ class RedisSessionStoreIT {
     }
 
     static SessionSettings.Builder settings(String uri) {
-        return SessionSettings.builder().redisUri(uri).commandTimeout(Duration.ofMillis(500)).maxSize(4096);
+        return SessionSettings.builder().redisUri(uri).commandTimeout(Duration.ofSeconds(2)).maxSize(4096);
     }
 
     static String create(Map<String, Object> attributes) {

@@ -38,7 +38,7 @@ class SessionFilterIT {
     static void start() throws Exception {
         redis = RedisServer.start();
         SessionSettings settings = SessionSettings.builder().redisUri(redis.uri()).maxSize(8192)
-                .commandTimeout(Duration.ofMillis(500)).refreshThreshold(Duration.ofSeconds(60)).build();
+                .commandTimeout(Duration.ofSeconds(2)).refreshThreshold(Duration.ofSeconds(60)).build();
         Clock clock = new Clock() {
             @Override
             public ZoneOffset getZone() {
