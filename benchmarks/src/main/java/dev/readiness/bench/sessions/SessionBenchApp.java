@@ -13,6 +13,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.session.data.redis.config.annotation.web.http.EnableRedisHttpSession;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -73,5 +75,13 @@ public class SessionBenchApp {
     @Configuration(proxyBeanMethods = false)
     @EnableRedisHttpSession
     public static class SpringSession {
+
+        /** What Boot's Redis auto-configuration builds for spring.data.redis.host/port, declared here directly. */
+        @Bean
+        LettuceConnectionFactory redisConnectionFactory(Environment env) {
+            return new LettuceConnectionFactory(new RedisStandaloneConfiguration(
+                    env.getRequiredProperty("spring.data.redis.host"),
+                    Integer.parseInt(env.getRequiredProperty("spring.data.redis.port"))));
+        }
     }
 }
