@@ -25,6 +25,7 @@ import java.time.Duration;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import(SessionBenchApp.Endpoints.class)
+// The variants' configurations are top-level classes: Spring would process nested @Configuration classes always.
 public class SessionBenchApp {
 
     @RestController
@@ -45,43 +46,6 @@ public class SessionBenchApp {
         public String read(HttpServletRequest request) {
             HttpSession s = request.getSession(false);
             return s == null ? "none" : String.valueOf(s.getAttribute("counter"));
-        }
-    }
-
-    /** (b) readiness sessions: the filter in front of everything, the store on the given Redis. */
-    @Configuration(proxyBeanMethods = false)
-    public static class ReadinessSessions {
-
-        @Bean(destroyMethod = "close")
-        RedisSessionStore sessionStore(Environment env) {
-            return RedisSessionStore.create(settings(env));
-        }
-
-        @Bean
-        FilterRegistrationBean<SessionFilter> sessionFilter(RedisSessionStore store, Environment env) {
-            FilterRegistrationBean<SessionFilter> bean = new FilterRegistrationBean<>(new SessionFilter(store, settings(env)));
-            bean.setOrder(Ordered.HIGHEST_PRECEDENCE);
-            bean.addUrlPatterns("/*");
-            return bean;
-        }
-
-        static SessionSettings settings(Environment env) {
-            return SessionSettings.builder().redisUri(env.getRequiredProperty("readiness.sessions.redis.uri"))
-                    .cookieSecure(false).commandTimeout(Duration.ofSeconds(2)).build();
-        }
-    }
-
-    /** (c) Spring Session Data Redis with its default repository (RedisSessionRepository). */
-    @Configuration(proxyBeanMethods = false)
-    @EnableRedisHttpSession
-    public static class SpringSession {
-
-        /** What Boot's Redis auto-configuration builds for spring.data.redis.host/port, declared here directly. */
-        @Bean
-        LettuceConnectionFactory redisConnectionFactory(Environment env) {
-            return new LettuceConnectionFactory(new RedisStandaloneConfiguration(
-                    env.getRequiredProperty("spring.data.redis.host"),
-                    Integer.parseInt(env.getRequiredProperty("spring.data.redis.port"))));
         }
     }
 }

@@ -76,7 +76,7 @@ public final class SessionsBenchmark {
             args.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
         List<String> variants = List.of(args.getOrDefault("variants", "in-memory,readiness,spring-session").split(","));
-        new SessionsBenchmark(args).run(variants);
+        new SessionsBenchmark(args).run(variants, Integer.parseInt(args.getOrDefault("rounds", "2")));
     }
 
     record Result(String variant, String endpoint, double rps, long requests, long errors,
@@ -84,17 +84,25 @@ public final class SessionsBenchmark {
                   Map<String, Long> commandStats) {
     }
 
-    private void run(List<String> variants) throws Exception {
+    /**
+     * All variants run in one JVM, one after the other; the first round also warms the JIT for the shared code
+     * (Tomcat, Spring MVC, the HTTP client), so every round but the last is warm-up and only the last is reported.
+     */
+    private void run(List<String> variants, int rounds) throws Exception {
         List<Result> results = new ArrayList<>();
         try (RedisServer redis = RedisServer.start(); TcpProxy proxy = TcpProxy.start("127.0.0.1", redis.port())) {
-            for (String variant : variants) {
-                try (ConfigurableApplicationContext ctx = start(variant, proxy.port())) {
-                    String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
-                    for (String endpoint : List.of("/session/counter", "/session/read")) {
-                        results.add(measure(variant, base, endpoint, redis, proxy));
+            for (int round = 1; round <= rounds; round++) {
+                results.clear();
+                for (String variant : variants) {
+                    try (ConfigurableApplicationContext ctx = start(variant, proxy.port())) {
+                        String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
+                        for (String endpoint : List.of("/session/counter", "/session/read")) {
+                            results.add(measure(variant, base, endpoint, redis, proxy));
+                        }
                     }
+                    redis.command("FLUSHALL");
                 }
-                redis.command("FLUSHALL");
+                System.out.printf(Locale.ROOT, "round %d of %d done%n", round, rounds);
             }
         }
         print(results);
@@ -110,8 +118,8 @@ public final class SessionsBenchmark {
         switch (variant) {
             case "in-memory" -> {
             }
-            case "readiness" -> sources.add(SessionBenchApp.ReadinessSessions.class);
-            case "spring-session" -> sources.add(SessionBenchApp.SpringSession.class);
+            case "readiness" -> sources.add(ReadinessSessionsConfig.class);
+            case "spring-session" -> sources.add(SpringSessionConfig.class);
             default -> throw new IllegalArgumentException("unknown variant " + variant
                     + ": use in-memory, readiness, spring-session");
         }
