@@ -25,7 +25,8 @@ import java.util.stream.Collectors;
 
 /**
  * Load driver for sessions. One redis-server, one TCP proxy in front of it, and for each variant the same
- * Spring Boot service (Tomcat) started in this JVM: (a) the container's in-memory sessions, (b) readiness
+ * Spring Boot service (Tomcat) started in this JVM, once on Redis directly (throughput, commands) and once
+ * through the proxy (round trips): (a) the container's in-memory sessions, (b) readiness
  * sessions, (c) Spring Session Data Redis. For the mutating endpoint ({@code /session/counter}) and the
  * read-only one ({@code /session/read}) it reports:
  * <ul>
@@ -94,10 +95,23 @@ public final class SessionsBenchmark {
             for (int round = 1; round <= rounds; round++) {
                 results.clear();
                 for (String variant : variants) {
-                    try (ConfigurableApplicationContext ctx = start(variant, proxy.port())) {
+                    Map<String, Result> byEndpoint = new LinkedHashMap<>();
+                    // Throughput and commands straight against Redis, as in production.
+                    try (ConfigurableApplicationContext ctx = start(variant, redis.port())) {
                         String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
                         for (String endpoint : List.of("/session/counter", "/session/read")) {
-                            results.add(measure(variant, base, endpoint, redis, proxy));
+                            byEndpoint.put(endpoint, measure(variant, base, endpoint, redis));
+                        }
+                    }
+                    // Round trips through the delaying proxy, in a second instance of the same service.
+                    try (ConfigurableApplicationContext ctx = start(variant, proxy.port())) {
+                        String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
+                        String cookie = newSession(base);
+                        for (String endpoint : List.of("/session/counter", "/session/read")) {
+                            Result r = byEndpoint.get(endpoint);
+                            results.add(new Result(r.variant(), r.endpoint(), r.rps(), r.requests(), r.errors(),
+                                    r.commandsPerRequest(), r.clientCommandsPerRequest(),
+                                    roundTrips(base + endpoint, cookie, proxy), r.commandStats()));
                         }
                     }
                     redis.command("FLUSHALL");
@@ -127,14 +141,17 @@ public final class SessionsBenchmark {
                 .run();
     }
 
-    private Result measure(String variant, String base, String endpoint, RedisServer redis, TcpProxy proxy)
-            throws Exception {
+    private String newSession(String base) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(base + "/session/counter", null);
+        return r.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
+                .collect(Collectors.joining("; "));
+    }
+
+    private Result measure(String variant, String base, String endpoint, RedisServer redis) throws Exception {
         // One session per simulated user, created by the mutating endpoint.
         List<String> cookies = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
-            HttpResponse<String> r = get(base + "/session/counter", null);
-            cookies.add(r.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
-                    .collect(Collectors.joining("; ")));
+            cookies.add(newSession(base));
         }
         load(base + endpoint, cookies, warmup);
         redis.command("CONFIG", "RESETSTAT");
@@ -146,10 +163,8 @@ public final class SessionsBenchmark {
                 ? stats.getOrDefault("hgetall", 0L) + stats.getOrDefault("evalsha", 0L) + stats.getOrDefault("eval", 0L)
                 : total;
         double rps = counts[0] / (duration.toNanos() / 1e9);
-
-        double roundTrips = roundTrips(base + endpoint, cookies.get(0), proxy);
         return new Result(variant, endpoint, rps, counts[0], counts[1], (double) total / counts[0],
-                (double) client / counts[0], roundTrips, stats);
+                (double) client / counts[0], Double.NaN, stats);
     }
 
     /** {requests, errors} completed by {@code threads} threads cycling over the sessions for {@code time}. */
