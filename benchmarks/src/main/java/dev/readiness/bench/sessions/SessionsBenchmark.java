@@ -39,8 +39,9 @@ import java.util.stream.Collectors;
  * </ul>
  * Bounded in time and count; traffic stays on loopback. Usage:
  * <pre>
- * mvn -B -q -pl benchmarks -am package -DskipTests
- * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" dev.readiness.bench.sessions.SessionsBenchmark
+ * mvn -B -q -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DskipTests
+ * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" dev.readiness.bench.sessions.SessionsBenchmark \
+ *     --duration=8s --warmup=4s --threads=16 --sessions=64 --delay-ms=40 --rt-requests=21 --rounds=2
  * </pre>
  */
 public final class SessionsBenchmark {
