@@ -210,14 +210,18 @@ public final class SessionSettings {
         public SessionSettings build() {
             ReadinessConfigException.require(redisUri != null && !redisUri.isBlank(), P + "redis.uri", redisUri,
                     "must be set (READINESS_SESSIONS_REDIS_URI), e.g. redis://host:6379");
-            for (String u : redisUri.split(",")) {
+            String lower = redisUri.trim().toLowerCase(Locale.ROOT);
+            // A Sentinel URI lists its sentinels with commas itself: redis-sentinel://h1:26379,h2:26379#master
+            boolean sentinel = lower.startsWith("redis-sentinel://") || lower.startsWith("rediss-sentinel://");
+            ReadinessConfigException.require(!(sentinel && cluster), P + "redis.cluster", true,
+                    "cannot be combined with a redis-sentinel:// URI");
+            for (String u : sentinel ? new String[] {redisUri} : redisUri.split(",")) {
                 String s = u.trim().toLowerCase(Locale.ROOT);
-                ReadinessConfigException.require(s.startsWith("redis://") || s.startsWith("rediss://")
-                                || s.startsWith("redis-sentinel://") || s.startsWith("rediss-sentinel://"),
+                ReadinessConfigException.require(s.startsWith("redis://") || s.startsWith("rediss://") || sentinel,
                         P + "redis.uri", redact(redisUri), "must start with redis://, rediss:// or redis-sentinel://");
             }
-            ReadinessConfigException.require(cluster || !redisUri.contains(","), P + "redis.uri", redact(redisUri),
-                    "lists several servers; set readiness.sessions.redis.cluster=true for a Redis Cluster");
+            ReadinessConfigException.require(cluster || sentinel || !redisUri.contains(","), P + "redis.uri",
+                    redact(redisUri), "lists several servers; set readiness.sessions.redis.cluster=true for a Redis Cluster");
             ReadinessConfigException.require(positive(commandTimeout), P + "redis.command-timeout", commandTimeout,
                     "must be a positive duration");
             ReadinessConfigException.require(keyPrefix != null && !keyPrefix.contains("{") && !keyPrefix.contains("}"),

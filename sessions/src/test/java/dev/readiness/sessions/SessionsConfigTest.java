@@ -103,6 +103,14 @@ class SessionsConfigTest {
     }
 
     @Test
+    void aSentinelUriMayListSeveralSentinelsButNotBeACluster() {
+        String uri = "redis-sentinel://:pw@s1:26379,s2:26379/0#sessions";
+        assertThat(settings(with("readiness.sessions.redis.uri", uri)).redisUri()).isEqualTo(uri);
+        assertThatThrownBy(() -> settings(with("readiness.sessions.redis.uri", uri, "readiness.sessions.redis.cluster", "true")))
+                .isInstanceOf(ReadinessConfigException.class).hasMessageContaining("readiness.sessions.redis.cluster");
+    }
+
+    @Test
     void aPasswordInABadUriIsNotEchoed() {
         assertThatThrownBy(() -> settings(with("readiness.sessions.redis.uri", "http://user:hunter2@redis")))
                 .isInstanceOf(ReadinessConfigException.class).hasMessageNotContaining("hunter2");

@@ -428,7 +428,7 @@ public final class RedisSessionStore implements SessionStore {
 
     private static String describe(SessionSettings s) {
         List<String> hosts = new ArrayList<>();
-        for (String u : s.redisUri().split(",")) {
+        for (String u : s.cluster() ? s.redisUri().split(",") : new String[] {s.redisUri()}) {
             try {
                 RedisURI uri = RedisURI.create(u.trim());
                 if (uri.getSentinels() != null && !uri.getSentinels().isEmpty()) {

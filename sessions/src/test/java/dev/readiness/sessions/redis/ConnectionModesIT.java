@@ -65,7 +65,10 @@ class ConnectionModesIT {
             try {
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                         .until(() -> sentinelKnowsMaster(port));
-                roundTrip(SessionSettings.builder().redisUri("redis-sentinel://127.0.0.1:" + port + "#sessions").build());
+                // The first sentinel is down: Lettuce asks the next one.
+                int dead = RedisServer.freePort();
+                roundTrip(SessionSettings.builder().redisUri("redis-sentinel://127.0.0.1:" + dead + ",127.0.0.1:" + port
+                        + "#sessions").build());
             } finally {
                 sentinel.destroy();
                 if (!sentinel.waitFor(10, TimeUnit.SECONDS)) {
