@@ -62,7 +62,7 @@ public final class SessionsBenchmark {
     private final Duration delay;
     private final int rtRequests;
 
-    private SessionsBenchmark(Map<String, String> args) {
+    SessionsBenchmark(Map<String, String> args) {
         duration = Duration.parse("PT" + args.getOrDefault("duration", "8s").toUpperCase(Locale.ROOT));
         warmup = Duration.parse("PT" + args.getOrDefault("warmup", "4s").toUpperCase(Locale.ROOT));
         threads = Integer.parseInt(args.getOrDefault("threads", "16"));
@@ -91,10 +91,20 @@ public final class SessionsBenchmark {
      * (Tomcat, Spring MVC, the HTTP client), so every round but the last is warm-up and only the last is reported.
      */
     private void run(List<String> variants, int rounds) throws Exception {
-        List<Result> results = new ArrayList<>();
+        List<List<Result>> measured = measure(variants, rounds - 1, 1);
+        print(measured.get(measured.size() - 1));
+    }
+
+    /**
+     * Runs {@code warmupRounds} unreported rounds, then {@code measuredRounds} rounds, and returns each measured
+     * round's results (one per variant and endpoint).
+     */
+    List<List<Result>> measure(List<String> variants, int warmupRounds, int measuredRounds) throws Exception {
+        List<List<Result>> measured = new ArrayList<>();
+        int rounds = warmupRounds + measuredRounds;
         try (RedisServer redis = RedisServer.start(); TcpProxy proxy = TcpProxy.start("127.0.0.1", redis.port())) {
             for (int round = 1; round <= rounds; round++) {
-                results.clear();
+                List<Result> results = new ArrayList<>();
                 for (String variant : variants) {
                     Map<String, Result> byEndpoint = new LinkedHashMap<>();
                     // Throughput and commands straight against Redis, as in production.
@@ -117,10 +127,13 @@ public final class SessionsBenchmark {
                     }
                     redis.command("FLUSHALL");
                 }
+                if (round > warmupRounds) {
+                    measured.add(results);
+                }
                 System.out.printf(Locale.ROOT, "round %d of %d done%n", round, rounds);
             }
         }
-        print(results);
+        return measured;
     }
 
     private ConfigurableApplicationContext start(String variant, int redisPort) {

@@ -1,0 +1,81 @@
+package dev.readiness.bench.sessions;
+
+import dev.readiness.bench.report.Comparison;
+import dev.readiness.bench.report.Mode;
+import dev.readiness.bench.report.ReportBenchmark;
+import dev.readiness.bench.report.Section;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * The report's sessions section: {@link SessionsBenchmark} rounds as repetitions, readiness sessions against
+ * Spring Session Data Redis (the anchor) and the container's in-memory sessions.
+ */
+public final class SessionsReport implements ReportBenchmark {
+
+    private static final List<String> VARIANTS = List.of("in-memory", "readiness", "spring-session");
+
+    @Override
+    public String id() {
+        return "sessions";
+    }
+
+    @Override
+    public String title() {
+        return "Sessions vs in-memory and Spring Session Data Redis";
+    }
+
+    @Override
+    public Section run(Mode mode) throws Exception {
+        String duration = mode.pick(2, 8) + "s";
+        String warmup = mode.pick(1, 4) + "s";
+        int warmupRounds = mode.pick(0, 1);
+        int rounds = mode.pick(2, 3);
+        SessionsBenchmark bench = new SessionsBenchmark(Map.of("duration", duration, "warmup", warmup,
+                "threads", "16", "sessions", "64", "delay-ms", "40", "rt-requests", "20"));
+        List<List<SessionsBenchmark.Result>> measured = bench.measure(VARIANTS, warmupRounds, rounds);
+        Section.Builder s = Section.builder(this).method("The same Spring Boot service (Tomcat) in one JVM with the "
+                + "container's in-memory sessions, readiness sessions and Spring Session Data Redis (the anchor), on one "
+                + "real redis-server. Throughput: 16 client threads over 64 sessions for " + duration + " after "
+                + warmup + " of warm-up per endpoint. Redis commands per request from `INFO commandstats`. Round trips: "
+                + "a proxy delays every Redis reply by 40 ms; the median latency of 20 sequential requests with the "
+                + "delay minus without it, over the delay. " + warmupRounds + " unreported round(s), then " + rounds
+                + " measured rounds, each one repetition; the variants run one after the other within a round.");
+        for (String endpoint : List.of("/session/counter", "/session/read")) {
+            String what = endpoint.equals("/session/counter") ? "GET /session/counter (writes)" : "GET /session/read";
+            s.add(compare("throughput, " + what, "requests/s", false, measured, endpoint,
+                    SessionsBenchmark.Result::rps, true).charted());
+            s.add(compare("Redis commands per request, " + what, "commands", true, measured, endpoint,
+                    SessionsBenchmark.Result::commandsPerRequest, false).charted());
+            s.add(compare("Redis round trips per request, " + what, "round trips", true, measured, endpoint,
+                    SessionsBenchmark.Result::roundTrips, false));
+        }
+        long errors = measured.stream().flatMap(List::stream).mapToLong(SessionsBenchmark.Result::errors).sum();
+        s.note("failed requests over all measured rounds: " + errors);
+        measured.get(measured.size() - 1).forEach(r -> s.note("last round, " + r.variant() + " " + r.endpoint()
+                + ": Redis commands " + r.commandStats()));
+        return s.build();
+    }
+
+    private static Comparison compare(String figure, String unit, boolean lower,
+                                      List<List<SessionsBenchmark.Result>> rounds, String endpoint,
+                                      ToDoubleFunction<SessionsBenchmark.Result> value, boolean withInMemory) {
+        Comparison c = (lower ? Comparison.lowerIsBetter(figure, unit) : Comparison.higherIsBetter(figure, unit))
+                .anchor("Spring Session Data Redis", values(rounds, "spring-session", endpoint, value))
+                .variant("readiness sessions", values(rounds, "readiness", endpoint, value));
+        return withInMemory ? c.variant("in-memory (no Redis)", values(rounds, "in-memory", endpoint, value)) : c;
+    }
+
+    private static List<Double> values(List<List<SessionsBenchmark.Result>> rounds, String variant, String endpoint,
+                                       ToDoubleFunction<SessionsBenchmark.Result> value) {
+        List<Double> v = rounds.stream().flatMap(List::stream)
+                .filter(r -> r.variant().equals(variant) && r.endpoint().equals(endpoint))
+                .map(value::applyAsDouble).toList();
+        if (v.isEmpty()) {
+            throw new IllegalStateException("the sessions benchmark measured no " + variant + " " + endpoint);
+        }
+        return v;
+    }
+}
