@@ -23,6 +23,11 @@ public final class ProbesReport implements ReportBenchmark {
     }
 
     @Override
+    public String doc() {
+        return "probes.md";
+    }
+
+    @Override
     public String title() {
         return "Probes under a hung dependency vs Spring Boot Actuator";
     }

@@ -19,6 +19,11 @@ final class DrainReport implements ReportBenchmark {
     }
 
     @Override
+    public String doc() {
+        return "drain.md";
+    }
+
+    @Override
     public String title() {
         return "Rolling restart: failed requests and shutdown time";
     }

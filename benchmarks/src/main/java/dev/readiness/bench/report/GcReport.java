@@ -23,6 +23,11 @@ final class GcReport implements ReportBenchmark {
     }
 
     @Override
+    public String doc() {
+        return "gc-tuning.md";
+    }
+
+    @Override
     public String title() {
         return "GC in 512 MiB and 1 GiB cgroups: JDK defaults vs readiness-gc";
     }

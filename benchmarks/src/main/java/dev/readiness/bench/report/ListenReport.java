@@ -38,6 +38,11 @@ final class ListenReport implements ReportBenchmark {
     }
 
     @Override
+    public String doc() {
+        return "listen-queue.md";
+    }
+
+    @Override
     public String title() {
         return "Listen-queue probe: cost of one sample";
     }

@@ -84,7 +84,12 @@ final class MarkdownReport {
                 continue;
             }
             if (!s.method().isBlank()) {
-                md.append(s.method()).append("\n\n");
+                md.append(s.method());
+                if (s.doc() != null) {
+                    md.append(" Harness, method and discussion: [").append(s.doc()).append("](").append(s.doc())
+                            .append(").");
+                }
+                md.append("\n\n");
             }
             md.append(String.format(Locale.ROOT, "Took %s; 1-minute load average %.1f at its start, %.1f at its end.%n%n",
                     duration(s.seconds()), s.loadBefore(), s.loadAfter()));

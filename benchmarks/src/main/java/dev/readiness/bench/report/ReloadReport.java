@@ -20,6 +20,11 @@ final class ReloadReport implements ReportBenchmark {
     }
 
     @Override
+    public String doc() {
+        return "configmap-reload.md";
+    }
+
+    @Override
     public String title() {
         return "ConfigMap reload latency";
     }

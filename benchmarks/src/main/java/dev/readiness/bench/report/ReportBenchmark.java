@@ -12,6 +12,11 @@ public interface ReportBenchmark {
     /** The section heading. */
     String title();
 
+    /** The capability's own doc under {@code src/docs/} (harness, method, earlier figures), or null. */
+    default String doc() {
+        return null;
+    }
+
     /**
      * Measures. Returns {@link Section#notRun} when the machine cannot run it (says why); an exception is
      * reported as a failure of this benchmark and the others still run.

@@ -11,6 +11,7 @@ import java.util.Objects;
  *
  * @param id          short name, used by {@code --only} and in chart file names
  * @param title       the heading
+ * @param doc         the capability's doc under {@code src/docs/}, or null
  * @param method      how it was measured, in a sentence or two
  * @param comparisons the figures
  * @param notes       what qualifies the figures (exit codes, failure kinds, targets met or not)
@@ -19,8 +20,8 @@ import java.util.Objects;
  * @param loadBefore  the 1-minute load average when it started
  * @param loadAfter   the 1-minute load average when it ended
  */
-public record Section(String id, String title, String method, List<Comparison> comparisons, List<String> notes,
-                      String notRun, double seconds, double loadBefore, double loadAfter) {
+public record Section(String id, String title, String doc, String method, List<Comparison> comparisons,
+                      List<String> notes, String notRun, double seconds, double loadBefore, double loadAfter) {
 
     public Section {
         Objects.requireNonNull(id, "id");
@@ -30,30 +31,32 @@ public record Section(String id, String title, String method, List<Comparison> c
     }
 
     public static Builder builder(ReportBenchmark benchmark) {
-        return new Builder(benchmark.id(), benchmark.title());
+        return new Builder(benchmark.id(), benchmark.title(), benchmark.doc());
     }
 
     /** A section for a benchmark that did not run here, with the reason. */
     public static Section notRun(ReportBenchmark benchmark, String reason) {
-        return new Section(benchmark.id(), benchmark.title(), "", List.of(), List.of(), reason, 0, Double.NaN,
-                Double.NaN);
+        return new Section(benchmark.id(), benchmark.title(), benchmark.doc(), "", List.of(), List.of(), reason, 0,
+                Double.NaN, Double.NaN);
     }
 
     Section timed(double seconds, double loadBefore, double loadAfter) {
-        return new Section(id, title, method, comparisons, notes, notRun, seconds, loadBefore, loadAfter);
+        return new Section(id, title, doc, method, comparisons, notes, notRun, seconds, loadBefore, loadAfter);
     }
 
     /** Collects a benchmark's figures as it measures them. */
     public static final class Builder {
         private final String id;
         private final String title;
+        private final String doc;
         private String method = "";
         private final List<Comparison> comparisons = new ArrayList<>();
         private final List<String> notes = new ArrayList<>();
 
-        private Builder(String id, String title) {
+        private Builder(String id, String title, String doc) {
             this.id = id;
             this.title = title;
+            this.doc = doc;
         }
 
         public Builder method(String method) {
@@ -72,7 +75,7 @@ public record Section(String id, String title, String method, List<Comparison> c
         }
 
         public Section build() {
-            return new Section(id, title, method, comparisons, notes, null, 0, Double.NaN, Double.NaN);
+            return new Section(id, title, doc, method, comparisons, notes, null, 0, Double.NaN, Double.NaN);
         }
     }
 }

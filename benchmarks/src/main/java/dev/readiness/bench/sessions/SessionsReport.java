@@ -23,6 +23,11 @@ public final class SessionsReport implements ReportBenchmark {
     }
 
     @Override
+    public String doc() {
+        return "sessions.md";
+    }
+
+    @Override
     public String title() {
         return "Sessions vs in-memory and Spring Session Data Redis";
     }
