@@ -51,11 +51,12 @@ final class MarkdownReport {
                 .append("latencies then include scheduling delay, and tails and spreads grow. Ratios measured in the same\n")
                 .append("run are the figures to read; absolute numbers vary with the machine.\n\n");
 
-        md.append("## Summary\n\n| benchmark | figure | anchor | readiness | ratio |\n|---|---|---|---|---|\n");
+        md.append("## Summary\n\nThe charted figures, readiness against its anchor (every variant is in the sections below).\n\n")
+                .append("| benchmark | figure | anchor | readiness | ratio | better |\n|---|---|---|---|---|---|\n");
         for (Section s : sections) {
+            String link = "[" + s.title() + "](#" + anchorLink(s.title()) + ")";
             if (s.notRun() != null) {
-                md.append("| [").append(s.title()).append("](#").append(anchorLink(s.title())).append(") | not run: ")
-                        .append(cell(s.notRun())).append(" | | | |\n");
+                md.append("| ").append(link).append(" | not run: ").append(cell(s.notRun())).append(" | | | | |\n");
                 continue;
             }
             for (Comparison c : s.comparisons()) {
@@ -63,16 +64,12 @@ final class MarkdownReport {
                     continue;
                 }
                 Series a = c.anchorSeries().get();
-                for (Series v : c.series()) {
-                    if (v.anchor()) {
-                        continue;
-                    }
-                    md.append("| [").append(s.title()).append("](#").append(anchorLink(s.title())).append(") | ")
-                            .append(cell(c.figure())).append(" (").append(c.unit()).append(") | ")
-                            .append(cell(a.variant())).append(": ").append(number(a.stats().median())).append(" | ")
-                            .append(cell(v.variant())).append(": ").append(number(v.stats().median())).append(" | ")
-                            .append(ratio(c.ratioToAnchor(v))).append(" |\n");
-                }
+                // the first variant is readiness; others (in-memory, the CLI alone) are context for the sections
+                c.series().stream().filter(v -> !v.anchor()).findFirst().ifPresent(v -> md.append("| ").append(link)
+                        .append(" | ").append(cell(c.figure())).append(" (").append(c.unit()).append(") | ")
+                        .append(cell(a.variant())).append(": ").append(number(a.stats().median())).append(" | ")
+                        .append(cell(v.variant())).append(": ").append(number(v.stats().median())).append(" | ")
+                        .append(ratio(c.ratioToAnchor(v))).append(" | ").append(better(c, a, v)).append(" |\n"));
             }
         }
         md.append('\n');
@@ -142,6 +139,16 @@ final class MarkdownReport {
         }
         int decimals = Math.min(6, 2 - (int) Math.floor(Math.log10(a)));
         return String.format(Locale.ROOT, "%." + decimals + "f", v);
+    }
+
+    /** Which of the two medians wins in the comparison's direction; "same" when they are equal. */
+    static String better(Comparison c, Series anchor, Series variant) {
+        double a = anchor.stats().median();
+        double v = variant.stats().median();
+        if (a == v) {
+            return "same";
+        }
+        return (c.better() == Better.LOWER) == (v < a) ? "readiness" : "anchor";
     }
 
     static String ratio(OptionalDouble r) {

@@ -158,6 +158,7 @@ class BenchmarkReportTest {
         assertThat(md).contains("| probe latency (ms, lower is better) | readiness | 3 | 0.300 | 0.200 – 0.400 | 0.400 | ×0.000300 |");
         assertThat(md).contains("| throughput (requests/s, higher is better) | readiness | 2 | 100 | 90.0 – 110 |");
         assertThat(md).contains("Not run: failed: java.lang.IllegalStateException: no cgroup");
+        assertThat(md).contains("| probe latency (ms) | Actuator: 1,000 | readiness: 0.300 | ×0.000300 | readiness |");
         assertThat(md).contains("![probe latency](benchmarks/probes-probe-latency.png)", "- a qualifying note");
         assertThat(charts.resolve("stale-chart.png")).doesNotExist();
         BufferedImage png = ImageIO.read(charts.resolve("probes-probe-latency.png").toFile());
@@ -177,6 +178,16 @@ class BenchmarkReportTest {
                 .variant("readiness", List.of(0, 1, 2)).charted();
         Charts.write(log, png);
         assertThat(ImageIO.read(png.toFile())).isNotNull();
+    }
+
+    @Test
+    void theWinnerFollowsTheDirectionOfTheFigure() {
+        Comparison lower = Comparison.lowerIsBetter("x", "ms").anchor("a", List.of(10)).variant("ours", List.of(5));
+        assertThat(MarkdownReport.better(lower, lower.series().get(0), lower.series().get(1))).isEqualTo("readiness");
+        Comparison higher = Comparison.higherIsBetter("x", "1/s").anchor("a", List.of(10)).variant("ours", List.of(5));
+        assertThat(MarkdownReport.better(higher, higher.series().get(0), higher.series().get(1))).isEqualTo("anchor");
+        Comparison same = Comparison.higherIsBetter("x", "1/s").anchor("a", List.of(5)).variant("ours", List.of(5));
+        assertThat(MarkdownReport.better(same, same.series().get(0), same.series().get(1))).isEqualTo("same");
     }
 
     @Test
