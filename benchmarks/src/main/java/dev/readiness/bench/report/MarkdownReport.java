@@ -31,7 +31,11 @@ final class MarkdownReport {
                 .append("`run.sh` builds `benchmarks/target/readiness-benchmarks.jar` with its dependencies (and the samples) ")
                 .append("and runs `java -jar benchmarks/target/readiness-benchmarks.jar`, which writes `src/docs/benchmarks.md` and ")
                 .append("`src/docs/benchmarks/*.png`. The GC benchmark needs root and a cgroup v1 memory controller; the ")
-                .append("others need only a JDK 17 and Maven (Redis comes from a Maven test dependency).\n\n");
+                .append("others need only a JDK 17 and Maven (Redis comes from a Maven test dependency). A benchmark that ")
+                .append("cannot run on the machine, or fails, gets a section that says why; the others still run.\n\n")
+                .append("Adding a benchmark: implement `dev.readiness.bench.report.ReportBenchmark` (an id, a title, ")
+                .append("`run(Mode)` returning a `Section` of `Comparison`s, each an anchor and variants with one value per ")
+                .append("repetition) by calling into the capability's own harness, and list it in `Benchmarks.all`.\n\n");
         md.append("## This run\n\n");
         md.append("| | |\n|---|---|\n");
         md.append("| command | `").append(command).append("` |\n");
