@@ -6,6 +6,7 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.microprofile.config.Config;
 import org.slf4j.Logger;
@@ -21,6 +22,8 @@ import java.util.Deque;
 public final class ServletService implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ServletService.class);
+
+    private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(20);
 
     private final Server server;
     private final HealthRegistry registry;
@@ -50,7 +53,9 @@ public final class ServletService implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/");
         context.addServlet(new ServletHolder("sample", new SampleServlet(new ConfigDirectory(settings.configDir()))), "/*");
-        server.setHandler(context);
+        // Jetty's own graceful stop: stop accepting, let in-flight requests finish for up to the drain timeout.
+        server.setHandler(new GracefulHandler(context));
+        server.setStopTimeout(DRAIN_TIMEOUT.toMillis());
     }
 
     /** Builds and starts the service from {@code config}; the caller closes it. */

@@ -1,0 +1,127 @@
+package dev.readiness.samples.boot;
+
+import dev.readiness.testkit.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The Spring Boot sample as a real process: every endpoint of the contract, sessions in a real Redis, the
+ * development Redis fallback, and the drain on a real SIGTERM.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+class SpringBootServiceIT {
+
+    /** Generous: the build machine is shared and slow; a healthy start takes a few seconds (30 s seen under load). */
+    static final Duration START = Duration.ofSeconds(90);
+
+    static RedisServer redis;
+
+    @BeforeAll
+    static void redis() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void servesEveryEndpointOfTheContract() throws Exception {
+        Path config = Files.createTempDirectory("config");
+        Files.writeString(config.resolve("greeting"), "hello");
+        try (SampleProcess app = SampleProcess.start(SampleProcess.jar(), Map.of(
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_CONFIG_DIR", config.toString()))) {
+            awaitServing(app);
+
+            assertThat(app.get("/").body()).isEqualTo("hello from spring-boot-service");
+            assertThat(app.get("/session/read").body()).isEqualTo("0");
+            assertThat(app.get("/session/counter").body()).isEqualTo("1");
+            assertThat(app.get("/session/counter").body()).isEqualTo("2");
+            assertThat(app.get("/session/read").body()).isEqualTo("2");
+            assertThat(app.get("/session/read").body()).isEqualTo("2");
+
+            long t0 = System.nanoTime();
+            HttpResponse<String> slow = app.get("/slow?ms=300");
+            assertThat(slow.statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(app.get("/slow?ms=banana").statusCode()).isEqualTo(400);
+            assertThat(app.get("/slow?ms=-1").statusCode()).isEqualTo(400);
+            assertThat(app.get("/slow?ms=60001").statusCode()).isEqualTo(400);
+            assertThat(app.get("/slow").statusCode()).isEqualTo(400);
+
+            assertThat(app.get("/config/greeting")).satisfies(r -> {
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("hello");
+            });
+            assertThat(app.get("/config/absent").statusCode()).isEqualTo(404);
+            assertThat(app.get("/config/..data").statusCode()).isEqualTo(404);
+            // An encoded traversal is refused by the server (400) or is no key (404); never a file outside the directory.
+            assertThat(app.get("/config/%2e%2e%2fetc%2fpasswd").statusCode()).isIn(400, 404);
+            assertThat(app.get("/nothing-here").statusCode()).isEqualTo(404);
+
+            assertThat(app.log()).doesNotContain("development Redis");
+        }
+    }
+
+    @Test
+    void startsADevelopmentRedisWhenNoneIsConfiguredAndSaysSo() throws Exception {
+        try (SampleProcess app = SampleProcess.start(SampleProcess.jar(), Map.of())) {
+            awaitServing(app);
+            assertThat(app.log()).contains("READINESS_SESSIONS_REDIS_URI is not set: started a local development Redis at redis://127.0.0.1:");
+            assertThat(app.get("/session/counter").body()).isEqualTo("1");
+            assertThat(app.get("/session/read").body()).isEqualTo("1");
+            app.sigterm();
+            app.awaitExit(Duration.ofSeconds(60));
+            assertThat(app.log()).contains("stopping the development Redis");
+        }
+    }
+
+    @Test
+    void finishesInFlightRequestsOnSigtermThenExits() throws Exception {
+        try (SampleProcess app = SampleProcess.start(SampleProcess.jar(), Map.of(
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(),
+                "READINESS_DRAIN_PROPAGATION_DELAY", "1s", "READINESS_DRAIN_TIMEOUT", "15s"))) {
+            awaitServing(app);
+            CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return app.get("/slow?ms=3000");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // The request is being served once the server has it; a short pause is the only way to know from outside.
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+            app.sigterm();
+            HttpResponse<String> answer = inFlight.get(30, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("slept 3000 ms");
+            assertThat(app.awaitExit(Duration.ofSeconds(40))).isIn(0, 143);
+        }
+    }
+
+    static void awaitServing(SampleProcess app) {
+        try {
+            await().atMost(START).pollInterval(Duration.ofMillis(200))
+                    .failFast("the sample exited", () -> !app.isAlive())
+                    .until(() -> app.statusOrMinusOne(app.port(), "/") == 200);
+        } catch (RuntimeException e) {
+            throw new AssertionError(e.getMessage() + "; log:\n" + app.log(), e);
+        }
+    }
+}
