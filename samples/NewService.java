@@ -12,7 +12,7 @@
  */
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -31,11 +31,36 @@ public final class NewService {
     static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,40}[a-z0-9]");
     static final Pattern PACKAGE = Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)*");
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) {
+        int status = run(args, System.out, System.err);
+        if (status != 0) {
+            System.exit(status);
+        }
+    }
+
+    /** Exit status: 0 created, 1 the target exists or a file could not be written, 2 bad arguments. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            String problem = generate(args, out);
+            if (problem == null) {
+                return 0;
+            }
+            err.println("NewService: " + problem);
+            err.println("usage: java samples/NewService.java --from spring-boot-service|servlet-service"
+                    + " --name <service-name> --package <java.package> [--root <repository root>]");
+            return 2;
+        } catch (IOException | RuntimeException e) {
+            err.println("NewService: " + e);
+            return 1;
+        }
+    }
+
+    /** Creates the service; returns the problem with the arguments instead, when there is one. */
+    private static String generate(String[] args, PrintStream out) throws IOException {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 == args.length) {
-                usage("unexpected argument '" + args[i] + "'");
+                return "unexpected argument '" + args[i] + "'";
             }
             opts.put(args[i].substring(2), args[++i]);
         }
@@ -44,19 +69,19 @@ public final class NewService {
         String pkg = opts.get("package");
         Path root = Path.of(opts.getOrDefault("root", ".")).toAbsolutePath().normalize();
         if (!SAMPLE_PACKAGES.containsKey(from)) {
-            usage("--from must be one of " + SAMPLE_PACKAGES.keySet() + ", was '" + from + "'");
+            return "--from must be one of " + SAMPLE_PACKAGES.keySet() + ", was '" + from + "'";
         }
         if (name == null || !NAME.matcher(name).matches() || SAMPLE_PACKAGES.containsKey(name)) {
-            usage("--name must be a new lower-case name like orders-service (letters, digits, '-'), was '" + name + "'");
+            return "--name must be a new lower-case name like orders-service (letters, digits, '-'), was '" + name + "'";
         }
         if (pkg == null || !PACKAGE.matcher(pkg).matches()) {
-            usage("--package must be a Java package like com.example.orders, was '" + pkg + "'");
+            return "--package must be a Java package like com.example.orders, was '" + pkg + "'";
         }
-        Path samples = root.resolve("samples");
-        if (!Files.isRegularFile(samples.resolve(from).resolve("pom.xml"))) {
-            usage(root + " is not the repository root: " + samples.resolve(from) + " has no pom.xml");
+        if (!Files.isRegularFile(root.resolve("samples").resolve(from).resolve("pom.xml"))) {
+            return root + " is not the repository root: samples/" + from + "/pom.xml is missing";
         }
-        new NewService(root, from, name, pkg).generate();
+        new NewService(root, from, name, pkg).create(out);
+        return null;
     }
 
     private final Path root;
@@ -65,7 +90,7 @@ public final class NewService {
     private final String fromPackage;
     private final String pkg;
 
-    NewService(Path root, String from, String name, String pkg) {
+    private NewService(Path root, String from, String name, String pkg) {
         this.root = root;
         this.from = from;
         this.name = name;
@@ -73,7 +98,7 @@ public final class NewService {
         this.pkg = pkg;
     }
 
-    void generate() throws IOException {
+    private void create(PrintStream out) throws IOException {
         Path source = root.resolve("samples").resolve(from);
         Path target = root.resolve("samples").resolve(name);
         if (Files.exists(target)) {
@@ -88,21 +113,21 @@ public final class NewService {
         }
         for (Path file : files) {
             String relative = source.relativize(file).toString().replace('\\', '/').replace(fromPath, toPath);
-            Path out = target.resolve(relative);
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, rewrite(Files.readString(file, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+            Path copy = target.resolve(relative);
+            Files.createDirectories(copy.getParent());
+            Files.writeString(copy, rewrite(Files.readString(file, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
         }
         addModule(root.resolve("samples/pom.xml"));
         Path overlay = root.resolve("src/k8s").resolve(from).resolve("kustomization.yaml");
         if (Files.isRegularFile(overlay)) {
-            Path out = root.resolve("src/k8s").resolve(name).resolve("kustomization.yaml");
-            Files.createDirectories(out.getParent());
-            Files.writeString(out, rewrite(Files.readString(overlay)).replace("readiness/" + name, name));
+            Path copy = root.resolve("src/k8s").resolve(name).resolve("kustomization.yaml");
+            Files.createDirectories(copy.getParent());
+            Files.writeString(copy, rewrite(Files.readString(overlay)).replace("readiness/" + name, name));
         }
-        System.out.println("created samples/" + name + " (package " + pkg + ") from samples/" + from
+        out.println("created samples/" + name + " (package " + pkg + ") from samples/" + from
                 + " and its overlay src/k8s/" + name);
-        System.out.println("build and test it:  mvn -B -pl samples/" + name + " -am verify");
-        System.out.println("run it:             java -jar samples/" + name + "/target/" + name + ".jar");
+        out.println("build and test it:  mvn -B -pl samples/" + name + " -am verify");
+        out.println("run it:             java -jar samples/" + name + "/target/" + name + ".jar");
     }
 
     private String rewrite(String text) {
@@ -111,17 +136,9 @@ public final class NewService {
 
     private void addModule(Path pom) throws IOException {
         String text = Files.readString(pom);
-        String last = "<module>" + from + "</module>";
-        if (!text.contains(last)) {
-            throw new IllegalStateException(pom + " does not list " + last);
+        if (!text.contains("<module>" + from + "</module>") || !text.contains("\n  </modules>")) {
+            throw new IllegalStateException(pom + " does not list <module>" + from + "</module>");
         }
         Files.writeString(pom, text.replace("\n  </modules>", "\n    <module>" + name + "</module>\n  </modules>"));
-    }
-
-    private static void usage(String problem) {
-        System.err.println("NewService: " + problem);
-        System.err.println("usage: java samples/NewService.java --from spring-boot-service|servlet-service"
-                + " --name <service-name> --package <java.package> [--root <repository root>]");
-        System.exit(2);
     }
 }
