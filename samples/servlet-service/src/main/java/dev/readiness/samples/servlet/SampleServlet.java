@@ -5,6 +5,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 
+import dev.readiness.core.reload.ConfigMapWatcher;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -22,9 +24,10 @@ final class SampleServlet extends HttpServlet {
     static final int MAX_SLOW_MS = 60_000;
     static final String COUNTER = "counter";
 
-    private final transient ConfigDirectory config;
+    /** The watched ConfigMap directory; empty when {@code readiness.config.dir} is not set. */
+    private final transient Optional<ConfigMapWatcher> config;
 
-    SampleServlet(ConfigDirectory config) {
+    SampleServlet(Optional<ConfigMapWatcher> config) {
         this.config = config;
     }
 
@@ -46,12 +49,13 @@ final class SampleServlet extends HttpServlet {
             case "/slow" -> slow(req, resp);
             default -> {
                 if (path.startsWith("/config/")) {
+                    // One read of the snapshot in force: never a mix of two ConfigMap generations.
                     String key = path.substring("/config/".length());
-                    Optional<String> value = config.value(key);
+                    Optional<String> value = config.flatMap(w -> w.current().get(key));
                     if (value.isPresent()) {
                         text(resp, 200, value.get());
                     } else {
-                        text(resp, 404, "no configuration key '" + (ConfigDirectory.isValidKey(key) ? key : "(invalid)") + "'");
+                        text(resp, 404, "no configuration key '" + key + "'");
                     }
                 } else {
                     text(resp, 404, "not found");

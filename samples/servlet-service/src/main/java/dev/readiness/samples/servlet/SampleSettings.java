@@ -3,7 +3,6 @@ package dev.readiness.samples.servlet;
 import dev.readiness.core.config.ReadinessConfigException;
 import org.eclipse.microprofile.config.Config;
 
-import java.nio.file.Path;
 import java.util.Optional;
 
 /**
@@ -14,10 +13,8 @@ import java.util.Optional;
  * @param port       {@code server.port} ({@code SERVER_PORT}), default 8080, 0 picks a free port
  * @param redisUri   {@code readiness.sessions.redis.uri} ({@code READINESS_SESSIONS_REDIS_URI}), unset by default:
  *                   then a development Redis is started (see {@link DevRedis})
- * @param configDir  {@code readiness.config.dir} ({@code READINESS_CONFIG_DIR}), unset by default: then
- *                   {@code /config/{key}} answers 404 for every key
  */
-record SampleSettings(int port, Optional<String> redisUri, Optional<Path> configDir) {
+record SampleSettings(int port, Optional<String> redisUri) {
 
     static final int DEFAULT_PORT = 8080;
 
@@ -37,9 +34,7 @@ record SampleSettings(int port, Optional<String> redisUri, Optional<Path> config
         uri.ifPresent(u -> ReadinessConfigException.require(u.startsWith("redis://") || u.startsWith("rediss://")
                 || u.startsWith("redis-sentinel://"), "readiness.sessions.redis.uri", redact(u),
                 "a redis://, rediss:// or redis-sentinel:// URI"));
-        Optional<Path> dir = config.getOptionalValue("readiness.config.dir", String.class)
-                .map(String::trim).filter(s -> !s.isEmpty()).map(Path::of);
-        return new SampleSettings(port, uri, dir);
+        return new SampleSettings(port, uri);
     }
 
     /** A URI as it may be logged: without its password. */

@@ -2,6 +2,8 @@ package dev.readiness.samples.servlet;
 
 import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.core.reload.ConfigMapWatcher;
+import dev.readiness.core.reload.ConfigReloadConfig;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -14,6 +16,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Optional;
 
 /**
  * A plain Jetty 12 servlet service wired with the readiness modules directly, no framework.
@@ -50,9 +53,21 @@ public final class ServletService implements AutoCloseable {
         http.setPort(settings.port());
         server.addConnector(http);
 
+        // The ConfigMap directory, reloaded in place when the kubelet swaps ..data; a bad update keeps the last
+        // good configuration. Loaded now: a missing or invalid directory fails the start.
+        Optional<ConfigMapWatcher> watcher = Optional.empty();
+        ConfigReloadConfig reload = ReadinessConfig.mapping(config, ConfigReloadConfig.class);
+        if (reload.dir().filter(d -> !d.isBlank()).isPresent()) {
+            ConfigMapWatcher started = reload.toBuilder().build().start();
+            resources.push(started);
+            watcher = Optional.of(started);
+        } else {
+            log.info("readiness.config.dir (READINESS_CONFIG_DIR) is not set: no ConfigMap is watched, /config/{key} answers 404");
+        }
+
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
         context.setContextPath("/");
-        context.addServlet(new ServletHolder("sample", new SampleServlet(new ConfigDirectory(settings.configDir()))), "/*");
+        context.addServlet(new ServletHolder("sample", new SampleServlet(watcher)), "/*");
         // Jetty's own graceful stop: stop accepting, let in-flight requests finish for up to the drain timeout.
         server.setHandler(new GracefulHandler(context));
         server.setStopTimeout(DRAIN_TIMEOUT.toMillis());

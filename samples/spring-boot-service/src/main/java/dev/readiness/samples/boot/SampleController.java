@@ -1,6 +1,8 @@
 package dev.readiness.samples.boot;
 
+import dev.readiness.core.reload.ConfigMapWatcher;
 import jakarta.servlet.http.HttpSession;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -8,7 +10,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import java.io.IOException;
 import java.util.Optional;
 
 /**
@@ -23,9 +24,10 @@ class SampleController {
     static final int MAX_SLOW_MS = 60_000;
     static final String COUNTER = "counter";
 
-    private final ConfigDirectory config;
+    /** Absent when {@code readiness.config.dir} is not set. */
+    private final ObjectProvider<ConfigMapWatcher> config;
 
-    SampleController(ConfigDirectory config) {
+    SampleController(ObjectProvider<ConfigMapWatcher> config) {
         this.config = config;
     }
 
@@ -64,11 +66,13 @@ class SampleController {
     }
 
     @GetMapping(path = "/config/{key}", produces = MediaType.TEXT_PLAIN_VALUE)
-    ResponseEntity<String> config(@PathVariable("key") String key) throws IOException {
-        Optional<String> value = config.value(key);
+    ResponseEntity<String> config(@PathVariable("key") String key) {
+        // One read of the snapshot in force: never a mix of two ConfigMap generations.
+        ConfigMapWatcher watcher = config.getIfAvailable();
+        Optional<String> value = watcher == null ? Optional.empty() : watcher.current().get(key);
         return value.map(v -> ResponseEntity.ok().contentType(MediaType.TEXT_PLAIN).body(v))
                 .orElseGet(() -> ResponseEntity.status(404).contentType(MediaType.TEXT_PLAIN)
-                        .body("no configuration key '" + (ConfigDirectory.isValidKey(key) ? key : "(invalid)") + "'"));
+                        .body("no configuration key '" + key + "'"));
     }
 
     private static int counter(HttpSession session) {

@@ -1,5 +1,6 @@
 package dev.readiness.samples.boot;
 
+import dev.readiness.testkit.KubeletAtomicWriter;
 import dev.readiness.testkit.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SpringBootServiceIT {
 
-    /** Generous: the build machine is shared and slow; a healthy start takes a few seconds (30 s seen under load). */
+    /** Generous: the build machine is shared and slow; a healthy start takes a few seconds. */
     static final Duration START = Duration.ofSeconds(90);
 
     static RedisServer redis;
@@ -44,7 +45,7 @@ class SpringBootServiceIT {
     @Test
     void servesEveryEndpointOfTheContract() throws Exception {
         Path config = Files.createTempDirectory("config");
-        Files.writeString(config.resolve("greeting"), "hello");
+        new KubeletAtomicWriter(config).write(Map.of("greeting", "hello\n", "app.properties", "feature.new-checkout=false\n"));
         try (SampleProcess app = SampleProcess.start(SampleProcess.jar(), Map.of(
                 "READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_CONFIG_DIR", config.toString()))) {
             awaitServing(app);
@@ -69,6 +70,7 @@ class SpringBootServiceIT {
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(r.body()).isEqualTo("hello");
             });
+            assertThat(app.get("/config/feature.new-checkout").body()).isEqualTo("false");
             assertThat(app.get("/config/absent").statusCode()).isEqualTo(404);
             assertThat(app.get("/config/..data").statusCode()).isEqualTo(404);
             // An encoded traversal is refused by the server (400) or is no key (404); never a file outside the directory.
@@ -76,6 +78,40 @@ class SpringBootServiceIT {
             assertThat(app.get("/nothing-here").statusCode()).isEqualTo(404);
 
             assertThat(app.log()).doesNotContain("development Redis");
+        }
+    }
+
+    @Test
+    void showsAConfigMapUpdateDoneTheKubeletsWay() throws Exception {
+        Path config = Files.createTempDirectory("config");
+        KubeletAtomicWriter kubelet = new KubeletAtomicWriter(config);
+        kubelet.write(Map.of("greeting", "hello\n"));
+        try (SampleProcess app = SampleProcess.start(SampleProcess.jar(), Map.of(
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_CONFIG_DIR", config.toString()))) {
+            awaitServing(app);
+            assertThat(app.get("/config/greeting").body()).isEqualTo("hello");
+            assertThat(app.get("/config/farewell").statusCode()).isEqualTo(404);
+
+            kubelet.write(Map.of("greeting", "bonjour\n", "farewell", "au revoir\n"));
+            // The watcher applies a ..data swap within milliseconds; the bound only absorbs a loaded machine.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> app.get("/config/greeting").body().equals("bonjour"));
+            assertThat(app.get("/config/farewell").body()).isEqualTo("au revoir");
+
+            kubelet.write(Map.of("farewell", "au revoir\n"));
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> app.get("/config/greeting").statusCode() == 404);
+            assertThat(app.get("/config/farewell").body()).isEqualTo("au revoir");
+        }
+    }
+
+    @Test
+    void refusesToStartWithoutItsConfigMapDirectory() throws Exception {
+        Path missing = Files.createTempDirectory("config").resolve("not-mounted");
+        try (SampleProcess app = SampleProcess.start(SampleProcess.jar(), Map.of(
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_CONFIG_DIR", missing.toString()))) {
+            assertThat(app.awaitExit(START)).isNotZero();
+            assertThat(app.log()).contains(missing.toString());
         }
     }
 

@@ -1,0 +1,14 @@
+#!/bin/sh
+# Maintainers: the Spring Boot sample's end-to-end test is the servlet sample's, renamed. Run after editing
+# samples/servlet-service/src/test/java/dev/readiness/samples/servlet/{ServletServiceIT,SampleProcess}.java.
+set -eu
+cd "$(dirname "$0")"
+from=servlet-service/src/test/java/dev/readiness/samples/servlet
+to=spring-boot-service/src/test/java/dev/readiness/samples/boot
+sed 's/package dev.readiness.samples.servlet;/package dev.readiness.samples.boot;/' "$from/SampleProcess.java" > "$to/SampleProcess.java"
+sed -e 's/package dev.readiness.samples.servlet;/package dev.readiness.samples.boot;/' \
+    -e 's/class ServletServiceIT/class SpringBootServiceIT/' \
+    -e 's/hello from servlet-service/hello from spring-boot-service/' \
+    -e 's/The servlet sample/The Spring Boot sample/' \
+    -e 's/Duration START = Duration.ofSeconds(60)/Duration START = Duration.ofSeconds(90)/' \
+    "$from/ServletServiceIT.java" > "$to/SpringBootServiceIT.java"
