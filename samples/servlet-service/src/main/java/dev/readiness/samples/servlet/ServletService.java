@@ -4,6 +4,7 @@ import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.reload.ConfigMapWatcher;
 import dev.readiness.core.reload.ConfigReloadConfig;
+import dev.readiness.gc.runtime.GcRuntime;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -47,6 +48,9 @@ public final class ServletService implements AutoCloseable {
 
         registry = HealthRegistry.create();
         resources.push(registry);
+        // Liveness: a JVM drowning in GC cannot serve and will not recover by itself; a restart is the cure.
+        // Also logs at start what in this JVM disagrees with its container (readiness.gc.*).
+        GcRuntime.install(registry, config);
 
         server = new Server(new QueuedThreadPool(200, 8));
         ServerConnector http = new ServerConnector(server);

@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A sample started as a real process, the way it runs in a container: {@code java -jar} with its configuration in
+ * A sample started as a real process, the way it runs in a container: through the gc-tuning entrypoint,
+ * {@code java -jar}, with its configuration in
  * environment variables, on free loopback ports, its output in a file. {@link #sigterm()} sends a real SIGTERM.
  * A copy lives in each sample's tests so that a service copied from a sample keeps its end-to-end tests.
  */
@@ -47,12 +48,23 @@ final class SampleProcess implements AutoCloseable {
         all.put("SERVER_PORT", Integer.toString(port));
         all.put("READINESS_MANAGEMENT_PORT", Integer.toString(managementPort));
         all.putAll(env);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-jar", jar.toString()));
+        // Through the gc-tuning entrypoint, as in the container: it sizes the JVM, then execs java, so the
+        // process the test signals is the JVM itself.
+        Path entrypoint = jar.resolveSibling("entrypoint").resolve("readiness-gc-entrypoint.sh");
+        if (!Files.isRegularFile(entrypoint)) {
+            throw new IllegalStateException(entrypoint + " is missing: the package phase puts it there");
+        }
+        List<String> cmd = new ArrayList<>(List.of("sh", entrypoint.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-jar", jar.toString()));
         Path log = Files.createTempFile("sample-", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         // The sample's configuration comes only from what the test sets.
-        pb.environment().keySet().removeIf(k -> k.startsWith("READINESS_") || k.startsWith("SERVER_"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("READINESS_") || k.startsWith("SERVER_")
+                || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
+        // This machine has no container limit: size the JVM as the smallest pod of the manifests would be.
+        pb.environment().put("READINESS_GC_MEMORY_LIMIT", "768Mi");
+        pb.environment().put("READINESS_GC_LOG_DIR", "off");
         pb.environment().putAll(all);
         return new SampleProcess(pb.start(), log, port, managementPort);
     }

@@ -1,6 +1,12 @@
 package dev.readiness.samples.boot;
 
+import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.reload.ConfigMapWatcher;
+import dev.readiness.gc.runtime.GcAdvisor;
+import dev.readiness.gc.runtime.GcConfig;
+import dev.readiness.gc.runtime.GcPressureCheck;
+import dev.readiness.gc.runtime.GcRuntime;
+import dev.readiness.spring.boot.autoconfigure.CheckRegistration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -10,6 +16,21 @@ import java.nio.file.Path;
 
 @Configuration(proxyBeanMethods = false)
 class SampleConfiguration {
+
+    /**
+     * Liveness: a JVM drowning in GC cannot serve and will not recover by itself; a restart is the cure. The
+     * settings are {@code readiness.gc.*} from system properties and environment variables
+     * ({@code READINESS_GC_PRESSURE_WINDOW}); at start, logs what in this JVM disagrees with its container.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "readiness.gc.pressure.enabled", matchIfMissing = true)
+    CheckRegistration gcPressure() {
+        GcConfig gc = GcConfig.from(ReadinessConfig.defaults());
+        if (gc.advisor().enabled()) {
+            GcAdvisor.logAtStart();
+        }
+        return CheckRegistration.liveness(GcRuntime.CHECK_NAME, new GcPressureCheck(gc.toSettings()));
+    }
 
     /**
      * The mounted ConfigMap directory ({@code readiness.config.dir}, {@code READINESS_CONFIG_DIR}), reloaded in place

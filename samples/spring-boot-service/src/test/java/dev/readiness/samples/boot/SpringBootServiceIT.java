@@ -78,6 +78,8 @@ class SpringBootServiceIT {
             assertThat(app.get("/nothing-here").statusCode()).isEqualTo(404);
 
             assertThat(app.log()).doesNotContain("development Redis");
+            // Started through the gc-tuning entrypoint, which printed the options it chose for a 768Mi pod.
+            assertThat(app.log()).contains("readiness-gc: ").contains("-Xmx").contains("-XX:+ExitOnOutOfMemoryError");
         }
     }
 
