@@ -11,4 +11,7 @@ sed -e 's/package dev.readiness.samples.servlet;/package dev.readiness.samples.b
     -e 's/hello from servlet-service/hello from spring-boot-service/' \
     -e 's/The servlet sample/The Spring Boot sample/' \
     -e 's/Duration START = Duration.ofSeconds(60)/Duration START = Duration.ofSeconds(90)/' \
+    -e 's/static final List<String> DRAIN_LOG = List.of(.*);/static final List<String> DRAIN_LOG = List.of("readiness DOWN; serving for", "Commencing graceful shutdown", "Graceful shutdown complete");/' \
+    -e 's/static final int EXIT_AFTER_SIGTERM = 0;/static final int EXIT_AFTER_SIGTERM = 143;/' \
+    -e 's|The drain halts the JVM with readiness.drain.exit-code (0), so Kubernetes does not show an error.|Spring Boot exits as the JVM does after SIGTERM.|' \
     "$from/ServletServiceIT.java" > "$to/SpringBootServiceIT.java"

@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -131,14 +132,14 @@ class ServletServiceIT {
     }
 
     @Test
-    void finishesInFlightRequestsOnSigtermThenExits() throws Exception {
+    void drainsOnSigtermServingThroughThePropagationDelayAndFinishingInFlightRequests() throws Exception {
         try (SampleProcess app = SampleProcess.start(SampleProcess.jar(), Map.of(
                 "READINESS_SESSIONS_REDIS_URI", redis.uri(),
-                "READINESS_DRAIN_PROPAGATION_DELAY", "1s", "READINESS_DRAIN_TIMEOUT", "15s"))) {
+                "READINESS_DRAIN_PROPAGATION_DELAY", "2s", "READINESS_DRAIN_TIMEOUT", "15s"))) {
             awaitServing(app);
             CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return app.get("/slow?ms=3000");
+                    return app.get("/slow?ms=4000");
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
@@ -146,11 +147,26 @@ class ServletServiceIT {
             // The request is being served once the server has it; a short pause is the only way to know from outside.
             await().pollDelay(Duration.ofMillis(500)).until(() -> true);
             app.sigterm();
+            // Load balancers still send traffic during the propagation delay: it is served.
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.log().contains(DRAIN_LOG.get(0)));
+            assertThat(app.get("/").statusCode()).isEqualTo(200);
+
             HttpResponse<String> answer = inFlight.get(30, TimeUnit.SECONDS);
             assertThat(answer.statusCode()).isEqualTo(200);
-            assertThat(answer.body()).isEqualTo("slept 3000 ms");
-            assertThat(app.awaitExit(Duration.ofSeconds(40))).isIn(0, 143);
+            assertThat(answer.body()).isEqualTo("slept 4000 ms");
+            assertThat(app.awaitExit(Duration.ofSeconds(40))).isEqualTo(EXIT_AFTER_SIGTERM);
+            assertDrainLogged(app.log());
         }
+    }
+
+    /** The drain halts the JVM with readiness.drain.exit-code (0), so Kubernetes does not show an error. */
+    static final int EXIT_AFTER_SIGTERM = 0;
+
+    /** What the log shows of the drain, in order; the first line appears when readiness went DOWN. */
+    static final List<String> DRAIN_LOG = List.of("drain phase 1/4 propagation", "drain phase 2/4 requests", "drain phase 3/4 resources", "drain phase 4/4 stopped");
+
+    static void assertDrainLogged(String log) {
+        assertThat(log).containsSubsequence(DRAIN_LOG);
     }
 
     static void awaitServing(SampleProcess app) {

@@ -1,13 +1,18 @@
 package dev.readiness.samples.boot;
 
 import dev.readiness.core.config.ReadinessConfig;
+import dev.readiness.core.listen.ListenQueueConfig;
+import dev.readiness.core.listen.ListenQueueProbe;
 import dev.readiness.core.reload.ConfigMapWatcher;
 import dev.readiness.gc.runtime.GcAdvisor;
 import dev.readiness.gc.runtime.GcConfig;
 import dev.readiness.gc.runtime.GcPressureCheck;
 import dev.readiness.gc.runtime.GcRuntime;
 import dev.readiness.spring.boot.autoconfigure.CheckRegistration;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -30,6 +35,23 @@ class SampleConfiguration {
             GcAdvisor.logAtStart();
         }
         return CheckRegistration.liveness(GcRuntime.CHECK_NAME, new GcPressureCheck(gc.toSettings()));
+    }
+
+    /**
+     * Accept-queue overflows and the effective backlog ({@code readiness.listen.*} from system properties and
+     * environment variables), sampled from /proc once the application is ready. The requested backlog is
+     * Tomcat's {@code server.tomcat.accept-count}.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "readiness.listen.enabled", matchIfMissing = true)
+    ListenQueueProbe listenQueueProbe(@Value("${server.tomcat.accept-count:100}") int acceptCount) {
+        return ListenQueueProbe.builder(ListenQueueConfig.from(ReadinessConfig.defaults()))
+                .requestedBacklog(() -> acceptCount).build();
+    }
+
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> startListenQueueProbe(ObjectProvider<ListenQueueProbe> probe) {
+        return event -> probe.ifAvailable(ListenQueueProbe::start);
     }
 
     /**
