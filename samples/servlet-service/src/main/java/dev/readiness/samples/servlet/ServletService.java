@@ -3,16 +3,25 @@ package dev.readiness.samples.servlet;
 import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.drain.DrainConfig;
 import dev.readiness.core.drain.DrainReport;
+import dev.readiness.core.drain.DrainMetrics;
 import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.core.listen.ListenQueueCheck;
 import dev.readiness.core.listen.ListenQueueConfig;
+import dev.readiness.core.listen.ListenQueueMetrics;
 import dev.readiness.core.listen.ListenQueueProbe;
+import dev.readiness.core.metrics.ProbeMetrics;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.reload.ConfigMapWatcher;
 import dev.readiness.core.reload.ConfigReloadConfig;
+import dev.readiness.core.reload.ConfigReloadMetrics;
+import dev.readiness.gc.micrometer.GcPressureMetrics;
 import dev.readiness.gc.runtime.GcRuntime;
 import dev.readiness.health.jetty.JettyDrain;
 import dev.readiness.health.listen.JettyAcceptQueue;
+import dev.readiness.health.management.ManagementServer;
+import dev.readiness.health.management.PrometheusHandler;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -22,6 +31,8 @@ import org.eclipse.microprofile.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.Optional;
 
 /**
@@ -43,33 +54,52 @@ public final class ServletService {
      */
     static final int ACCEPT_QUEUE_SIZE = 4096;
 
-    private final Server server;
-    private final ServerConnector http;
+    private Server server;
+    private ServerConnector http;
     private final HealthRegistry registry;
     private final GracefulDrain drain;
-    private final Optional<ListenQueueProbe> listenQueue;
+    private Optional<ListenQueueProbe> listenQueue;
+    private ManagementServer management;
+    private PrometheusMeterRegistry metrics;
 
-    private ServletService(Config config) throws Exception {
-        SampleSettings settings = SampleSettings.from(config);
+    /** What was opened, to close it when the start fails half-way (the drain closes it otherwise). */
+    private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+
+    private ServletService(Config config) {
         registry = HealthRegistry.create();
         // readiness.drain.*: readiness DOWN, propagation delay, stop accepting, in-flight wait, close, exit.
         // Validated now, and a drain that does not fit the termination grace period is reported at start.
         drain = GracefulDrain.builder(registry).settings(DrainConfig.from(config)).build();
+    }
+
+    private void open(Config config) throws Exception {
+        SampleSettings settings = SampleSettings.from(config);
 
         String redisUri;
         if (settings.redisUri().isPresent()) {
             redisUri = settings.redisUri().get();
         } else {
             DevRedis dev = DevRedis.start();
-            drain.register("development-redis", dev);
+            own("development-redis", dev);
             redisUri = dev.uri();
         }
         log.info("sessions go to Redis at {}", SampleSettings.redact(redisUri));
-        drain.register("health-registry", registry);
+
+        // Management port (readiness.management.*): /livez, /readyz, /startupz from the registry's background
+        // results, and /metrics. Started first, so the kubelet's startup probe sees 503 until the app is up, and
+        // closed late in the drain, so the probes answer (liveness UP, readiness DOWN) while requests finish.
+        metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        management = ManagementServer.builder(registry).config(config)
+                .handler("/metrics", PrometheusHandler.of(metrics)).start();
+        own("management-server", management);
+        own("health-registry", registry);
+        new ProbeMetrics(registry).bindTo(metrics);
+        new DrainMetrics(drain).bindTo(metrics);
 
         // Liveness: a JVM drowning in GC cannot serve and will not recover by itself; a restart is the cure.
-        // Also logs at start what in this JVM disagrees with its container (readiness.gc.*).
-        GcRuntime.install(registry, config);
+        // Also logs at start what in this JVM disagrees with its container (readiness.gc.*). The binder adds
+        // Micrometer's own JVM GC and memory meters.
+        new GcPressureMetrics(GcRuntime.install(registry, config).orElse(null)).bindTo(metrics);
 
         // The ConfigMap directory, reloaded in place when the kubelet swaps ..data; a bad update keeps the last
         // good configuration. Loaded now: a missing or invalid directory fails the start.
@@ -77,7 +107,8 @@ public final class ServletService {
         ConfigReloadConfig reload = ReadinessConfig.mapping(config, ConfigReloadConfig.class);
         if (reload.dir().filter(d -> !d.isBlank()).isPresent()) {
             ConfigMapWatcher started = reload.toBuilder().build().start();
-            drain.register("configmap-watcher", started);
+            own("configmap-watcher", started);
+            new ConfigReloadMetrics(started).bindTo(metrics);
             watcher = Optional.of(started);
         } else {
             log.info("readiness.config.dir (READINESS_CONFIG_DIR) is not set: no ConfigMap is watched, /config/{key} answers 404");
@@ -102,27 +133,60 @@ public final class ServletService {
             ListenQueueProbe probe = ListenQueueProbe.builder(ListenQueueConfig.from(config))
                     .requestedBacklog(JettyAcceptQueue.requestedBacklog(http)).build();
             ListenQueueCheck.registerIfEnabled(registry, probe);
-            drain.register("listen-queue-probe", probe);
+            own("listen-queue-probe", probe);
+            new ListenQueueMetrics(probe).bindTo(metrics);
             listenQueue = Optional.of(probe);
         } else {
             listenQueue = Optional.empty();
         }
     }
 
-    /** Builds and starts the service from {@code config}; {@link #drain()} stops it. */
+    /** Registers {@code resource} with the drain, which closes it in reverse order of registration. */
+    private <T extends AutoCloseable> T own(String name, T resource) {
+        drain.register(name, resource);
+        opened.push(resource);
+        return resource;
+    }
+
+    /**
+     * Builds and starts the service from {@code config}; {@link #drain()} stops it. When the start fails, what
+     * was opened is closed, so that no thread or child process outlives it, and the exception is thrown.
+     */
     public static ServletService start(Config config) throws Exception {
         ServletService service = new ServletService(config);
         try {
+            service.open(config);
             service.server.start();
             service.listenQueue.ifPresent(ListenQueueProbe::start);
             service.registry.start();
             service.registry.markStarted();
-        } catch (Exception e) {
-            service.drain.drain();
+        } catch (Exception | Error e) {
+            service.abort(e);
             throw e;
         }
-        log.info("servlet-service started: app http://localhost:{}/", service.http.getLocalPort());
+        int port = service.http.getLocalPort();
+        int mport = service.management.port();
+        log.info("servlet-service started: app http://localhost:{}/ (try /session/counter, /slow?ms=500, /config/greeting);"
+                + " probes http://localhost:{}/livez /readyz /startupz; metrics http://localhost:{}/metrics", port, mport, mport);
         return service;
+    }
+
+    private void abort(Throwable cause) {
+        log.error("servlet-service failed to start: {}", cause.toString());
+        if (server != null) {
+            try {
+                server.stop();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
+            }
+        }
+        while (!opened.isEmpty()) {
+            try {
+                opened.pop().close();
+            } catch (Exception e) {
+                cause.addSuppressed(e);
+            }
+        }
     }
 
     /** Drains and stops the service, as SIGTERM does. */

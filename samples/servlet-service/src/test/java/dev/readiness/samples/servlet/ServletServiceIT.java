@@ -11,6 +11,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -132,6 +133,54 @@ class ServletServiceIT {
     }
 
     @Test
+    void probesFollowTheServiceThroughStartSteadyStateAndDrain() throws Exception {
+        try (SampleProcess app = SampleProcess.start(SampleProcess.jar(), Map.of(
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(),
+                "READINESS_DRAIN_PROPAGATION_DELAY", "3s", "READINESS_DRAIN_TIMEOUT", "10s"))) {
+            // Start: the startup probe never answers 200 before the service is up (not listening yet, or 503).
+            List<Integer> startup = new ArrayList<>();
+            awaitAlive(app, () -> {
+                int status = app.statusOrMinusOne(app.managementPort(), "/startupz");
+                startup.add(status);
+                return status == 200;
+            });
+            assertThat(startup.subList(0, startup.size() - 1)).allMatch(s -> s == -1 || s == 503);
+            assertThat(app.get("/").statusCode()).isEqualTo(200);
+
+            // Steady state: all three probes UP, the application serving, metrics on the management port.
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.statusOrMinusOne(app.managementPort(), "/readyz") == 200);
+            assertThat(app.management("/livez")).satisfies(r -> {
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).contains("\"status\":\"UP\"");
+            });
+            assertThat(app.management("/startupz").statusCode()).isEqualTo(200);
+            assertThat(app.management("/metrics").body()).contains("readiness_probe_up").contains("jvm_memory_used_bytes");
+            assertThat(app.log()).contains("probes http://localhost:" + app.managementPort() + "/livez")
+                    .contains("metrics http://localhost:" + app.managementPort() + "/metrics");
+
+            // Drain: readiness DOWN at once, liveness stays UP, the application keeps serving for the delay.
+            app.sigterm();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> app.statusOrMinusOne(app.managementPort(), "/readyz") == 503);
+            assertThat(app.management("/livez").statusCode()).isEqualTo(200);
+            assertThat(app.get("/").statusCode()).isEqualTo(200);
+            assertThat(app.awaitExit(Duration.ofSeconds(40))).isEqualTo(EXIT_AFTER_SIGTERM);
+            assertDrainLogged(app.log());
+        }
+    }
+
+    @Test
+    void ctrlCDrainsTheWayASigtermDoes() throws Exception {
+        try (SampleProcess app = SampleProcess.start(SampleProcess.jar(), Map.of(
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_DRAIN_PROPAGATION_DELAY", "1s"))) {
+            awaitServing(app);
+            app.signal("INT");
+            app.awaitExit(Duration.ofSeconds(40));
+            assertDrainLogged(app.log());
+        }
+    }
+
+    @Test
     void drainsOnSigtermServingThroughThePropagationDelayAndFinishingInFlightRequests() throws Exception {
         try (SampleProcess app = SampleProcess.start(SampleProcess.jar(), Map.of(
                 "READINESS_SESSIONS_REDIS_URI", redis.uri(),
@@ -170,10 +219,15 @@ class ServletServiceIT {
     }
 
     static void awaitServing(SampleProcess app) {
+        awaitAlive(app, () -> app.statusOrMinusOne(app.port(), "/") == 200);
+    }
+
+    /** Waits for {@code condition} while the sample lives; fails with its log when it exits or takes too long. */
+    static void awaitAlive(SampleProcess app, java.util.concurrent.Callable<Boolean> condition) {
         try {
-            await().atMost(START).pollInterval(Duration.ofMillis(200))
+            await().atMost(START).pollInterval(Duration.ofMillis(50))
                     .failFast("the sample exited", () -> !app.isAlive())
-                    .until(() -> app.statusOrMinusOne(app.port(), "/") == 200);
+                    .until(condition);
         } catch (RuntimeException e) {
             throw new AssertionError(e.getMessage() + "; log:\n" + app.log(), e);
         }

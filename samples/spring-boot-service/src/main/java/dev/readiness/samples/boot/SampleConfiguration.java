@@ -1,6 +1,17 @@
 package dev.readiness.samples.boot;
 
 import dev.readiness.core.config.ReadinessConfig;
+import dev.readiness.core.listen.ListenQueueMetrics;
+import dev.readiness.core.metrics.ProbeMetrics;
+import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.core.reload.ConfigReloadMetrics;
+import dev.readiness.gc.micrometer.GcPressureMetrics;
+import dev.readiness.health.management.ManagementServer;
+import dev.readiness.health.management.PrometheusHandler;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.readiness.core.listen.ListenQueueConfig;
 import dev.readiness.core.listen.ListenQueueProbe;
 import dev.readiness.core.reload.ConfigMapWatcher;
@@ -22,6 +33,8 @@ import java.nio.file.Path;
 @Configuration(proxyBeanMethods = false)
 class SampleConfiguration {
 
+    private static final Logger log = LoggerFactory.getLogger(SampleConfiguration.class);
+
     /**
      * Liveness: a JVM drowning in GC cannot serve and will not recover by itself; a restart is the cure. The
      * settings are {@code readiness.gc.*} from system properties and environment variables
@@ -29,12 +42,54 @@ class SampleConfiguration {
      */
     @Bean
     @ConditionalOnProperty(name = "readiness.gc.pressure.enabled", matchIfMissing = true)
-    CheckRegistration gcPressure() {
+    GcPressureCheck gcPressureCheck() {
         GcConfig gc = GcConfig.from(ReadinessConfig.defaults());
         if (gc.advisor().enabled()) {
             GcAdvisor.logAtStart();
         }
-        return CheckRegistration.liveness(GcRuntime.CHECK_NAME, new GcPressureCheck(gc.toSettings()));
+        return new GcPressureCheck(gc.toSettings());
+    }
+
+    @Bean
+    CheckRegistration gcPressure(GcPressureCheck check) {
+        return CheckRegistration.liveness(GcRuntime.CHECK_NAME, check);
+    }
+
+    /** Prometheus text for {@code /metrics} on the management port; each readiness component binds its meters. */
+    @Bean
+    PrometheusMeterRegistry prometheusMeterRegistry(HealthRegistry registry, ObjectProvider<GcPressureCheck> gc,
+                                                    ObjectProvider<ListenQueueProbe> listen,
+                                                    ObjectProvider<ConfigMapWatcher> config) {
+        PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new ProbeMetrics(registry).bindTo(prometheus);
+        new GcPressureMetrics(gc.getIfAvailable()).bindTo(prometheus);
+        listen.ifAvailable(p -> new ListenQueueMetrics(p).bindTo(prometheus));
+        config.ifAvailable(w -> new ConfigReloadMetrics(w).bindTo(prometheus));
+        return prometheus;
+    }
+
+    /**
+     * The management port ({@code readiness.management.port}, 8081): {@code /livez}, {@code /readyz},
+     * {@code /startupz} from the registry's background results, and {@code /metrics}. Created while the context
+     * starts, before Tomcat listens, so the startup probe sees 503 until the application is ready; closed after
+     * the web server's graceful shutdown, so the probes answer through the drain.
+     */
+    @Bean(destroyMethod = "close")
+    ManagementServer managementServer(HealthRegistry registry, PrometheusMeterRegistry prometheus,
+                                      @Value("${readiness.management.port:8081}") int port,
+                                      @Value("${readiness.management.details:false}") boolean details) {
+        return ManagementServer.builder(registry).port(port).details(details)
+                .handler("/metrics", PrometheusHandler.of(prometheus)).start();
+    }
+
+    @Bean
+    ApplicationListener<ApplicationReadyEvent> whereThingsAre(ManagementServer management,
+                                                               @Value("${local.server.port:${server.port:8080}}") String port) {
+        return event -> log.info("spring-boot-service started: app http://localhost:{}/ (try /session/counter,"
+                        + " /slow?ms=500, /config/greeting); probes http://localhost:{}/livez /readyz /startupz;"
+                        + " metrics http://localhost:{}/metrics",
+                event.getApplicationContext().getEnvironment().getProperty("local.server.port", port),
+                management.port(), management.port());
     }
 
     /**

@@ -133,6 +133,14 @@ final class SampleProcess implements AutoCloseable {
         process.destroy();
     }
 
+    /** Sends a real signal by name ({@code INT} is what Ctrl-C sends to the foreground process). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
     /** The exit status, waiting at most {@code timeout}; fails with the log when it does not exit. */
     int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
