@@ -16,6 +16,9 @@ import dev.readiness.core.reload.ConfigReloadConfig;
 import dev.readiness.core.reload.ConfigReloadMetrics;
 import dev.readiness.gc.micrometer.GcPressureMetrics;
 import dev.readiness.gc.runtime.GcRuntime;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.readiness.health.check.jdbc.HikariPoolCheck;
 import dev.readiness.health.jetty.JettyDrain;
 import dev.readiness.health.listen.JettyAcceptQueue;
 import dev.readiness.health.management.ManagementServer;
@@ -100,6 +103,24 @@ public final class ServletService {
         // Also logs at start what in this JVM disagrees with its container (readiness.gc.*). The binder adds
         // Micrometer's own JVM GC and memory meters.
         new GcPressureMetrics(GcRuntime.install(registry, config).orElse(null)).bindTo(metrics);
+
+        // An optional database (database.url, DATABASE_URL): a readiness dependency, never a liveness one, so a
+        // database outage takes the pods out of the Service instead of restarting them in a loop. The pool does
+        // not fail the start when the database is down; readiness stays DOWN until it answers.
+        Optional<String> dbUrl = config.getOptionalValue("database.url", String.class).filter(u -> !u.isBlank());
+        if (dbUrl.isPresent()) {
+            HikariConfig hikari = new HikariConfig();
+            hikari.setPoolName("database");
+            hikari.setJdbcUrl(dbUrl.get().trim());
+            config.getOptionalValue("database.username", String.class).ifPresent(hikari::setUsername);
+            config.getOptionalValue("database.password", String.class).ifPresent(hikari::setPassword);
+            hikari.setMaximumPoolSize(10);
+            hikari.setInitializationFailTimeout(-1);
+            HikariDataSource pool = own("database", new HikariDataSource(hikari));
+            registry.readiness("database", HikariPoolCheck.of(pool));
+            pool.setMetricRegistry(metrics);
+            log.info("database {} registered as a readiness dependency", SampleSettings.redact(dbUrl.get()));
+        }
 
         // The ConfigMap directory, reloaded in place when the kubelet swaps ..data; a bad update keeps the last
         // good configuration. Loaded now: a missing or invalid directory fails the start.
