@@ -1,11 +1,18 @@
 package dev.readiness.samples.servlet;
 
+import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.testkit.RedisServer;
+import io.smallrye.config.PropertiesConfigSource;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Development only: a local redis-server for when no Redis is configured, so that the sample runs on a machine
@@ -39,6 +46,19 @@ final class DevRedis implements AutoCloseable {
 
     String uri() {
         return server.uri();
+    }
+
+    /**
+     * {@code config} with this Redis as {@code readiness.sessions.redis.uri}, and session cookies without the
+     * {@code Secure} flag unless configured otherwise: a development run serves plain http on localhost.
+     */
+    Config configure(Config config) {
+        List<ConfigSource> sources = new ArrayList<>();
+        config.getConfigSources().forEach(sources::add);
+        // Below every other source: an explicit setting still wins.
+        sources.add(new PropertiesConfigSource(Map.of("readiness.sessions.redis.uri", server.uri(),
+                "readiness.sessions.cookie.secure", "false"), "development-redis", 1));
+        return ReadinessConfig.of(sources.toArray(ConfigSource[]::new));
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * @param port       {@code server.port} ({@code SERVER_PORT}), default 8080, 0 picks a free port
  * @param redisUri   {@code readiness.sessions.redis.uri} ({@code READINESS_SESSIONS_REDIS_URI}), unset by default:
- *                   then a development Redis is started (see {@link DevRedis})
+ *                   then a development Redis is started (see {@link DevRedis}); the sessions module validates it
  */
 record SampleSettings(int port, Optional<String> redisUri) {
 
@@ -31,9 +31,6 @@ record SampleSettings(int port, Optional<String> redisUri) {
                 "a port number from 0 to 65535");
         Optional<String> uri = config.getOptionalValue("readiness.sessions.redis.uri", String.class)
                 .map(String::trim).filter(s -> !s.isEmpty());
-        uri.ifPresent(u -> ReadinessConfigException.require(u.startsWith("redis://") || u.startsWith("rediss://")
-                || u.startsWith("redis-sentinel://"), "readiness.sessions.redis.uri", redact(u),
-                "a redis://, rediss:// or redis-sentinel:// URI"));
         return new SampleSettings(port, uri);
     }
 

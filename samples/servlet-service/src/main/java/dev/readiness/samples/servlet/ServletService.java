@@ -1,5 +1,6 @@
 package dev.readiness.samples.servlet;
 
+import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.drain.DrainConfig;
 import dev.readiness.core.drain.DrainReport;
@@ -23,8 +24,15 @@ import dev.readiness.health.jetty.JettyDrain;
 import dev.readiness.health.listen.JettyAcceptQueue;
 import dev.readiness.health.management.ManagementServer;
 import dev.readiness.health.management.PrometheusHandler;
+import dev.readiness.sessions.SessionSettings;
+import dev.readiness.sessions.SessionsConfig;
+import dev.readiness.sessions.micrometer.SessionMetrics;
+import dev.readiness.sessions.redis.RedisSessionStore;
+import dev.readiness.sessions.servlet.SessionFilter;
+import jakarta.servlet.DispatcherType;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
@@ -36,6 +44,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.EnumSet;
 import java.util.Optional;
 
 /**
@@ -78,15 +87,16 @@ public final class ServletService {
     private void open(Config config) throws Exception {
         SampleSettings settings = SampleSettings.from(config);
 
-        String redisUri;
-        if (settings.redisUri().isPresent()) {
-            redisUri = settings.redisUri().get();
-        } else {
-            DevRedis dev = DevRedis.start();
-            own("development-redis", dev);
-            redisUri = dev.uri();
+        if (settings.redisUri().isEmpty()) {
+            DevRedis dev = own("development-redis", DevRedis.start());
+            config = dev.configure(config);
         }
-        log.info("sessions go to Redis at {}", SampleSettings.redact(redisUri));
+        // Sessions in Redis (readiness.sessions.*), so any replica serves any request. The store is closed after
+        // the server stopped, and before the development Redis.
+        SessionSettings sessions = SessionsConfig.from(config);
+        SessionMetrics sessionMetrics = new SessionMetrics();
+        RedisSessionStore store = RedisSessionStore.create(sessions, sessions.createCodec(), sessionMetrics);
+        log.info("sessions go to Redis at {}", SampleSettings.redact(sessions.redisUri()));
 
         // Management port (readiness.management.*): /livez, /readyz, /startupz from the registry's background
         // results, and /metrics. Started first, so the kubelet's startup probe sees 503 until the app is up, and
@@ -96,6 +106,10 @@ public final class ServletService {
                 .handler("/metrics", PrometheusHandler.of(metrics)).start();
         own("management-server", management);
         own("health-registry", registry);
+        own("session-store", store);
+        registry.readiness("redis-sessions", store.readinessCheck(),
+                CheckOptions.builder().required(sessions.required()).build());
+        sessionMetrics.bindTo(metrics);
         new ProbeMetrics(registry).bindTo(metrics);
         new DrainMetrics(drain).bindTo(metrics);
 
@@ -141,8 +155,11 @@ public final class ServletService {
         http.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(http);
 
-        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.SESSIONS);
+        // No container sessions: the filter, first in the chain, makes request.getSession() the Redis session.
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
+        context.addFilter(new FilterHolder(new SessionFilter(store, sessions, sessionMetrics)), "/*",
+                EnumSet.of(DispatcherType.REQUEST));
         context.addServlet(new ServletHolder("sample", new SampleServlet(watcher)), "/*");
         server.setHandler(context);
         // Counts in-flight requests and lets the drain stop accepting and stop the server.

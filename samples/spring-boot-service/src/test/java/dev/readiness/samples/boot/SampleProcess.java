@@ -31,22 +31,29 @@ final class SampleProcess implements AutoCloseable {
     private final int managementPort;
     private final HttpClient http;
 
-    private SampleProcess(Process process, Path log, int port, int managementPort) {
+    private SampleProcess(Process process, Path log, int port, int managementPort, CookieManager cookies) {
         this.process = process;
         this.log = log;
         this.port = port;
         this.managementPort = managementPort;
-        this.http = HttpClient.newBuilder().cookieHandler(new CookieManager())
+        this.http = HttpClient.newBuilder().cookieHandler(cookies)
                 .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
     }
 
     /** Starts {@code jar} with {@code env} added to this JVM's environment and free ports for both servers. */
     static SampleProcess start(Path jar, Map<String, String> env) throws IOException {
+        return start(jar, env, new CookieManager());
+    }
+
+    /** As {@link #start(Path, Map)}, with a browser's cookie jar that other instances may share. */
+    static SampleProcess start(Path jar, Map<String, String> env, CookieManager cookies) throws IOException {
         int port = freePort();
         int managementPort = freePort();
         Map<String, String> all = new LinkedHashMap<>();
         all.put("SERVER_PORT", Integer.toString(port));
         all.put("READINESS_MANAGEMENT_PORT", Integer.toString(managementPort));
+        // The tests speak plain http on loopback: a Secure session cookie would never be sent back.
+        all.put("READINESS_SESSIONS_COOKIE_SECURE", "false");
         all.putAll(env);
         // Through the gc-tuning entrypoint, as in the container: it sizes the JVM, then execs java, so the
         // process the test signals is the JVM itself.
@@ -66,7 +73,7 @@ final class SampleProcess implements AutoCloseable {
         pb.environment().put("READINESS_GC_MEMORY_LIMIT", "768Mi");
         pb.environment().put("READINESS_GC_LOG_DIR", "off");
         pb.environment().putAll(all);
-        return new SampleProcess(pb.start(), log, port, managementPort);
+        return new SampleProcess(pb.start(), log, port, managementPort, cookies);
     }
 
     static Path jar() {

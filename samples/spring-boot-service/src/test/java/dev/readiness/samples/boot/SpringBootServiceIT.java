@@ -7,6 +7,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.net.CookieManager;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,6 +83,28 @@ class SpringBootServiceIT {
             assertThat(app.log()).doesNotContain("development Redis");
             // Started through the gc-tuning entrypoint, which printed the options it chose for a 768Mi pod.
             assertThat(app.log()).contains("readiness-gc: ").contains("-Xmx").contains("-XX:+ExitOnOutOfMemoryError");
+        }
+    }
+
+    @Test
+    void anyInstanceServesTheSessionBecauseItLivesInRedis() throws Exception {
+        redis.command("FLUSHALL");
+        CookieManager browser = new CookieManager();
+        Map<String, String> env = Map.of("READINESS_SESSIONS_REDIS_URI", redis.uri());
+        try (SampleProcess first = SampleProcess.start(SampleProcess.jar(), env, browser);
+             SampleProcess second = SampleProcess.start(SampleProcess.jar(), env, browser)) {
+            awaitServing(first);
+            awaitServing(second);
+            assertThat(first.get("/session/counter").body()).isEqualTo("1");
+            assertThat(first.get("/session/counter").body()).isEqualTo("2");
+            assertThat(redis.command("KEYS", "*")).contains("readiness:session:");
+            // The same browser, routed to another instance: the same session, no stickiness needed.
+            assertThat(second.get("/session/read").body()).isEqualTo("2");
+            assertThat(second.get("/session/counter").body()).isEqualTo("3");
+            // The first instance goes away (a scale-in, a rollout): the session survives it.
+            first.sigterm();
+            first.awaitExit(Duration.ofSeconds(60));
+            assertThat(second.get("/session/read").body()).isEqualTo("3");
         }
     }
 
