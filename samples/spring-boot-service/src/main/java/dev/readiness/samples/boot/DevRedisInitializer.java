@@ -43,6 +43,10 @@ final class DevRedisInitializer implements ApplicationContextInitializer<Configu
                     + " be started (" + e.getMessage() + "): set READINESS_SESSIONS_REDIS_URI to a Redis server", e);
         }
         env.getPropertySources().addFirst(new MapPropertySource("developmentRedis", Map.of(URI_PROPERTY, server.uri())));
+        // A development run serves plain http on localhost: session cookies without the Secure flag, unless
+        // configured otherwise (this source comes last, so any explicit setting wins).
+        env.getPropertySources().addLast(new MapPropertySource("developmentRedisDefaults",
+                Map.of("readiness.sessions.cookie.secure", "false")));
         DefaultListableBeanFactory beans = (DefaultListableBeanFactory) context.getBeanFactory();
         beans.registerSingleton("developmentRedis", server);
         beans.registerDisposableBean("developmentRedis", () -> {

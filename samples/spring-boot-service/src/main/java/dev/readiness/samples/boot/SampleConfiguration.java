@@ -1,5 +1,6 @@
 package dev.readiness.samples.boot;
 
+import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.listen.ListenQueueMetrics;
 import dev.readiness.core.metrics.ProbeMetrics;
@@ -8,7 +9,14 @@ import dev.readiness.core.reload.ConfigReloadMetrics;
 import dev.readiness.gc.micrometer.GcPressureMetrics;
 import dev.readiness.health.management.ManagementServer;
 import dev.readiness.health.management.PrometheusHandler;
+import dev.readiness.sessions.SessionSettings;
+import dev.readiness.sessions.SessionsConfig;
+import dev.readiness.sessions.micrometer.SessionMetrics;
+import dev.readiness.sessions.redis.RedisSessionStore;
+import dev.readiness.sessions.servlet.SessionFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.smallrye.config.PropertiesConfigSource;
+import org.eclipse.microprofile.config.spi.ConfigSource;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,12 +31,21 @@ import dev.readiness.spring.boot.autoconfigure.CheckRegistration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationListener;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.EnumerablePropertySource;
+import org.springframework.core.env.PropertySource;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 
 @Configuration(proxyBeanMethods = false)
 class SampleConfiguration {
@@ -55,13 +72,66 @@ class SampleConfiguration {
         return CheckRegistration.liveness(GcRuntime.CHECK_NAME, check);
     }
 
+    /**
+     * {@code readiness.sessions.*} from the environment, system properties and this application's Spring
+     * configuration (application.properties, and the development Redis when none is configured).
+     */
+    @Bean
+    SessionSettings sessionSettings(ConfigurableEnvironment environment) {
+        Map<String, String> fromSpring = new HashMap<>();
+        for (PropertySource<?> source : environment.getPropertySources()) {
+            if (source instanceof EnumerablePropertySource<?> names) {
+                for (String name : names.getPropertyNames()) {
+                    if (name.startsWith("readiness.sessions.")) {
+                        fromSpring.putIfAbsent(name, environment.getProperty(name));
+                    }
+                }
+            }
+        }
+        List<ConfigSource> sources = new ArrayList<>();
+        ReadinessConfig.defaults().getConfigSources().forEach(sources::add);
+        sources.add(new PropertiesConfigSource(fromSpring, "spring-environment", 150));
+        return SessionsConfig.from(ReadinessConfig.of(sources.toArray(ConfigSource[]::new)));
+    }
+
+    @Bean
+    SessionMetrics sessionMetrics() {
+        return new SessionMetrics();
+    }
+
+    /** Sessions in Redis, so any replica serves any request; closed after the web server's graceful shutdown. */
+    @Bean(destroyMethod = "close")
+    RedisSessionStore sessionStore(SessionSettings settings, SessionMetrics metrics) {
+        log.info("sessions go to Redis at {}", settings.redisUri().replaceAll("//[^@/]*@", "//***@"));
+        return RedisSessionStore.create(settings, settings.createCodec(), metrics);
+    }
+
+    /** First in the chain: after it, {@code request.getSession()} is the Redis session. */
+    @Bean
+    FilterRegistrationBean<SessionFilter> sessionFilter(RedisSessionStore store, SessionSettings settings,
+                                                        SessionMetrics metrics) {
+        FilterRegistrationBean<SessionFilter> filter = new FilterRegistrationBean<>(new SessionFilter(store, settings, metrics));
+        filter.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        filter.addUrlPatterns("/*");
+        return filter;
+    }
+
+    /** Readiness: a PING on the store's own connection; required unless readiness.sessions.redis.required=false. */
+    @Bean
+    CheckRegistration redisSessions(RedisSessionStore store, SessionSettings settings) {
+        return CheckRegistration.readiness("redis-sessions", store.readinessCheck(),
+                CheckOptions.builder().required(settings.required()).build());
+    }
+
     /** Prometheus text for {@code /metrics} on the management port; each readiness component binds its meters. */
     @Bean
-    PrometheusMeterRegistry prometheusMeterRegistry(HealthRegistry registry, ObjectProvider<GcPressureCheck> gc,
+    PrometheusMeterRegistry prometheusMeterRegistry(HealthRegistry registry, SessionMetrics sessions,
+                                                    ObjectProvider<GcPressureCheck> gc,
                                                     ObjectProvider<ListenQueueProbe> listen,
                                                     ObjectProvider<ConfigMapWatcher> config) {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new ProbeMetrics(registry).bindTo(prometheus);
+        sessions.bindTo(prometheus);
         new GcPressureMetrics(gc.getIfAvailable()).bindTo(prometheus);
         listen.ifAvailable(p -> new ListenQueueMetrics(p).bindTo(prometheus));
         config.ifAvailable(w -> new ConfigReloadMetrics(w).bindTo(prometheus));
