@@ -1,6 +1,7 @@
 package dev.readiness.samples.k8s;
 
 import dev.readiness.core.config.DurationConverter;
+import dev.readiness.core.drain.DrainSettings;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,10 +23,6 @@ final class ManifestRules {
     static final Duration MIN_STARTUP_ALLOWANCE = Duration.ofSeconds(60);
     /** Liveness must survive a long GC pause or a burst of CPU throttling. */
     static final Duration MIN_LIVENESS_TOLERANCE = Duration.ofSeconds(20);
-    /** The library's defaults when the pod does not set them (readiness.drain.*). */
-    static final Duration DEFAULT_PROPAGATION_DELAY = Duration.ofSeconds(5);
-    static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(20);
-    static final Duration DEFAULT_RESOURCE_CLOSE_TIMEOUT = Duration.ofSeconds(2);
     /** The kernel's default net.core.somaxconn for a new network namespace since Linux 5.4. */
     static final int KERNEL_DEFAULT_SOMAXCONN = 4096;
 
@@ -127,15 +124,15 @@ final class ManifestRules {
             violations.add("terminationGracePeriodSeconds is missing: the default 30s must be chosen, not inherited");
             return;
         }
-        Duration delay = duration(env, "READINESS_DRAIN_PROPAGATION_DELAY", DEFAULT_PROPAGATION_DELAY);
-        Duration timeout = duration(env, "READINESS_DRAIN_TIMEOUT", DEFAULT_DRAIN_TIMEOUT);
-        Duration close = duration(env, "READINESS_DRAIN_RESOURCE_CLOSE_TIMEOUT", DEFAULT_RESOURCE_CLOSE_TIMEOUT);
-        Duration budget = delay.plus(timeout).plus(close);
-        if (budget.compareTo(Duration.ofSeconds(grace)) > 0) {
-            violations.add("terminationGracePeriodSeconds " + grace + " does not cover the drain budget: propagation delay "
-                    + delay.toSeconds() + "s + drain timeout " + timeout.toSeconds() + "s + resource close timeout "
-                    + close.toSeconds() + "s = " + budget.toSeconds() + "s");
-        }
+        // The library's own rule (what GracefulDrain warns about at start), applied to the pod's settings.
+        DrainSettings drain = DrainSettings.builder()
+                .propagationDelay(duration(env, "READINESS_DRAIN_PROPAGATION_DELAY", DrainSettings.DEFAULT_PROPAGATION_DELAY))
+                .timeout(duration(env, "READINESS_DRAIN_TIMEOUT", DrainSettings.DEFAULT_TIMEOUT))
+                .resourceCloseTimeout(duration(env, "READINESS_DRAIN_RESOURCE_CLOSE_TIMEOUT", DrainSettings.DEFAULT_RESOURCE_CLOSE_TIMEOUT))
+                .terminationGracePeriod(Duration.ofSeconds(grace))
+                .build();
+        drain.gracePeriodProblem().ifPresent(problem -> violations.add("terminationGracePeriodSeconds " + grace
+                + " does not cover the drain budget: " + problem));
         String declared = env.get("READINESS_DRAIN_TERMINATION_GRACE_PERIOD");
         if (declared == null) {
             violations.add("READINESS_DRAIN_TERMINATION_GRACE_PERIOD is not set: the library cannot check the drain"
