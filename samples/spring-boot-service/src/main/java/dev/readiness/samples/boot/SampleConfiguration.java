@@ -7,6 +7,9 @@ import dev.readiness.core.metrics.ProbeMetrics;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.reload.ConfigReloadMetrics;
 import dev.readiness.gc.micrometer.GcPressureMetrics;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.readiness.health.check.jdbc.HikariPoolCheck;
 import dev.readiness.health.management.ManagementServer;
 import dev.readiness.health.management.PrometheusHandler;
 import dev.readiness.sessions.SessionSettings;
@@ -121,6 +124,33 @@ class SampleConfiguration {
     CheckRegistration redisSessions(RedisSessionStore store, SessionSettings settings) {
         return CheckRegistration.readiness("redis-sessions", store.readinessCheck(),
                 CheckOptions.builder().required(settings.required()).build());
+    }
+
+    /**
+     * An optional database ({@code database.url}, {@code DATABASE_URL}, with {@code database.username} and
+     * {@code database.password}): a readiness dependency, never a liveness one, so a database outage takes the pods
+     * out of the Service instead of restarting them in a loop. The pool does not fail the start when the database
+     * is down; readiness stays DOWN until it answers. Closed after the web server's graceful shutdown.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty("database.url")
+    HikariDataSource database(ConfigurableEnvironment environment) {
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("database");
+        String url = environment.getRequiredProperty("database.url").trim();
+        hikari.setJdbcUrl(url);
+        hikari.setUsername(environment.getProperty("database.username"));
+        hikari.setPassword(environment.getProperty("database.password"));
+        hikari.setMaximumPoolSize(10);
+        hikari.setInitializationFailTimeout(-1);
+        log.info("database {} registered as a readiness dependency", url.replaceAll("//[^@/]*@", "//***@"));
+        return new HikariDataSource(hikari);
+    }
+
+    @Bean
+    @ConditionalOnProperty("database.url")
+    CheckRegistration databaseReadiness(HikariDataSource database) {
+        return CheckRegistration.readiness("database", HikariPoolCheck.of(database));
     }
 
     /** Prometheus text for {@code /metrics} on the management port; each readiness component binds its meters. */
