@@ -109,7 +109,9 @@ public final class NewService {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(source)) {
             files = walk.filter(Files::isRegularFile)
-                    .filter(p -> !source.relativize(p).startsWith("target")).toList();
+                    .filter(p -> !source.relativize(p).startsWith("target"))
+                    // The generator's own test stays with the sample it tests.
+                    .filter(p -> !p.getFileName().toString().equals("NewServiceTest.java")).toList();
         }
         for (Path file : files) {
             String relative = source.relativize(file).toString().replace('\\', '/').replace(fromPath, toPath);

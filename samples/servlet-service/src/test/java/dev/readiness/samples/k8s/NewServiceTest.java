@@ -52,6 +52,8 @@ class NewServiceTest {
         assertThat(service.resolve("src/main/java/com/example/orders/ServletService.java")).exists();
         assertThat(service.resolve("src/test/java/com/example/orders/ServletServiceIT.java")).exists();
         assertThat(service.resolve("target")).doesNotExist();
+        assertThat(service.resolve("src/test/java/dev/readiness/samples/k8s/NewServiceTest.java")).doesNotExist();
+        assertThat(service.resolve("src/test/java/dev/readiness/samples/k8s/KubernetesManifestsTest.java")).exists();
         assertThat(Files.readString(service.resolve("pom.xml"))).contains("<artifactId>orders-service</artifactId>")
                 .contains("<sample.main-class>com.example.orders.ServletService</sample.main-class>");
         assertThat(Files.readString(service.resolve("Dockerfile"))).contains("-pl samples/orders-service -am")
