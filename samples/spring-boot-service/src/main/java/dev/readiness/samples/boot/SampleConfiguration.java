@@ -175,6 +175,7 @@ class SampleConfiguration {
      * the web server's graceful shutdown, so the probes answer through the drain.
      */
     @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "readiness.management.enabled", matchIfMissing = true)
     ManagementServer managementServer(HealthRegistry registry, PrometheusMeterRegistry prometheus,
                                       @Value("${readiness.management.port:8081}") int port,
                                       @Value("${readiness.management.details:false}") boolean details) {
@@ -183,13 +184,20 @@ class SampleConfiguration {
     }
 
     @Bean
-    ApplicationListener<ApplicationReadyEvent> whereThingsAre(ManagementServer management,
-                                                               @Value("${local.server.port:${server.port:8080}}") String port) {
-        return event -> log.info("spring-boot-service started: app http://localhost:{}/ (try /session/counter,"
-                        + " /slow?ms=500, /config/greeting); probes http://localhost:{}/livez /readyz /startupz;"
-                        + " metrics http://localhost:{}/metrics",
-                event.getApplicationContext().getEnvironment().getProperty("local.server.port", port),
-                management.port(), management.port());
+    ApplicationListener<ApplicationReadyEvent> whereThingsAre(ObjectProvider<ManagementServer> management,
+                                                               @Value("${server.port:8080}") String port) {
+        return event -> {
+            String app = event.getApplicationContext().getEnvironment().getProperty("local.server.port", port);
+            ManagementServer m = management.getIfAvailable();
+            if (m == null) {
+                log.info("spring-boot-service started: app http://localhost:{}/; no management server"
+                        + " (readiness.management.enabled=false)", app);
+            } else {
+                log.info("spring-boot-service started: app http://localhost:{}/ (try /session/counter, /slow?ms=500,"
+                        + " /config/greeting); probes http://localhost:{}/livez /readyz /startupz; metrics"
+                        + " http://localhost:{}/metrics", app, m.port(), m.port());
+            }
+        };
     }
 
     /**
