@@ -66,7 +66,7 @@ public final class StartupReport implements ReportBenchmark {
             return Section.notRun(this, "no sample jar at " + SAMPLE + "; build it with "
                     + "`mvn -B -q -pl samples/spring-boot-service -am package -DskipTests` (run.sh does)");
         }
-        int reps = mode.pick(3, 8);
+        int reps = mode.pick(5, 10);
         Path work = Files.createTempDirectory("readiness-startup-bench");
         Path extracted = extract(jar, work.resolve("sample"));
         Path plainClasses = plainClasses(work.resolve("plain"));
@@ -91,7 +91,9 @@ public final class StartupReport implements ReportBenchmark {
             }
         }
         double base = Stats.of(plainFirst).median();
-        double added = Stats.of(oursFirst).median() - base;
+        double addedFirst = Stats.of(oursFirst).median() - base;
+        // a pod gets traffic once it is ready, and the plain service is ready when it first answers
+        double added = Stats.of(oursReady).median() - base;
         double allowed = Math.max(0.10 * base, 150);
         return Section.builder(this)
                 .method("`" + SAMPLE + "` (readiness' Spring Boot starter: probes on a management port, Redis "
@@ -101,13 +103,17 @@ public final class StartupReport implements ReportBenchmark {
                         + "jars), default JVM options, " + reps + " interleaved repetitions after one unmeasured start "
                         + "of each; time from process start to the first 200 on `GET /`, and for the sample to "
                         + "`/readyz` answering 200 on the management port.")
-                .add(Comparison.lowerIsBetter("process start to first answer", "ms")
+                .add(Comparison.lowerIsBetter("process start to first answer or ready", "ms")
                         .anchor("plain Spring Boot", plainFirst)
                         .variant("spring-boot-service with readiness", oursFirst)
                         .variant("spring-boot-service, /readyz 200", oursReady).charted())
-                .note(String.format(Locale.ROOT, "readiness adds %.0f ms (%.1f %%) to the median time to first answer; "
-                                + "the target is at most %.0f ms (10 %% or 150 ms, whichever is larger): %s.", added,
-                        100 * added / base, allowed, added <= allowed ? "met" : "NOT met"))
+                .note(String.format(Locale.ROOT, "Medians: readiness adds %.0f ms (%.1f %%) to the time to ready (the "
+                                + "sample's `/readyz` 200 against the plain service's first answer) and %.0f ms (%.1f %%) "
+                                + "to the time to first answer. The target, at most %.0f ms (10 %% or 150 ms, whichever "
+                                + "is larger) on the time to ready: %s. With %d repetitions on a shared machine the "
+                                + "spread (min – max above) is wider than the difference; read both.", added,
+                        100 * added / base, addedFirst, 100 * addedFirst / base, allowed,
+                        added <= allowed ? "met" : "NOT met", reps))
                 .build();
     }
 
