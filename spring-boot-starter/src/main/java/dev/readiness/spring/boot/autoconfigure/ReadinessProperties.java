@@ -3,10 +3,12 @@ package dev.readiness.spring.boot.autoconfigure;
 import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.config.ChecksConfig;
 import dev.readiness.core.config.ReadinessConfigException;
+import dev.readiness.core.drain.DrainSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * {@code readiness.*} settings for Spring Boot applications: the same keys as the framework-free
@@ -219,36 +221,58 @@ public class ReadinessProperties {
     }
 
     /**
-     * {@code readiness.drain.*}: what happens when Kubernetes stops the pod. Readiness turns DOWN at once, the
-     * application keeps serving for the propagation delay while endpoints are updated, then in-flight work
-     * drains for up to the timeout. The sum must fit the pod's termination grace period, or Kubernetes kills
-     * the drain with SIGKILL; the application says so at start.
+     * {@code readiness.drain.*}: what happens when the application context closes (SIGTERM from Kubernetes).
+     * Readiness turns DOWN at once, the application keeps serving for the propagation delay while endpoints are
+     * updated, then stops accepting, answers {@code Connection: close}, and waits for in-flight requests up to
+     * the timeout; only then do Spring Boot's graceful shutdown and the closing of pools and clients begin. The
+     * sum must fit the pod's termination grace period, or Kubernetes kills the drain with SIGKILL; the
+     * application says so at start. Same keys and defaults as readiness-core's
+     * {@link dev.readiness.core.drain.DrainSettings}.
      */
     public static class Drain {
 
-        /** Whether the drain runs on shutdown (on Kubernetes). */
-        private boolean enabled = true;
+        /**
+         * Whether the drain runs when the context closes. Unset (the default): only on Kubernetes (detected, or
+         * {@code spring.main.cloud-platform=kubernetes}), where something routes by readiness; {@code true}:
+         * everywhere; {@code false}: never.
+         */
+        private Boolean enabled;
 
         /**
          * How long the application keeps serving after readiness turned DOWN, while Kubernetes removes the pod
-         * from its Service endpoints. 0 or more.
+         * from its Service endpoints. 0 to 1h; default 5s.
          */
-        private Duration propagationDelay = Duration.ofSeconds(5);
-
-        /** How long in-flight requests may take to finish once the application stops accepting. Positive. */
-        private Duration timeout = Duration.ofSeconds(20);
+        private Duration propagationDelay = DrainSettings.DEFAULT_PROPAGATION_DELAY;
 
         /**
-         * The pod's terminationGracePeriodSeconds as configured in its manifest (Kubernetes' default is 30 s).
-         * Positive; propagation-delay + timeout should fit in it.
+         * How long in-flight requests may take to finish once the application stopped accepting. 0 to 1h;
+         * default 20s.
          */
-        private Duration terminationGracePeriod = Duration.ofSeconds(30);
+        private Duration timeout = DrainSettings.DEFAULT_TIMEOUT;
 
-        public boolean isEnabled() {
+        /**
+         * Longest wait for each resource registered with the drain ({@code GracefulDrain.register}) to close.
+         * Positive, at most 1h; default 2s.
+         */
+        private Duration resourceCloseTimeout = DrainSettings.DEFAULT_RESOURCE_CLOSE_TIMEOUT;
+
+        /**
+         * The pod's terminationGracePeriodSeconds as configured in its manifest (Kubernetes' default is 30s).
+         * Positive; propagation-delay + timeout + resource-close-timeout should fit in it.
+         */
+        private Duration terminationGracePeriod = DrainSettings.DEFAULT_TERMINATION_GRACE_PERIOD;
+
+        /**
+         * Exit status of the JVM after a drain that SIGTERM or SIGINT started: 0..255, or {@code jvm} to let the
+         * JVM choose (143 after SIGTERM). Default 0, so Kubernetes does not record a routine stop as an error.
+         */
+        private String exitCode = String.valueOf(DrainSettings.DEFAULT_EXIT_CODE);
+
+        public Boolean getEnabled() {
             return enabled;
         }
 
-        public void setEnabled(boolean enabled) {
+        public void setEnabled(Boolean enabled) {
             this.enabled = enabled;
         }
 
@@ -268,12 +292,52 @@ public class ReadinessProperties {
             this.timeout = timeout;
         }
 
+        public Duration getResourceCloseTimeout() {
+            return resourceCloseTimeout;
+        }
+
+        public void setResourceCloseTimeout(Duration resourceCloseTimeout) {
+            this.resourceCloseTimeout = resourceCloseTimeout;
+        }
+
         public Duration getTerminationGracePeriod() {
             return terminationGracePeriod;
         }
 
         public void setTerminationGracePeriod(Duration terminationGracePeriod) {
             this.terminationGracePeriod = terminationGracePeriod;
+        }
+
+        public String getExitCode() {
+            return exitCode;
+        }
+
+        public void setExitCode(String exitCode) {
+            this.exitCode = exitCode;
+        }
+
+        /**
+         * These settings as readiness-core's immutable {@link DrainSettings}, validated by its rules.
+         *
+         * @throws ReadinessConfigException naming the key, the value and what is allowed
+         */
+        public DrainSettings toSettings() {
+            return DrainSettings.builder().propagationDelay(propagationDelay).timeout(timeout)
+                    .resourceCloseTimeout(resourceCloseTimeout).terminationGracePeriod(terminationGracePeriod)
+                    .exitCode(parseExitCode(exitCode)).build();
+        }
+
+        private static OptionalInt parseExitCode(String value) {
+            String v = value == null ? "" : value.trim();
+            if (v.equalsIgnoreCase("jvm")) {
+                return OptionalInt.empty();
+            }
+            try {
+                return OptionalInt.of(Integer.parseInt(v));
+            } catch (NumberFormatException e) {
+                throw new ReadinessConfigException("readiness.drain.exit-code", value,
+                        "must be 0..255, or 'jvm' to let the JVM choose (143 after SIGTERM)");
+            }
         }
     }
 
