@@ -26,6 +26,13 @@ public final class CheckOptions {
     public static final int DEFAULT_FAILURE_THRESHOLD = 1;
     /** Default consecutive successes before DOWN turns UP: 1. */
     public static final int DEFAULT_SUCCESS_THRESHOLD = 1;
+    /**
+     * Longest interval, timeout or initial delay: 1 day. Longer makes no sense for a probe, and the engine
+     * counts time in nanoseconds, which overflow after 292 years.
+     */
+    public static final Duration MAX_DURATION = Duration.ofDays(1);
+    /** Longest stale-after: 4 days, enough for the default of {@code 3 * interval + timeout} at the longest. */
+    public static final Duration MAX_STALE_AFTER = MAX_DURATION.multipliedBy(4);
 
     private static final CheckOptions DEFAULTS = builder().build();
 
@@ -35,21 +42,23 @@ public final class CheckOptions {
     private final int failureThreshold;
     private final int successThreshold;
     private final Duration staleAfter;
+    private final boolean staleAfterSet;
     private final boolean required;
 
     private CheckOptions(Builder b) {
-        this.interval = positive("interval", b.interval);
-        this.timeout = positive("timeout", b.timeout);
-        this.initialDelay = notNegative("initial-delay", b.initialDelay);
+        this.interval = atMost("interval", positive("interval", b.interval), MAX_DURATION);
+        this.timeout = atMost("timeout", positive("timeout", b.timeout), MAX_DURATION);
+        this.initialDelay = atMost("initial-delay", notNegative("initial-delay", b.initialDelay), MAX_DURATION);
         this.failureThreshold = atLeastOne("failure-threshold", b.failureThreshold);
         this.successThreshold = atLeastOne("success-threshold", b.successThreshold);
-        Duration stale = b.staleAfter != null ? positive("stale-after", b.staleAfter)
+        Duration stale = b.staleAfter != null ? atMost("stale-after", positive("stale-after", b.staleAfter), MAX_STALE_AFTER)
                 : interval.multipliedBy(3).plus(timeout);
         if (stale.compareTo(interval.plus(timeout)) < 0) {
             throw new IllegalArgumentException("stale-after (" + stale + ") must be at least interval + timeout ("
                     + interval.plus(timeout) + "), or every result would be stale before the next one arrives");
         }
         this.staleAfter = stale;
+        this.staleAfterSet = b.staleAfter != null;
         this.required = b.required;
     }
 
@@ -69,7 +78,8 @@ public final class CheckOptions {
         b.initialDelay = initialDelay;
         b.failureThreshold = failureThreshold;
         b.successThreshold = successThreshold;
-        b.staleAfter = staleAfter;
+        // A derived default follows the interval and timeout of the new options instead of being pinned.
+        b.staleAfter = staleAfterSet ? staleAfter : null;
         b.required = required;
         return b;
     }
@@ -122,6 +132,13 @@ public final class CheckOptions {
         Objects.requireNonNull(value, name);
         if (value.isNegative() || value.isZero()) {
             throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
+        }
+        return value;
+    }
+
+    private static Duration atMost(String name, Duration value, Duration max) {
+        if (value.compareTo(max) > 0) {
+            throw new IllegalArgumentException(name + " must be at most " + max + ", was " + value);
         }
         return value;
     }

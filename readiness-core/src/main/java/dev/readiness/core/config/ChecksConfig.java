@@ -51,12 +51,18 @@ public interface ChecksConfig {
                 interval(), "must be a positive duration");
         ReadinessConfigException.require(!timeout().isNegative() && !timeout().isZero(), p + "timeout",
                 timeout(), "must be a positive duration");
+        ReadinessConfigException.require(interval().compareTo(CheckOptions.MAX_DURATION) <= 0, p + "interval",
+                interval(), "must be at most " + CheckOptions.MAX_DURATION);
+        ReadinessConfigException.require(timeout().compareTo(CheckOptions.MAX_DURATION) <= 0, p + "timeout",
+                timeout(), "must be at most " + CheckOptions.MAX_DURATION);
         ReadinessConfigException.require(failureThreshold() >= 1, p + "failure-threshold", failureThreshold(),
                 "must be at least 1");
         ReadinessConfigException.require(successThreshold() >= 1, p + "success-threshold", successThreshold(),
                 "must be at least 1");
         staleAfter().ifPresent(s -> ReadinessConfigException.require(s.compareTo(interval().plus(timeout())) >= 0,
                 p + "stale-after", s, "must be at least interval + timeout (" + interval().plus(timeout()) + ")"));
+        staleAfter().ifPresent(s -> ReadinessConfigException.require(s.compareTo(CheckOptions.MAX_STALE_AFTER) <= 0,
+                p + "stale-after", s, "must be at most " + CheckOptions.MAX_STALE_AFTER));
         CheckOptions.Builder b = CheckOptions.builder().interval(interval()).timeout(timeout())
                 .failureThreshold(failureThreshold()).successThreshold(successThreshold());
         staleAfter().ifPresent(b::staleAfter);
@@ -65,6 +71,7 @@ public interface ChecksConfig {
 
     /** Reads and validates {@code readiness.checks.*} from {@code config}. */
     static CheckOptions from(Config config) {
-        return ReadinessConfig.mapping(config, ChecksConfig.class).toOptions();
+        ChecksConfig mapped = ReadinessConfig.mapping(config, ChecksConfig.class);
+        return ReadinessConfig.validate(config, mapped::toOptions);
     }
 }

@@ -57,8 +57,35 @@ public final class ReadinessConfig {
         }
     }
 
+    /**
+     * Runs {@code build} (a mapping's validation) and, when it refuses a key, names the value as the operator
+     * wrote it ({@code -5s}) rather than as it was converted ({@code PT-5S}).
+     *
+     * @throws ReadinessConfigException naming the key, the value as written and what is allowed
+     */
+    public static <T> T validate(Config config, java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (ReadinessConfigException e) {
+            if (e.key() == null) {
+                throw e;
+            }
+            String raw;
+            try {
+                raw = config.getConfigValue(e.key()).getRawValue();
+            } catch (RuntimeException lookup) {
+                raw = null;
+            }
+            if (raw == null || raw.equals(e.value())) {
+                throw e;
+            }
+            throw new ReadinessConfigException(e.key(), raw, e.allowed(), e);
+        }
+    }
+
     private static SmallRyeConfigBuilder builder() {
-        return new SmallRyeConfigBuilder().withConverter(Duration.class, 200, new DurationConverter());
+        return new SmallRyeConfigBuilder().withConverter(Duration.class, 200, new DurationConverter())
+                .withConverter(Boolean.class, 200, new BooleanConverter());
     }
 
     private static ReadinessConfigException translate(ConfigValidationException e) {

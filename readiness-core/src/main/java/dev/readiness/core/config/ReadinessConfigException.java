@@ -8,6 +8,7 @@ public class ReadinessConfigException extends IllegalArgumentException {
 
     private final String key;
     private final String value;
+    private final String allowed;
 
     public ReadinessConfigException(String key, Object value, String allowed) {
         this(key, value, allowed, null);
@@ -17,6 +18,7 @@ public class ReadinessConfigException extends IllegalArgumentException {
         super(key + "=" + value + " is invalid: " + allowed, cause);
         this.key = key;
         this.value = String.valueOf(value);
+        this.allowed = allowed;
     }
 
     /** A problem that is not about one key (several problems at once, for example). */
@@ -24,6 +26,7 @@ public class ReadinessConfigException extends IllegalArgumentException {
         super(message, cause);
         this.key = null;
         this.value = null;
+        this.allowed = null;
     }
 
     /** The offending key, or {@code null} when the problem spans several keys. */
@@ -34,6 +37,11 @@ public class ReadinessConfigException extends IllegalArgumentException {
     /** The offending value as text, or {@code null}. */
     public String value() {
         return value;
+    }
+
+    /** What the key allows, or {@code null} when the problem spans several keys. */
+    public String allowed() {
+        return allowed;
     }
 
     /** Throws unless {@code ok}. */

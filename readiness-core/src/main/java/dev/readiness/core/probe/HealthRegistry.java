@@ -361,7 +361,11 @@ public final class HealthRegistry implements AutoCloseable {
         for (CheckListener l : checkListeners) {
             try {
                 l.onResult(probe, name, result, took, timedOut);
-            } catch (RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // A listener's Error must not escape into the check's own bookkeeping: the check would stay
+                // "in flight" for ever.
                 log.warn("check listener {} failed: {}", l, e.toString());
             }
         }
@@ -436,7 +440,9 @@ public final class HealthRegistry implements AutoCloseable {
             for (AvailabilityListener l : availabilityListeners) {
                 try {
                     l.onChange(previous, next);
-                } catch (RuntimeException e) {
+                } catch (VirtualMachineError e) {
+                    throw e;
+                } catch (Throwable e) {
                     log.warn("availability listener {} failed: {}", l, e.toString());
                 }
             }

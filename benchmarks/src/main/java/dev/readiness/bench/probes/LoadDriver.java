@@ -1,0 +1,119 @@
+package dev.readiness.bench.probes;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A closed-loop HTTP load driver on loopback: {@code clients} threads each send GET requests one after the
+ * other for {@code duration}, each request cut off at {@code timeout} the way the kubelet cuts off a probe.
+ * Bounded in time and in count; stops by itself.
+ */
+final class LoadDriver {
+
+    /** Stop after this many requests per client whatever the duration, so a run is always bounded. */
+    static final int MAX_REQUESTS_PER_CLIENT = 2_000_000;
+
+    record Result(String name, int requests, int ok, int unavailable, int timeouts, int errors, double seconds,
+                  long p50Nanos, long p99Nanos, long maxNanos) {
+
+        double throughput() {
+            return requests / seconds;
+        }
+
+        String row() {
+            return String.format("| %-38s | %8d | %9s | %9s | %9s | %5d | %5d | %5d | %9.0f |", name, requests,
+                    ms(p50Nanos), ms(p99Nanos), ms(maxNanos), ok, unavailable, timeouts, throughput());
+        }
+
+        private String ms(long nanos) {
+            String v = String.format("%.3f", nanos / 1e6);
+            return timeouts > 0 && nanos >= TIMEOUT_MARK ? ">=" + v : v;
+        }
+    }
+
+    static final String HEADER = String.format("| %-38s | %8s | %9s | %9s | %9s | %5s | %5s | %5s | %9s |%n"
+                    + "|%s|%s|%s|%s|%s|%s|%s|%s|%s|", "endpoint", "requests", "p50 ms", "p99 ms", "max ms",
+            "200", "503", "t/o", "req/s", "-".repeat(40), "-".repeat(10), "-".repeat(11), "-".repeat(11),
+            "-".repeat(11), "-".repeat(7), "-".repeat(7), "-".repeat(7), "-".repeat(11));
+
+    private static volatile long TIMEOUT_MARK = Long.MAX_VALUE;
+
+    private LoadDriver() {
+    }
+
+    static Result run(String name, URI uri, int clients, Duration duration, Duration timeout) throws Exception {
+        TIMEOUT_MARK = timeout.toNanos();
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(timeout).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+        ExecutorService pool = Executors.newFixedThreadPool(clients, r -> {
+            Thread t = new Thread(r, "load-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        long start = System.nanoTime();
+        long end = start + duration.toNanos();
+        List<Future<long[][]>> futures = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            futures.add(pool.submit(() -> {
+                long[] latencies = new long[1024];
+                long[] counts = new long[4]; // ok, 503, timeouts, errors
+                int n = 0;
+                while (System.nanoTime() - end < 0 && n < MAX_REQUESTS_PER_CLIENT) {
+                    long t0 = System.nanoTime();
+                    long took;
+                    try {
+                        HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        took = System.nanoTime() - t0;
+                        counts[r.statusCode() == 200 ? 0 : r.statusCode() == 503 ? 1 : 3]++;
+                    } catch (HttpTimeoutException e) {
+                        took = Math.max(System.nanoTime() - t0, timeout.toNanos());
+                        counts[2]++;
+                    } catch (IOException e) {
+                        took = System.nanoTime() - t0;
+                        counts[3]++;
+                    }
+                    if (n == latencies.length) {
+                        latencies = Arrays.copyOf(latencies, n * 2);
+                    }
+                    latencies[n++] = took;
+                }
+                return new long[][] {Arrays.copyOf(latencies, n), counts};
+            }));
+        }
+        List<long[]> all = new ArrayList<>();
+        long[] totals = new long[4];
+        for (Future<long[][]> f : futures) {
+            long[][] r = f.get(duration.toMillis() + timeout.toMillis() * 3 + 30_000, TimeUnit.MILLISECONDS);
+            all.add(r[0]);
+            for (int i = 0; i < 4; i++) {
+                totals[i] += r[1][i];
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        pool.shutdownNow();
+        long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+        if (merged.length == 0) {
+            return new Result(name, 0, 0, 0, 0, 0, seconds, 0, 0, 0);
+        }
+        return new Result(name, merged.length, (int) totals[0], (int) totals[1], (int) totals[2], (int) totals[3],
+                seconds, percentile(merged, 0.50), percentile(merged, 0.99), merged[merged.length - 1]);
+    }
+
+    static long percentile(long[] sorted, double p) {
+        int i = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+}

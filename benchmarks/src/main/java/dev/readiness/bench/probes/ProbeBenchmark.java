@@ -1,0 +1,150 @@
+package dev.readiness.bench.probes;
+
+import dev.readiness.core.check.CheckOptions;
+import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.health.check.redis.RedisPingCheck;
+import dev.readiness.health.management.ManagementServer;
+import dev.readiness.testkit.RedisServer;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Probe latency and throughput on loopback while Redis hangs, readiness against Spring Boot Actuator, in one
+ * run on one machine. Not a test: run it and read the table.
+ * <ol>
+ *   <li>Starts one real redis-server, a readiness management server with a {@link RedisPingCheck} in readiness
+ *       (default options: every 5 s, 2 s timeout), and a Spring Boot 4.1 application with Boot's Redis health
+ *       indicator in its readiness group, both on the same Redis.</li>
+ *   <li>Healthy: warms both up, then measures readiness probes.</li>
+ *   <li>Hangs Redis with SIGSTOP, waits until our /readyz says 503, then measures readiness and liveness
+ *       probes of both with a per-request timeout of 1 s, the kubelet's default.</li>
+ * </ol>
+ * Settings (system properties): {@code clients} (8), {@code seconds} per measurement (5), {@code warmup}
+ * seconds (3), {@code timeoutMs} (1000).
+ * <pre>
+ * mvn -B -q -pl benchmarks -am package -DskipTests
+ * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" dev.readiness.bench.probes.ProbeBenchmark
+ * </pre>
+ */
+public final class ProbeBenchmark {
+
+    private ProbeBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int clients = Integer.getInteger("clients", 8);
+        Duration measure = Duration.ofSeconds(Integer.getInteger("seconds", 5));
+        Duration warmup = Duration.ofSeconds(Integer.getInteger("warmup", 3));
+        Duration timeout = Duration.ofMillis(Integer.getInteger("timeoutMs", 1000));
+
+        List<LoadDriver.Result> results = new ArrayList<>();
+        RedisServer redis = RedisServer.start();
+        RedisClient lettuce = RedisClient.create(redis.uri());
+        StatefulRedisConnection<String, String> connection = lettuce.connect();
+        HealthRegistry registry = HealthRegistry.create();
+        ManagementServer ours = null;
+        ConfigurableApplicationContext boot = null;
+        try {
+            registry.readiness("redis", RedisPingCheck.of(connection), CheckOptions.defaults()).start();
+            registry.markStarted();
+            ours = ManagementServer.builder(registry).host("127.0.0.1").port(0).start();
+            boot = BootAnchor.start(redis.port());
+
+            URI ourReady = URI.create("http://127.0.0.1:" + ours.port() + "/readyz");
+            URI ourLive = URI.create("http://127.0.0.1:" + ours.port() + "/livez");
+            URI bootReady = URI.create("http://127.0.0.1:" + BootAnchor.port(boot) + "/actuator/health/readiness");
+            URI bootLive = URI.create("http://127.0.0.1:" + BootAnchor.port(boot) + "/actuator/health/liveness");
+            awaitStatus(ourReady, 200, Duration.ofSeconds(30));
+            awaitStatus(bootReady, 200, Duration.ofSeconds(30));
+
+            System.out.printf("probe benchmark: %d clients, %d s per measurement, %d ms request timeout, %d cores,"
+                            + " load average %s%n", clients, measure.toSeconds(), timeout.toMillis(),
+                    Runtime.getRuntime().availableProcessors(), loadAverage());
+            LoadDriver.run("warmup", ourReady, clients, warmup, timeout);
+            LoadDriver.run("warmup", bootReady, clients, warmup, timeout);
+            results.add(LoadDriver.run("healthy: readiness /readyz", ourReady, clients, measure, timeout));
+            results.add(LoadDriver.run("healthy: readiness /readyz, 1 client", ourReady, 1, measure, timeout));
+            results.add(LoadDriver.run("healthy: Boot readiness", bootReady, clients, measure, timeout));
+            results.add(LoadDriver.run("healthy: Boot readiness, 1 client", bootReady, 1, measure, timeout));
+
+            redis.pause();
+            long hungAt = System.nanoTime();
+            awaitStatus(ourReady, 503, Duration.ofSeconds(30));
+            System.out.printf("redis hung (SIGSTOP); readiness /readyz answered 503 after %d ms"
+                            + " (bound: interval x failureThreshold + timeout = %d ms)%n",
+                    (System.nanoTime() - hungAt) / 1_000_000, CheckOptions.defaults().worstCaseDetection().toMillis());
+            results.add(LoadDriver.run("hung: readiness /readyz", ourReady, clients, measure, timeout));
+            results.add(LoadDriver.run("hung: readiness /readyz, 1 client", ourReady, 1, measure, timeout));
+            results.add(LoadDriver.run("hung: readiness /livez", ourLive, clients, measure, timeout));
+            results.add(LoadDriver.run("hung: readiness /livez, 1 client", ourLive, 1, measure, timeout));
+            results.add(LoadDriver.run("hung: Boot readiness", bootReady, clients, measure, timeout));
+            results.add(LoadDriver.run("hung: Boot readiness, 1 client", bootReady, 1, measure, timeout));
+            results.add(LoadDriver.run("hung: Boot liveness", bootLive, clients, measure, timeout));
+            results.add(LoadDriver.run("hung: Boot liveness, 1 client", bootLive, 1, measure, timeout));
+            int bootStatus = status(bootReady, Duration.ofSeconds(2));
+            System.out.println("Boot readiness status after " + (System.nanoTime() - hungAt) / 1_000_000_000
+                    + " s of hang: " + (bootStatus < 0 ? "no answer within 2 s" : bootStatus));
+
+            System.out.println();
+            System.out.println(LoadDriver.HEADER);
+            results.forEach(r -> System.out.println(r.row()));
+            System.out.println("(t/o: requests cut off by the client at " + timeout.toMillis()
+                    + " ms; a latency shown as >= includes them at the cut-off)");
+            System.out.println("Boot readiness is /actuator/health/readiness, Boot liveness /actuator/health/liveness;"
+                    + " load average at the end: " + loadAverage());
+        } finally {
+            redis.resume();
+            if (boot != null) {
+                boot.close();
+            }
+            if (ours != null) {
+                ours.close();
+            }
+            registry.close();
+            connection.close();
+            lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            redis.close();
+        }
+        System.exit(0); // Lettuce and Tomcat leave non-daemon threads behind
+    }
+
+    private static String loadAverage() {
+        try {
+            String[] f = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private static final HttpClient PROBE = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private static int status(URI uri, Duration timeout) {
+        try {
+            return PROBE.send(HttpRequest.newBuilder(uri).timeout(timeout).build(),
+                    HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+
+    private static void awaitStatus(URI uri, int expected, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            if (status(uri, Duration.ofSeconds(2)) == expected) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException(uri + " did not answer " + expected + " within " + within);
+    }
+}
