@@ -43,6 +43,18 @@ final class CheckBeanRegistrar implements SmartInitializingSingleton {
             }
             registered.add(r.check());
         }
+        for (CheckContributor c : beans.getBeansOfType(CheckContributor.class).values()) {
+            for (CheckRegistration r : c.checks()) {
+                if (!registered.add(r.check())) {
+                    continue;
+                }
+                try {
+                    r.registerWith(registry);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidCheckException(r.name(), r.probe(), e);
+                }
+            }
+        }
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, Check> e : beans.getBeansOfType(Check.class).entrySet()) {
             if (registered.add(e.getValue())) {

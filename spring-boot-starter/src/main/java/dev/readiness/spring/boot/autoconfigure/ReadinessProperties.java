@@ -4,9 +4,15 @@ import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.config.ChecksConfig;
 import dev.readiness.core.config.ReadinessConfigException;
 import dev.readiness.core.drain.DrainSettings;
+import dev.readiness.core.listen.ListenQueueConfig;
+import dev.readiness.core.listen.ListenQueueSettings;
+import dev.readiness.core.reload.ConfigMapWatcher;
+import dev.readiness.core.reload.ConfigReloadConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -41,6 +47,18 @@ public class ReadinessProperties {
     /** Spring Boot Actuator integration. */
     private final Actuator actuator = new Actuator();
 
+    /** Readiness checks for the application's pools, clients and circuit breakers. */
+    private final Dependencies dependencies = new Dependencies();
+
+    /** The watched ConfigMap directory. */
+    private final Config config = new Config();
+
+    /** The listen-queue probe. */
+    private final Listen listen = new Listen();
+
+    /** GC advisor and GC-pressure liveness. */
+    private final Gc gc = new Gc();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -63,6 +81,22 @@ public class ReadinessProperties {
 
     public Actuator getActuator() {
         return actuator;
+    }
+
+    public Dependencies getDependencies() {
+        return dependencies;
+    }
+
+    public Config getConfig() {
+        return config;
+    }
+
+    public Listen getListen() {
+        return listen;
+    }
+
+    public Gc getGc() {
+        return gc;
     }
 
     /**
@@ -173,19 +207,26 @@ public class ReadinessProperties {
     }
 
     /**
-     * {@code readiness.management.*}: the management server (GET /livez, /readyz, /startupz on its own port).
-     * Validated at start; served by readiness-health's management server when it is on the class path.
+     * {@code readiness.management.*}: readiness' own management server (GET /livez, /readyz, /startupz, and
+     * /metrics with a Prometheus registry) on its own port, apart from application traffic. Needs
+     * readiness-health; works with or without Spring Boot Actuator.
      */
     public static class Management {
 
-        /** Whether the management server is started. */
+        /** Whether the management server is started (when readiness-health is on the class path). */
         private boolean enabled = true;
 
-        /** TCP port of the management server, 0 for an ephemeral port (tests). Must be 0..65535. */
+        /** TCP port of the management server, 0 for an ephemeral port (tests). Must be 0..65535. Default 8081. */
         private int port = 8081;
 
-        /** Whether {@code ?verbose} adds the per-check detail to probe responses. */
+        /** Address to bind. Default 0.0.0.0: the kubelet probes the pod IP, not loopback. */
+        private String host = "0.0.0.0";
+
+        /** Whether {@code ?verbose} adds the per-check detail to probe responses. Default false. */
         private boolean details = false;
+
+        /** Serving threads kept ready, 1..64 (more start for slow clients). Default 2. */
+        private int threads = 2;
 
         public boolean isEnabled() {
             return enabled;
@@ -203,12 +244,28 @@ public class ReadinessProperties {
             this.port = port;
         }
 
+        public String getHost() {
+            return host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
         public boolean isDetails() {
             return details;
         }
 
         public void setDetails(boolean details) {
             this.details = details;
+        }
+
+        public int getThreads() {
+            return threads;
+        }
+
+        public void setThreads(int threads) {
+            this.threads = threads;
         }
 
         /**
@@ -337,6 +394,381 @@ public class ReadinessProperties {
             } catch (NumberFormatException e) {
                 throw new ReadinessConfigException("readiness.drain.exit-code", value,
                         "must be 0..255, or 'jvm' to let the JVM choose (143 after SIGTERM)");
+            }
+        }
+    }
+
+    /**
+     * {@code readiness.dependencies.*}: the application's HikariCP pools, Lettuce connection factories and
+     * Resilience4j circuit breakers become readiness checks by themselves.
+     */
+    public static class Dependencies {
+
+        /** Whether DataSources, Redis connection factories and circuit breakers in the context are checked. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /**
+     * {@code readiness.config.*}: a ConfigMap mounted as a directory, watched and reloaded in place. Its keys
+     * are a property source (above application.properties, below environment variables and system
+     * properties), and {@code @ConfigurationProperties} beans are rebound all together after validation, or not
+     * at all. Same keys and defaults as readiness-core's {@link ConfigReloadConfig}.
+     */
+    public static class Config {
+
+        /** Whether the directory is watched (when {@code dir} is set). */
+        private boolean enabled = true;
+
+        /**
+         * The directory the ConfigMap volume is mounted at (not a file in it, not a subPath). No default: nothing
+         * is watched without it.
+         */
+        private String dir;
+
+        /** Time between two checks of where {@code ..data} points; 10ms to 1h. Default 1s. */
+        private Duration pollInterval = ConfigMapWatcher.DEFAULT_POLL_INTERVAL;
+
+        /** Time a plain directory's burst of events is gathered before reloading; 0 to 10s. Default 10ms. */
+        private Duration debounce = ConfigMapWatcher.DEFAULT_DEBOUNCE;
+
+        /** Whether to use file system change events; without them the periodic check finds every change. */
+        private boolean fileEvents = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getDir() {
+            return dir;
+        }
+
+        public void setDir(String dir) {
+            this.dir = dir;
+        }
+
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+
+        public Duration getDebounce() {
+            return debounce;
+        }
+
+        public void setDebounce(Duration debounce) {
+            this.debounce = debounce;
+        }
+
+        public boolean isFileEvents() {
+            return fileEvents;
+        }
+
+        public void setFileEvents(boolean fileEvents) {
+            this.fileEvents = fileEvents;
+        }
+
+        /**
+         * A watcher builder with these settings, validated by readiness-core's rules.
+         *
+         * @throws ReadinessConfigException naming the key, the value and what is allowed
+         */
+        public ConfigMapWatcher.Builder toBuilder() {
+            ReadinessConfigException.require(pollInterval != null, "readiness.config.poll-interval", "",
+                    "must be between 10ms and 1h");
+            ReadinessConfigException.require(debounce != null, "readiness.config.debounce", "",
+                    "must be between 0ms and 10s");
+            Config self = this;
+            return new ConfigReloadConfig() {
+                @Override
+                public Optional<String> dir() {
+                    return Optional.ofNullable(self.dir);
+                }
+
+                @Override
+                public Duration pollInterval() {
+                    return self.pollInterval;
+                }
+
+                @Override
+                public Duration debounce() {
+                    return self.debounce;
+                }
+
+                @Override
+                public boolean fileEvents() {
+                    return self.fileEvents;
+                }
+            }.toBuilder();
+        }
+    }
+
+    /**
+     * {@code readiness.listen.*}: the listen-queue probe, which reads the pod's accept-queue overflows and the
+     * effective backlog from /proc. The requested backlog comes from the embedded server (Tomcat's
+     * {@code server.tomcat.accept-count}, Jetty's acceptQueueSize). Same keys and defaults as readiness-core's
+     * {@link ListenQueueConfig}.
+     */
+    public static class Listen {
+
+        /** Whether the probe runs. */
+        private boolean enabled = true;
+
+        /** Root of the proc file system. Default /proc. */
+        private String procRoot = ListenQueueSettings.DEFAULT_PROC_ROOT.toString();
+
+        /** Ports to watch, 1..65535; empty (the default): the process's own listeners. */
+        private List<Integer> ports = new ArrayList<>();
+
+        /**
+         * The backlog the server passes to listen(), when the embedded server does not report it (0 = the JDK
+         * default of 50). Unset by default.
+         */
+        private Integer requestedBacklog;
+
+        /** Smallest effective backlog without a warning at start; 0 for none. Default 128. */
+        private int minBacklog = ListenQueueSettings.DEFAULT_MIN_BACKLOG;
+
+        /** Time between two samples. Positive; default 5s. */
+        private Duration sampleInterval = ListenQueueSettings.DEFAULT_SAMPLE_INTERVAL;
+
+        /** Shortest time between two overflow log lines. Positive; default 1m. */
+        private Duration logInterval = ListenQueueSettings.DEFAULT_LOG_INTERVAL;
+
+        /**
+         * Whether readiness turns DOWN while the accept queue overflows (a readiness check, never liveness).
+         * Default false: the counters cover the whole pod, and when every replica overflows at once taking them
+         * all out makes a partial outage total.
+         */
+        private boolean readinessOnOverflow = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getProcRoot() {
+            return procRoot;
+        }
+
+        public void setProcRoot(String procRoot) {
+            this.procRoot = procRoot;
+        }
+
+        public List<Integer> getPorts() {
+            return ports;
+        }
+
+        public void setPorts(List<Integer> ports) {
+            this.ports = ports;
+        }
+
+        public Integer getRequestedBacklog() {
+            return requestedBacklog;
+        }
+
+        public void setRequestedBacklog(Integer requestedBacklog) {
+            this.requestedBacklog = requestedBacklog;
+        }
+
+        public int getMinBacklog() {
+            return minBacklog;
+        }
+
+        public void setMinBacklog(int minBacklog) {
+            this.minBacklog = minBacklog;
+        }
+
+        public Duration getSampleInterval() {
+            return sampleInterval;
+        }
+
+        public void setSampleInterval(Duration sampleInterval) {
+            this.sampleInterval = sampleInterval;
+        }
+
+        public Duration getLogInterval() {
+            return logInterval;
+        }
+
+        public void setLogInterval(Duration logInterval) {
+            this.logInterval = logInterval;
+        }
+
+        public boolean isReadinessOnOverflow() {
+            return readinessOnOverflow;
+        }
+
+        public void setReadinessOnOverflow(boolean readinessOnOverflow) {
+            this.readinessOnOverflow = readinessOnOverflow;
+        }
+
+        /**
+         * These settings as readiness-core's {@link ListenQueueSettings}, validated by its rules.
+         *
+         * @throws ReadinessConfigException naming the key, the value and what is allowed
+         */
+        public ListenQueueSettings toSettings() {
+            ReadinessConfigException.require(procRoot != null, "readiness.listen.proc-root", "",
+                    "must be a directory path");
+            ReadinessConfigException.require(sampleInterval != null, "readiness.listen.sample-interval", "",
+                    "must be a positive duration");
+            ReadinessConfigException.require(logInterval != null, "readiness.listen.log-interval", "",
+                    "must be a positive duration");
+            Listen self = this;
+            return new ListenQueueConfig() {
+                @Override
+                public String enabled() {
+                    return Boolean.toString(self.enabled);
+                }
+
+                @Override
+                public String procRoot() {
+                    return self.procRoot;
+                }
+
+                @Override
+                public Optional<List<Integer>> ports() {
+                    return self.ports == null || self.ports.isEmpty() ? Optional.empty()
+                            : Optional.of(new ArrayList<>(self.ports));
+                }
+
+                @Override
+                public OptionalInt requestedBacklog() {
+                    return self.requestedBacklog == null ? OptionalInt.empty()
+                            : OptionalInt.of(self.requestedBacklog);
+                }
+
+                @Override
+                public int minBacklog() {
+                    return self.minBacklog;
+                }
+
+                @Override
+                public Duration sampleInterval() {
+                    return self.sampleInterval;
+                }
+
+                @Override
+                public Duration logInterval() {
+                    return self.logInterval;
+                }
+
+                @Override
+                public String readinessOnOverflow() {
+                    return Boolean.toString(self.readinessOnOverflow);
+                }
+            }.toSettings();
+        }
+    }
+
+    /**
+     * {@code readiness.gc.*}: the run-time side of readiness-gc-tuning. At start the advisor logs what in the JVM
+     * disagrees with its container; the GC-pressure check turns liveness DOWN when the JVM spends most of its
+     * time collecting, or its heap stays full after collections, for the whole window.
+     */
+    public static class Gc {
+
+        /** Whether readiness-gc-tuning is wired at all (when it is on the class path). */
+        private boolean enabled = true;
+
+        private final Advisor advisor = new Advisor();
+
+        private final Pressure pressure = new Pressure();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Advisor getAdvisor() {
+            return advisor;
+        }
+
+        public Pressure getPressure() {
+            return pressure;
+        }
+
+        /** {@code readiness.gc.advisor.*}. */
+        public static class Advisor {
+
+            /** Whether what in the JVM disagrees with its container (heap, GC, CPUs) is logged at start. */
+            private boolean enabled = true;
+
+            public boolean isEnabled() {
+                return enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+        }
+
+        /** {@code readiness.gc.pressure.*}: the {@code gc-pressure} liveness check. */
+        public static class Pressure {
+
+            /** Whether the GC-pressure liveness check is registered. */
+            private boolean enabled = true;
+
+            /** How long the pressure must last before the check goes DOWN. At least 1s; default 60s. */
+            private Duration window = Duration.ofSeconds(60);
+
+            /** Share of wall time spent in GC pauses over the window that counts as pressure, 1..100. Default 50. */
+            private int overheadPercent = 50;
+
+            /** Heap after GC as a share of the maximum that counts as pressure, 1..100. Default 95. */
+            private int heapAfterGcPercent = 95;
+
+            public boolean isEnabled() {
+                return enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+
+            public Duration getWindow() {
+                return window;
+            }
+
+            public void setWindow(Duration window) {
+                this.window = window;
+            }
+
+            public int getOverheadPercent() {
+                return overheadPercent;
+            }
+
+            public void setOverheadPercent(int overheadPercent) {
+                this.overheadPercent = overheadPercent;
+            }
+
+            public int getHeapAfterGcPercent() {
+                return heapAfterGcPercent;
+            }
+
+            public void setHeapAfterGcPercent(int heapAfterGcPercent) {
+                this.heapAfterGcPercent = heapAfterGcPercent;
             }
         }
     }
