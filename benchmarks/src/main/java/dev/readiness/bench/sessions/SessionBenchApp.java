@@ -1,0 +1,51 @@
+package dev.readiness.bench.sessions;
+
+import dev.readiness.sessions.SessionSettings;
+import dev.readiness.sessions.redis.RedisSessionStore;
+import dev.readiness.sessions.servlet.SessionFilter;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.session.data.redis.config.annotation.web.http.EnableRedisHttpSession;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+import java.time.Duration;
+
+/** The service under test: the sample contract's two session endpoints. */
+@SpringBootConfiguration
+@EnableAutoConfiguration
+@Import(SessionBenchApp.Endpoints.class)
+// The variants' configurations are top-level classes: Spring would process nested @Configuration classes always.
+public class SessionBenchApp {
+
+    @RestController
+    public static class Endpoints {
+
+        /** Increments and returns a counter kept in the session. */
+        @GetMapping("/session/counter")
+        public String counter(HttpServletRequest request) {
+            HttpSession s = request.getSession();
+            Integer c = (Integer) s.getAttribute("counter");
+            int next = c == null ? 1 : c + 1;
+            s.setAttribute("counter", next);
+            return Integer.toString(next);
+        }
+
+        /** Returns the counter without changing it. */
+        @GetMapping("/session/read")
+        public String read(HttpServletRequest request) {
+            HttpSession s = request.getSession(false);
+            return s == null ? "none" : String.valueOf(s.getAttribute("counter"));
+        }
+    }
+}

@@ -1,0 +1,282 @@
+package dev.readiness.bench.sessions;
+
+import dev.readiness.testkit.RedisServer;
+import dev.readiness.testkit.TcpProxy;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * Load driver for sessions. One redis-server, one TCP proxy in front of it, and for each variant the same
+ * Spring Boot service (Tomcat) started in this JVM, once on Redis directly (throughput, commands) and once
+ * through the proxy (round trips): (a) the container's in-memory sessions, (b) readiness
+ * sessions, (c) Spring Session Data Redis. For the mutating endpoint ({@code /session/counter}) and the
+ * read-only one ({@code /session/read}) it reports:
+ * <ul>
+ *   <li>throughput: requests per second from {@code --threads} client threads over {@code --sessions}
+ *       sessions for {@code --duration}, after {@code --warmup};</li>
+ *   <li>Redis commands per request, from INFO commandstats (CONFIG RESETSTAT before the measured phase);</li>
+ *   <li>sequential round trips per request: the proxy delays every Redis reply by {@code --delay}; the median
+ *       latency of {@code --rt-requests} sequential requests with the delay minus without it, divided by the
+ *       delay.</li>
+ * </ul>
+ * Bounded in time and count; traffic stays on loopback. Usage:
+ * <pre>
+ * mvn -B -q -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -DskipTests
+ * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" dev.readiness.bench.sessions.SessionsBenchmark \
+ *     --duration=8s --warmup=4s --threads=16 --sessions=64 --delay-ms=40 --rt-requests=21 --rounds=2
+ * </pre>
+ */
+public final class SessionsBenchmark {
+
+    private static final String EXCLUDE_REDIS = String.join(",",
+            "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+            "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
+            "org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration",
+            "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration",
+            "org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration");
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final Duration duration;
+    private final Duration warmup;
+    private final int threads;
+    private final int sessions;
+    private final Duration delay;
+    private final int rtRequests;
+
+    private SessionsBenchmark(Map<String, String> args) {
+        duration = Duration.parse("PT" + args.getOrDefault("duration", "8s").toUpperCase(Locale.ROOT));
+        warmup = Duration.parse("PT" + args.getOrDefault("warmup", "4s").toUpperCase(Locale.ROOT));
+        threads = Integer.parseInt(args.getOrDefault("threads", "16"));
+        sessions = Integer.parseInt(args.getOrDefault("sessions", "64"));
+        delay = Duration.ofMillis(Long.parseLong(args.getOrDefault("delay-ms", "40")));
+        rtRequests = Integer.parseInt(args.getOrDefault("rt-requests", "20"));
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (String a : argv) {
+            String[] kv = a.replaceFirst("^--", "").split("=", 2);
+            args.put(kv[0], kv.length > 1 ? kv[1] : "true");
+        }
+        List<String> variants = List.of(args.getOrDefault("variants", "in-memory,readiness,spring-session").split(","));
+        new SessionsBenchmark(args).run(variants, Integer.parseInt(args.getOrDefault("rounds", "2")));
+    }
+
+    record Result(String variant, String endpoint, double rps, long requests, long errors,
+                  double commandsPerRequest, double clientCommandsPerRequest, double roundTrips,
+                  Map<String, Long> commandStats) {
+    }
+
+    /**
+     * All variants run in one JVM, one after the other; the first round also warms the JIT for the shared code
+     * (Tomcat, Spring MVC, the HTTP client), so every round but the last is warm-up and only the last is reported.
+     */
+    private void run(List<String> variants, int rounds) throws Exception {
+        List<Result> results = new ArrayList<>();
+        try (RedisServer redis = RedisServer.start(); TcpProxy proxy = TcpProxy.start("127.0.0.1", redis.port())) {
+            for (int round = 1; round <= rounds; round++) {
+                results.clear();
+                for (String variant : variants) {
+                    Map<String, Result> byEndpoint = new LinkedHashMap<>();
+                    // Throughput and commands straight against Redis, as in production.
+                    try (ConfigurableApplicationContext ctx = start(variant, redis.port())) {
+                        String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
+                        for (String endpoint : List.of("/session/counter", "/session/read")) {
+                            byEndpoint.put(endpoint, measure(variant, base, endpoint, redis));
+                        }
+                    }
+                    // Round trips through the delaying proxy, in a second instance of the same service.
+                    try (ConfigurableApplicationContext ctx = start(variant, proxy.port())) {
+                        String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
+                        String cookie = newSession(base);
+                        for (String endpoint : List.of("/session/counter", "/session/read")) {
+                            Result r = byEndpoint.get(endpoint);
+                            results.add(new Result(r.variant(), r.endpoint(), r.rps(), r.requests(), r.errors(),
+                                    r.commandsPerRequest(), r.clientCommandsPerRequest(),
+                                    roundTrips(base + endpoint, cookie, proxy), r.commandStats()));
+                        }
+                    }
+                    redis.command("FLUSHALL");
+                }
+                System.out.printf(Locale.ROOT, "round %d of %d done%n", round, rounds);
+            }
+        }
+        print(results);
+    }
+
+    private ConfigurableApplicationContext start(String variant, int redisPort) {
+        List<Class<?>> sources = new ArrayList<>(List.of(SessionBenchApp.class));
+        List<String> props = new ArrayList<>(List.of("server.port=0", "server.address=127.0.0.1",
+                "logging.level.root=WARN", "spring.main.banner-mode=off", "management.endpoints.access.default=none",
+                "readiness.sessions.redis.uri=redis://127.0.0.1:" + redisPort,
+                "spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort));
+        props.add("spring.autoconfigure.exclude=" + EXCLUDE_REDIS);
+        switch (variant) {
+            case "in-memory" -> {
+            }
+            case "readiness" -> sources.add(ReadinessSessionsConfig.class);
+            case "spring-session" -> sources.add(SpringSessionConfig.class);
+            default -> throw new IllegalArgumentException("unknown variant " + variant
+                    + ": use in-memory, readiness, spring-session");
+        }
+        return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).properties(props.toArray(String[]::new))
+                .run();
+    }
+
+    private String newSession(String base) throws IOException, InterruptedException {
+        HttpResponse<String> r = get(base + "/session/counter", null);
+        return r.headers().allValues("Set-Cookie").stream().map(c -> c.split(";", 2)[0])
+                .collect(Collectors.joining("; "));
+    }
+
+    private Result measure(String variant, String base, String endpoint, RedisServer redis) throws Exception {
+        // One session per simulated user, created by the mutating endpoint.
+        List<String> cookies = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            cookies.add(newSession(base));
+        }
+        load(base + endpoint, cookies, warmup);
+        redis.command("CONFIG", "RESETSTAT");
+        long[] counts = load(base + endpoint, cookies, duration);
+        Map<String, Long> stats = commandStats(redis);
+        long total = stats.values().stream().mapToLong(Long::longValue).sum();
+        long client = variant.equals("readiness")
+                // our scripts' inner commands are counted by Redis under their own names; the client sent these:
+                ? stats.getOrDefault("hgetall", 0L) + stats.getOrDefault("evalsha", 0L) + stats.getOrDefault("eval", 0L)
+                : total;
+        double rps = counts[0] / (duration.toNanos() / 1e9);
+        return new Result(variant, endpoint, rps, counts[0], counts[1], (double) total / counts[0],
+                (double) client / counts[0], Double.NaN, stats);
+    }
+
+    /** {requests, errors} completed by {@code threads} threads cycling over the sessions for {@code time}. */
+    private long[] load(String url, List<String> cookies, Duration time) throws Exception {
+        AtomicLong ok = new AtomicLong();
+        AtomicLong errors = new AtomicLong();
+        long deadline = System.nanoTime() + time.toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(pool.submit(() -> {
+                    int i = thread;
+                    while (System.nanoTime() < deadline) {
+                        try {
+                            HttpResponse<String> r = get(url, cookies.get(i % cookies.size()));
+                            (r.statusCode() == 200 ? ok : errors).incrementAndGet();
+                        } catch (IOException e) {
+                            errors.incrementAndGet();
+                        }
+                        i += threads;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return new long[] {ok.get(), errors.get()};
+    }
+
+    private double roundTrips(String url, String cookie, TcpProxy proxy) throws Exception {
+        double base = medianLatencyMillis(url, cookie);
+        proxy.delayReplies(delay);
+        try {
+            double delayed = medianLatencyMillis(url, cookie);
+            return (delayed - base) / delay.toMillis();
+        } finally {
+            proxy.delayReplies(Duration.ZERO);
+        }
+    }
+
+    /** Median rather than mean: on a shared machine a few requests stall for reasons that have nothing to do with Redis. */
+    private double medianLatencyMillis(String url, String cookie) throws Exception {
+        for (int i = 0; i < 5; i++) {
+            get(url, cookie);
+        }
+        long[] nanos = new long[rtRequests];
+        for (int i = 0; i < rtRequests; i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = get(url, cookie);
+            nanos[i] = System.nanoTime() - t0;
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + r.statusCode());
+            }
+        }
+        java.util.Arrays.sort(nanos);
+        return nanos[rtRequests / 2] / 1e6;
+    }
+
+    private HttpResponse<String> get(String url, String cookie) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
+        if (cookie != null && !cookie.isEmpty()) {
+            b.header("Cookie", cookie);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static Map<String, Long> commandStats(RedisServer redis) throws IOException {
+        Map<String, Long> calls = new TreeMap<>();
+        for (String line : redis.command("INFO", "commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                int i = line.indexOf("calls=") + "calls=".length();
+                calls.put(name, Long.parseLong(line.substring(i, line.indexOf(',', i))));
+            }
+        }
+        calls.remove("config");
+        calls.remove("info");
+        return calls;
+    }
+
+    private void print(List<Result> results) {
+        System.out.printf(Locale.ROOT, "%nsessions benchmark: %d client threads, %d sessions, %ss measured after %ss warm-up,"
+                        + " round trips with %dms reply delay over %d sequential requests, %d CPUs%n",
+                threads, sessions, duration.toSeconds(), warmup.toSeconds(), delay.toMillis(), rtRequests,
+                Runtime.getRuntime().availableProcessors());
+        System.out.printf(Locale.ROOT, "%-15s %-17s %10s %8s %14s %14s %12s  %s%n", "variant", "endpoint", "req/s",
+                "errors", "redis cmd/req", "client cmd/req", "round trips", "INFO commandstats calls");
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "%-15s %-17s %10.0f %8d %14.2f %14.2f %12.2f  %s%n", r.variant(), r.endpoint(),
+                    r.rps(), r.errors(), r.commandsPerRequest(), r.clientCommandsPerRequest(), r.roundTrips(),
+                    r.commandStats());
+        }
+        for (String endpoint : List.of("/session/counter", "/session/read")) {
+            double ours = rps(results, "readiness", endpoint);
+            double spring = rps(results, "spring-session", endpoint);
+            double memory = rps(results, "in-memory", endpoint);
+            if (ours > 0 && spring > 0 && memory > 0) {
+                System.out.printf(Locale.ROOT, "%s: readiness = %.2fx Spring Session, %.2fx in-memory%n", endpoint,
+                        ours / spring, ours / memory);
+            }
+        }
+    }
+
+    private static double rps(List<Result> results, String variant, String endpoint) {
+        return results.stream().filter(r -> r.variant().equals(variant) && r.endpoint().equals(endpoint))
+                .mapToDouble(Result::rps).findFirst().orElse(0);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.readiness.sessions;
+
+/**
+ * What a session store and the servlet filter report, for metrics. Every method defaults to a no-op.
+ * {@link dev.readiness.sessions.micrometer.SessionMetrics} records them as meters.
+ */
+public interface SessionEvents {
+
+    /** Reports nothing. */
+    SessionEvents NONE = new SessionEvents() {
+    };
+
+    /** A session was loaded (or found absent) in {@code nanos}; {@code bytes} is the payload read. */
+    default void loaded(long nanos, int bytes) {
+    }
+
+    /** A save, touch, rotation or delete took {@code nanos}; {@code bytes} is the payload written. */
+    default void saved(long nanos, int bytes) {
+    }
+
+    /** An attribute could not be decoded and was dropped from the session. */
+    default void decodeFailed(String attribute, Throwable cause) {
+    }
+
+    /** A Redis operation failed ({@code operation} is load, save, rotate, delete). */
+    default void failed(String operation, Throwable cause) {
+    }
+
+    /** One HTTP request finished after sending {@code commands} commands to Redis. */
+    default void requestCompleted(int commands) {
+    }
+}

@@ -1,0 +1,72 @@
+package dev.readiness.sessions;
+
+import dev.readiness.core.check.DependencyCheck;
+import dev.readiness.sessions.codec.AttributeCodec;
+
+import java.util.Optional;
+
+/**
+ * Where sessions live, independent of servlets. Every method is one round trip to the store (a save after a
+ * lost script cache is two); every write is atomic.
+ */
+public interface SessionStore extends AutoCloseable {
+
+    /**
+     * Loads a session. Attributes that cannot be decoded are dropped with a logged warning and counted.
+     *
+     * @return the session, or empty when it does not exist, expired, or {@code id} is not well formed
+     * @throws SessionStoreUnavailableException when the store does not answer within the command timeout
+     */
+    Optional<StoredSession> load(String id);
+
+    /**
+     * Creates a session, or applies changes and refreshes the expiry of an existing one. An update never
+     * brings back a session that was invalidated or expired meanwhile ({@link SaveResult.Status#GONE}).
+     * Attributes changed by concurrent writers persist side by side; for one attribute the last write wins.
+     *
+     * @throws SessionTooLargeException         when the session would exceed the configured size
+     * @throws SessionStoreUnavailableException when the store does not answer; nothing was written
+     */
+    SaveResult save(SessionWrite write);
+
+    /**
+     * Moves a session to {@code newId} (same hash slot, see {@link SessionIds#rotate}) in one atomic step: the
+     * old id is dead afterwards and the new one holds {@code write}'s complete state. Succeeds even when the
+     * old id expired in between.
+     *
+     * @param write the complete state under the new id ({@code changed} holds every attribute)
+     * @throws SessionStoreUnavailableException when the store does not answer; nothing changed
+     */
+    SaveResult rotate(String oldId, SessionWrite write);
+
+    /**
+     * Writes {@code write}'s complete state ({@code changed} holds every attribute) whether or not the session
+     * exists: for mirror mode, where the servlet container's session is the truth.
+     *
+     * @throws SessionTooLargeException         when the session would exceed the configured size
+     * @throws SessionStoreUnavailableException when the store does not answer; nothing was written
+     */
+    SaveResult replace(SessionWrite write);
+
+    /**
+     * Deletes a session (logout, invalidate).
+     *
+     * @throws SessionStoreUnavailableException when the store does not answer
+     */
+    void delete(String id);
+
+    /** The codec attributes are stored with. */
+    AttributeCodec codec();
+
+    /** Largest encoded session in bytes. */
+    int maxSize();
+
+    /** A readiness check: a PING on the store's own connection within the check's timeout. */
+    DependencyCheck readinessCheck();
+
+    /** Attributes dropped because they could not be decoded, since start. */
+    long decodeFailures();
+
+    @Override
+    void close();
+}

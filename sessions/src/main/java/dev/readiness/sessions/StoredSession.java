@@ -1,0 +1,37 @@
+package dev.readiness.sessions;
+
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A session as loaded from the store. Immutable.
+ *
+ * @param id             the session id
+ * @param creationTime   epoch millis of creation
+ * @param lastAccessTime epoch millis of the last save or refresh (precision: the refresh threshold)
+ * @param maxInactive    idle time after which the store forgets the session
+ * @param attributes     decoded attributes; those that failed to decode are absent
+ * @param sizes          encoded size in bytes of each stored attribute (including undecodable ones)
+ * @param undecodable    attributes that were stored but could not be decoded (removed at the next save)
+ */
+public record StoredSession(String id, long creationTime, long lastAccessTime, Duration maxInactive,
+                            Map<String, Object> attributes, Map<String, Integer> sizes, Set<String> undecodable) {
+
+    public StoredSession {
+        attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
+        sizes = Map.copyOf(sizes);
+        undecodable = Set.copyOf(undecodable);
+    }
+
+    /** Total encoded size of the attributes in bytes. */
+    public int size() {
+        int total = 0;
+        for (int s : sizes.values()) {
+            total += s;
+        }
+        return total;
+    }
+}

@@ -1,0 +1,86 @@
+package dev.readiness.sessions.micrometer;
+
+import dev.readiness.sessions.SessionEvents;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Session meters. Pass it as the {@link SessionEvents} of the store and the filter, and bind it to a registry:
+ * <ul>
+ *   <li>{@code readiness.sessions.load}, {@code readiness.sessions.save}: timers of Redis round trips</li>
+ *   <li>{@code readiness.sessions.redis.commands}: Redis commands per HTTP request (summary)</li>
+ *   <li>{@code readiness.sessions.payload}: bytes read (op=load) and written (op=save)</li>
+ *   <li>{@code readiness.sessions.decode.failures}: attributes dropped because they could not be decoded</li>
+ *   <li>{@code readiness.sessions.redis.errors}: failed Redis operations, tagged by operation</li>
+ * </ul>
+ * Events before {@link #bindTo} are not recorded.
+ */
+public final class SessionMetrics implements SessionEvents, MeterBinder {
+
+    private volatile MeterRegistry registry;
+    private volatile Timer load;
+    private volatile Timer save;
+    private volatile DistributionSummary commands;
+    private volatile DistributionSummary loadBytes;
+    private volatile DistributionSummary saveBytes;
+    private volatile Counter decodeFailures;
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        load = Timer.builder("readiness.sessions.load").description("Loading a session from Redis").register(registry);
+        save = Timer.builder("readiness.sessions.save").description("Saving, refreshing, rotating or deleting a session")
+                .register(registry);
+        commands = DistributionSummary.builder("readiness.sessions.redis.commands")
+                .description("Redis commands sent per HTTP request").register(registry);
+        loadBytes = DistributionSummary.builder("readiness.sessions.payload").baseUnit("bytes").tag("op", "load")
+                .description("Session payload bytes").register(registry);
+        saveBytes = DistributionSummary.builder("readiness.sessions.payload").baseUnit("bytes").tag("op", "save")
+                .description("Session payload bytes").register(registry);
+        decodeFailures = Counter.builder("readiness.sessions.decode.failures")
+                .description("Attributes dropped because they could not be decoded").register(registry);
+        this.registry = registry;
+    }
+
+    @Override
+    public void loaded(long nanos, int bytes) {
+        if (registry != null) {
+            load.record(nanos, TimeUnit.NANOSECONDS);
+            loadBytes.record(bytes);
+        }
+    }
+
+    @Override
+    public void saved(long nanos, int bytes) {
+        if (registry != null) {
+            save.record(nanos, TimeUnit.NANOSECONDS);
+            saveBytes.record(bytes);
+        }
+    }
+
+    @Override
+    public void decodeFailed(String attribute, Throwable cause) {
+        if (registry != null) {
+            decodeFailures.increment();
+        }
+    }
+
+    @Override
+    public void failed(String operation, Throwable cause) {
+        MeterRegistry r = registry;
+        if (r != null) {
+            r.counter("readiness.sessions.redis.errors", "op", operation).increment();
+        }
+    }
+
+    @Override
+    public void requestCompleted(int count) {
+        if (registry != null) {
+            commands.record(count);
+        }
+    }
+}

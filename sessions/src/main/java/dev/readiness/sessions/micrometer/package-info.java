@@ -1,0 +1,2 @@
+/** Micrometer meters for sessions (optional dependency). */
+package dev.readiness.sessions.micrometer;

@@ -1,0 +1,466 @@
+package dev.readiness.sessions.redis;
+
+import dev.readiness.core.check.CheckResult;
+import dev.readiness.core.check.DependencyCheck;
+import dev.readiness.sessions.SaveResult;
+import dev.readiness.sessions.SessionEvents;
+import dev.readiness.sessions.SessionIds;
+import dev.readiness.sessions.SessionSettings;
+import dev.readiness.sessions.SessionStore;
+import dev.readiness.sessions.SessionStoreUnavailableException;
+import dev.readiness.sessions.SessionTooLargeException;
+import dev.readiness.sessions.SessionWrite;
+import dev.readiness.sessions.StoredSession;
+import dev.readiness.sessions.codec.AttributeCodec;
+import dev.readiness.sessions.codec.AttributeDecodeException;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+/**
+ * Sessions in Redis through Lettuce: standalone ({@code redis://}, {@code rediss://} with TLS, password or ACL
+ * user in the URI), Sentinel ({@code redis-sentinel://}) or Redis Cluster (comma-separated seeds).
+ * <p>
+ * One hash per session under {@code <prefix>{<tag>}<body>}: metadata fields {@code #c} (created),
+ * {@code #a} (last access), {@code #i} (max inactive, ms) and one field {@code a:<name>} per attribute. Load is
+ * one HGETALL; save, rotation and replace are one EVALSHA each; expiry is the key's own TTL. Nothing uses
+ * keyspace notifications or CONFIG, so managed Redis works. Commands fail after the command timeout, and at
+ * once while the connection is down (no queueing), so a request never hangs on Redis.
+ * <p>
+ * The client connects lazily: an application starts while Redis is down and reports readiness DOWN.
+ */
+public final class RedisSessionStore implements SessionStore {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisSessionStore.class);
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    static final String CREATED = "#c";
+    static final String ACCESSED = "#a";
+    static final String MAX_INACTIVE = "#i";
+    static final String ATTR = "a:";
+
+    private final SessionSettings settings;
+    private final AttributeCodec codec;
+    private final SessionEvents events;
+    private final Clock clock;
+    private final String where;
+    private final AtomicLong decodeFailures = new AtomicLong();
+
+    private final Object connectLock = new Object();
+    private volatile AbstractRedisClient client;
+    private volatile StatefulConnection<String, byte[]> connection;
+    private volatile RedisClusterCommands<String, byte[]> sync;
+    private volatile RedisClusterAsyncCommands<String, byte[]> async;
+    private volatile boolean closed;
+
+    private RedisSessionStore(SessionSettings settings, AttributeCodec codec, SessionEvents events, Clock clock) {
+        this.settings = settings;
+        this.codec = codec;
+        this.events = events;
+        this.clock = clock;
+        this.where = describe(settings);
+    }
+
+    /** A store with the configured codec and no metrics. */
+    public static RedisSessionStore create(SessionSettings settings) {
+        return create(settings, settings.createCodec(), SessionEvents.NONE);
+    }
+
+    /** A store with {@code codec}, reporting to {@code events} (e.g. {@code SessionMetrics}). */
+    public static RedisSessionStore create(SessionSettings settings, AttributeCodec codec, SessionEvents events) {
+        return new RedisSessionStore(settings, codec, events, Clock.systemUTC());
+    }
+
+    /** As above with the clock that stamps creation and access times (tests move it instead of sleeping). */
+    public static RedisSessionStore create(SessionSettings settings, AttributeCodec codec, SessionEvents events,
+                                           Clock clock) {
+        return new RedisSessionStore(settings, codec, events, clock);
+    }
+
+    @Override
+    public AttributeCodec codec() {
+        return codec;
+    }
+
+    @Override
+    public int maxSize() {
+        return settings.maxSize();
+    }
+
+    @Override
+    public long decodeFailures() {
+        return decodeFailures.get();
+    }
+
+    @Override
+    public Optional<StoredSession> load(String id) {
+        if (!SessionIds.isWellFormed(id)) {
+            return Optional.empty();
+        }
+        long t0 = System.nanoTime();
+        Map<String, byte[]> hash = call("load", () -> commands().hgetall(key(id)));
+        int bytes = 0;
+        for (byte[] v : hash.values()) {
+            bytes += v.length;
+        }
+        events.loaded(System.nanoTime() - t0, bytes);
+        if (hash.isEmpty()) {
+            return Optional.empty();
+        }
+        Long created = number(hash.get(CREATED));
+        Long accessed = number(hash.get(ACCESSED));
+        Long maxInactive = number(hash.get(MAX_INACTIVE));
+        if (created == null || accessed == null || maxInactive == null || maxInactive <= 0) {
+            // Written by something else, or damaged: not a session we can vouch for.
+            log.warn("session {} has unreadable metadata in Redis; treating it as absent", SessionIds.loggable(id));
+            events.decodeFailed("#metadata", null);
+            decodeFailures.incrementAndGet();
+            return Optional.empty();
+        }
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        Map<String, Integer> sizes = new HashMap<>();
+        Set<String> undecodable = new HashSet<>();
+        for (Map.Entry<String, byte[]> e : hash.entrySet()) {
+            if (!e.getKey().startsWith(ATTR)) {
+                continue;
+            }
+            String name = e.getKey().substring(ATTR.length());
+            sizes.put(name, e.getValue().length);
+            try {
+                attributes.put(name, codec.decode(e.getValue()));
+            } catch (AttributeDecodeException | RuntimeException ex) {
+                undecodable.add(name);
+                decodeFailures.incrementAndGet();
+                events.decodeFailed(name, ex);
+                log.warn("session {}: dropped attribute '{}' that the {} codec cannot read: {}",
+                        SessionIds.loggable(id), name, codec.name(), ex.getMessage());
+            }
+        }
+        return Optional.of(new StoredSession(id, created, accessed, Duration.ofMillis(maxInactive), attributes, sizes,
+                undecodable));
+    }
+
+    @Override
+    public SaveResult save(SessionWrite write) {
+        return write(write.creates() ? "n" : "u", write);
+    }
+
+    @Override
+    public SaveResult replace(SessionWrite write) {
+        return write("f", write);
+    }
+
+    private SaveResult write(String mode, SessionWrite w) {
+        Map<String, byte[]> encoded = encode(w);
+        Set<String> removed = new HashSet<>(w.removed());
+        if (w.base() != null) {
+            removed.addAll(w.base().undecodable());
+        }
+        removed.removeAll(w.changed().keySet());
+        if (mode.equals("f")) {
+            removed.clear(); // the key is rewritten from scratch
+        }
+        checkSize(w, encoded, removed, mode.equals("f"));
+        long now = clock.millis();
+        List<byte[]> args = new ArrayList<>(8 + removed.size() + encoded.size() * 2);
+        args.add(ascii(mode));
+        args.add(ascii(Long.toString(w.maxInactive().toMillis())));
+        args.add(ascii(Long.toString(w.creates() ? now : w.creationTime())));
+        args.add(ascii(Integer.toString(removed.size())));
+        for (String r : removed) {
+            args.add(ascii(ATTR + r));
+        }
+        int bytes = addPairs(args, encoded, now, w.maxInactive());
+        long t0 = System.nanoTime();
+        int[] commands = {1};
+        long result = call("save", () -> eval(Script.SAVE, new String[] {key(w.id())}, args, commands));
+        events.saved(System.nanoTime() - t0, bytes);
+        if (result == -1) {
+            throw new IllegalStateException("session id collision on create; ids are random, so this is a bug");
+        }
+        return new SaveResult(result == 1 ? SaveResult.Status.SAVED : SaveResult.Status.GONE, commands[0], bytes);
+    }
+
+    @Override
+    public SaveResult rotate(String oldId, SessionWrite write) {
+        if (!SessionIds.isWellFormed(oldId) || !SessionIds.isWellFormed(write.id())
+                || !oldId.regionMatches(0, write.id(), 0, SessionIds.TAG_LENGTH)) {
+            throw new IllegalArgumentException("a rotated id must come from SessionIds.rotate(oldId)");
+        }
+        Map<String, byte[]> encoded = encode(write);
+        checkSize(write, encoded, Set.of(), true);
+        long now = clock.millis();
+        List<byte[]> args = new ArrayList<>(4 + encoded.size() * 2);
+        args.add(ascii(Long.toString(write.maxInactive().toMillis())));
+        args.add(ascii(CREATED));
+        args.add(ascii(Long.toString(write.creationTime())));
+        int bytes = addPairs(args, encoded, now, write.maxInactive());
+        long t0 = System.nanoTime();
+        int[] commands = {1};
+        long result = call("rotate", () -> eval(Script.ROTATE, new String[] {key(oldId), key(write.id())}, args, commands));
+        events.saved(System.nanoTime() - t0, bytes);
+        if (result == -1) {
+            throw new IllegalStateException("session id collision on rotation; ids are random, so this is a bug");
+        }
+        return new SaveResult(SaveResult.Status.SAVED, commands[0], bytes);
+    }
+
+    @Override
+    public void delete(String id) {
+        if (!SessionIds.isWellFormed(id)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        call("delete", () -> commands().del(key(id)));
+        events.saved(System.nanoTime() - t0, 0);
+    }
+
+    @Override
+    public DependencyCheck readinessCheck() {
+        return timeout -> {
+            try {
+                String pong = commandsAsync().ping().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                return "PONG".equals(pong) ? CheckResult.up().withDetail("redis", where)
+                        : CheckResult.down("unexpected PING reply from " + where + ": " + pong);
+            } catch (TimeoutException e) {
+                return CheckResult.down("Redis at " + where + " did not answer PING within " + timeout);
+            } catch (ExecutionException e) {
+                return CheckResult.down("Redis at " + where + ": " + e.getCause().getMessage());
+            } catch (SessionStoreUnavailableException e) {
+                return CheckResult.down(e.getMessage());
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        synchronized (connectLock) {
+            closed = true;
+            if (connection != null) {
+                connection.close();
+            }
+            if (client != null) {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        }
+    }
+
+    private Map<String, byte[]> encode(SessionWrite w) {
+        Map<String, byte[]> encoded = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : w.changed().entrySet()) {
+            encoded.put(e.getKey(), codec.encode(e.getValue()));
+        }
+        return encoded;
+    }
+
+    /** Size as this writer sees the session; concurrent writers of other attributes are not counted. */
+    private void checkSize(SessionWrite w, Map<String, byte[]> encoded, Set<String> removed, boolean full) {
+        Map<String, Integer> sizes = new HashMap<>();
+        if (w.base() != null && !full) {
+            sizes.putAll(w.base().sizes());
+            sizes.keySet().removeAll(removed);
+        }
+        encoded.forEach((k, v) -> sizes.put(k, v.length));
+        int total = 0;
+        for (int s : sizes.values()) {
+            total += s;
+        }
+        if (total > settings.maxSize()) {
+            List<Map.Entry<String, Integer>> largest = new ArrayList<>(sizes.entrySet());
+            largest.sort(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()));
+            StringBuilder names = new StringBuilder();
+            for (int i = 0; i < Math.min(3, largest.size()); i++) {
+                names.append(i == 0 ? "" : ", ").append(largest.get(i).getKey()).append(" (")
+                        .append(largest.get(i).getValue()).append(" bytes)");
+            }
+            throw new SessionTooLargeException("session would be " + total + " bytes, over readiness.sessions.max-size="
+                    + settings.maxSize() + "; largest attributes: " + names, total, settings.maxSize());
+        }
+    }
+
+    private static int addPairs(List<byte[]> args, Map<String, byte[]> encoded, long now, Duration maxInactive) {
+        args.add(ascii(ACCESSED));
+        args.add(ascii(Long.toString(now)));
+        args.add(ascii(MAX_INACTIVE));
+        args.add(ascii(Long.toString(maxInactive.toMillis())));
+        int bytes = 0;
+        for (Map.Entry<String, byte[]> e : encoded.entrySet()) {
+            args.add((ATTR + e.getKey()).getBytes(StandardCharsets.UTF_8));
+            args.add(e.getValue());
+            bytes += e.getValue().length;
+        }
+        return bytes;
+    }
+
+    private long eval(Script script, String[] keys, List<byte[]> args, int[] commands) {
+        byte[][] values = args.toArray(byte[][]::new);
+        RedisClusterCommands<String, byte[]> c = commands();
+        try {
+            Long r = c.evalsha(script.sha(), ScriptOutputType.INTEGER, keys, values);
+            return r;
+        } catch (RedisNoScriptException e) {
+            // After a restart or SCRIPT FLUSH (or on a cluster node that never saw it): EVAL loads it again.
+            commands[0]++;
+            Long r = c.eval(script.body(), ScriptOutputType.INTEGER, keys, values);
+            return r;
+        }
+    }
+
+    private <T> T call(String operation, Supplier<T> op) {
+        try {
+            return op.get();
+        } catch (RedisException e) {
+            events.failed(operation, e);
+            throw new SessionStoreUnavailableException("session store " + operation + " failed: Redis at " + where
+                    + " did not answer within " + settings.commandTimeout()
+                    + " (readiness.sessions.redis.command-timeout): " + e.getMessage(), e);
+        }
+    }
+
+    private String key(String id) {
+        return SessionIds.key(settings.keyPrefix(), id);
+    }
+
+    private RedisClusterCommands<String, byte[]> commands() {
+        RedisClusterCommands<String, byte[]> c = sync;
+        if (c == null) {
+            connect();
+            c = sync;
+        }
+        return c;
+    }
+
+    private RedisClusterAsyncCommands<String, byte[]> commandsAsync() {
+        RedisClusterAsyncCommands<String, byte[]> c = async;
+        if (c == null) {
+            connect();
+            c = async;
+        }
+        return c;
+    }
+
+    private void connect() {
+        synchronized (connectLock) {
+            if (sync != null) {
+                return;
+            }
+            if (closed) {
+                throw new IllegalStateException("session store is closed");
+            }
+            Duration timeout = settings.commandTimeout();
+            SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
+            TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+            try {
+                if (settings.cluster()) {
+                    List<RedisURI> seeds = new ArrayList<>();
+                    for (String u : settings.redisUri().split(",")) {
+                        RedisURI uri = RedisURI.create(u.trim());
+                        uri.setTimeout(timeout);
+                        seeds.add(uri);
+                    }
+                    RedisClusterClient c = client == null ? RedisClusterClient.create(seeds) : (RedisClusterClient) client;
+                    client = c;
+                    // Node connections open on first use, so commands may not be rejected while a node connects;
+                    // the command timeout still bounds every call. Adaptive refresh follows MOVED after a failover.
+                    c.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
+                            .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                    .enableAllAdaptiveRefreshTriggers().build())
+                            .build());
+                    StatefulRedisClusterConnection<String, byte[]> conn = c.connect(CODEC);
+                    connection = conn;
+                    async = conn.async();
+                    sync = conn.sync();
+                } else {
+                    RedisURI uri = RedisURI.create(settings.redisUri().trim());
+                    uri.setTimeout(timeout);
+                    RedisClient c = client == null ? RedisClient.create(uri) : (RedisClient) client;
+                    client = c;
+                    c.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
+                            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+                    StatefulRedisConnection<String, byte[]> conn = c.connect(CODEC, uri);
+                    connection = conn;
+                    async = conn.async();
+                    sync = conn.sync();
+                }
+            } catch (RedisException e) {
+                events.failed("connect", e);
+                throw new SessionStoreUnavailableException("session store cannot connect to Redis at " + where
+                        + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static String describe(SessionSettings s) {
+        List<String> hosts = new ArrayList<>();
+        for (String u : s.cluster() ? s.redisUri().split(",") : new String[] {s.redisUri()}) {
+            try {
+                RedisURI uri = RedisURI.create(u.trim());
+                if (uri.getSentinels() != null && !uri.getSentinels().isEmpty()) {
+                    hosts.add("sentinel " + uri.getSentinelMasterId());
+                } else {
+                    hosts.add(uri.getHost() + ":" + uri.getPort());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new dev.readiness.core.config.ReadinessConfigException("readiness.sessions.redis.uri",
+                        u.replaceAll("//([^@/]*)@", "//***@"), "is not a Redis URI: " + e.getMessage(), e);
+            }
+        }
+        return String.join(",", hosts);
+    }
+
+    private static Long number(byte[] b) {
+        if (b == null || b.length == 0 || b.length > 19) {
+            return null;
+        }
+        try {
+            return Long.parseLong(new String(b, StandardCharsets.US_ASCII));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisSessionStore[" + where + ", codec=" + codec.name() + "]";
+    }
+}

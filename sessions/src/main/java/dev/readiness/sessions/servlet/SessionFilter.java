@@ -1,0 +1,147 @@
+package dev.readiness.sessions.servlet;
+
+import dev.readiness.sessions.SessionEvents;
+import dev.readiness.sessions.SessionIds;
+import dev.readiness.sessions.SessionSettings;
+import dev.readiness.sessions.SessionStore;
+import dev.readiness.sessions.SessionStoreUnavailableException;
+import dev.readiness.sessions.SessionTooLargeException;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * After this filter, {@code request.getSession()} returns a session kept in the {@link SessionStore}.
+ * Register it before anything that touches the session (first in the chain).
+ * <ul>
+ *   <li>Cookie: {@code readiness.sessions.cookie.name} (SESSION), HttpOnly, Secure (unless configured off),
+ *       SameSite=Lax, Path = the context path. Ids: {@link SessionIds}. A malformed or unknown cookie gets a new
+ *       session; its value is never used as an id.</li>
+ *   <li>The session is loaded on the first {@code getSession} (one round trip) and its changes saved before the
+ *       response commits (one round trip). A request that does not touch its session makes no Redis call.</li>
+ *   <li>Redis unavailable: the request fails with 503 and {@code Retry-After: 1} within the command timeout
+ *       while the response is still uncommitted; nothing is reported saved that was not.</li>
+ *   <li>Mirror mode ({@code readiness.sessions.mode=mirror}): see the sessions guide.</li>
+ * </ul>
+ */
+public final class SessionFilter implements Filter {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionFilter.class);
+    private static final String APPLIED = SessionFilter.class.getName() + ".applied";
+
+    private final SessionStore store;
+    private final SessionSettings settings;
+    private final SessionEvents events;
+    private final SessionIds ids;
+    private final Clock clock;
+
+    public SessionFilter(SessionStore store, SessionSettings settings) {
+        this(store, settings, SessionEvents.NONE);
+    }
+
+    /** @param events receives the Redis commands of each request (e.g. {@code SessionMetrics}) */
+    public SessionFilter(SessionStore store, SessionSettings settings, SessionEvents events) {
+        this(store, settings, events, new SessionIds(), Clock.systemUTC());
+    }
+
+    SessionFilter(SessionStore store, SessionSettings settings, SessionEvents events, SessionIds ids, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.events = Objects.requireNonNull(events, "events");
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        if (!(req instanceof HttpServletRequest http) || !(res instanceof HttpServletResponse response)
+                || req.getAttribute(APPLIED) != null) {
+            chain.doFilter(req, res);
+            return;
+        }
+        req.setAttribute(APPLIED, Boolean.TRUE);
+        SessionRequest request = new SessionRequest(http, response, this);
+        try {
+            chain.doFilter(request, new SessionResponse(response, request));
+            request.commit();
+        } catch (IOException | ServletException | RuntimeException e) {
+            SessionStoreUnavailableException unavailable = find(e, SessionStoreUnavailableException.class);
+            if (unavailable == null) {
+                SessionTooLargeException tooLarge = find(e, SessionTooLargeException.class);
+                if (tooLarge != null && !response.isCommitted()) {
+                    log.error("session too large: {}", tooLarge.getMessage());
+                }
+                throw e;
+            }
+            if (response.isCommitted()) {
+                log.error("session store failed after the response was committed; the client may have seen success"
+                        + " for a session write that did not happen: {}", unavailable.getMessage());
+                throw e;
+            }
+            log.warn("answering 503: {}", unavailable.getMessage());
+            response.reset();
+            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+            response.setHeader("Retry-After", "1");
+            response.setContentType("text/plain;charset=utf-8");
+            response.getOutputStream().write("session store unavailable\n".getBytes(StandardCharsets.UTF_8));
+        } finally {
+            events.requestCompleted(request.commands());
+        }
+    }
+
+    private static <T extends Throwable> T find(Throwable e, Class<T> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    Cookie cookie(String value, HttpServletRequest request, int maxAge) {
+        Cookie c = new Cookie(settings.cookieName(), value);
+        c.setHttpOnly(true);
+        c.setSecure(settings.cookieSecure());
+        String path = settings.cookiePath().orElseGet(() -> {
+            String ctx = request.getContextPath();
+            return ctx == null || ctx.isEmpty() ? "/" : ctx;
+        });
+        c.setPath(path);
+        c.setAttribute("SameSite", settings.sameSite());
+        if (maxAge >= 0) {
+            c.setMaxAge(maxAge);
+        }
+        return c;
+    }
+
+    SessionStore store() {
+        return store;
+    }
+
+    SessionSettings settings() {
+        return settings;
+    }
+
+    SessionIds ids() {
+        return ids;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+}

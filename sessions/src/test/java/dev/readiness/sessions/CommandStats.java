@@ -1,0 +1,41 @@
+package dev.readiness.sessions;
+
+import dev.readiness.testkit.RedisServer;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Commands a real redis-server executed, from INFO commandstats (not estimated). */
+public final class CommandStats {
+
+    private CommandStats() {
+    }
+
+    public static void reset(RedisServer redis) throws IOException {
+        redis.command("CONFIG", "RESETSTAT");
+    }
+
+    /** Calls per command name, e.g. {hgetall=1, evalsha=1, pexpire=1, hset=1}. */
+    public static Map<String, Long> read(RedisServer redis) throws IOException {
+        Map<String, Long> calls = new TreeMap<>();
+        for (String line : redis.command("INFO", "commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                int i = line.indexOf("calls=") + "calls=".length();
+                calls.put(name, Long.parseLong(line.substring(i, line.indexOf(',', i))));
+            }
+        }
+        calls.remove("config");
+        calls.remove("info");
+        return calls;
+    }
+
+    /**
+     * Load and script commands the client sent (a script counts once here; commandstats also counts each
+     * command the script runs, under its own name).
+     */
+    public static long sentByClient(Map<String, Long> calls) {
+        return calls.getOrDefault("hgetall", 0L) + calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
+    }
+}

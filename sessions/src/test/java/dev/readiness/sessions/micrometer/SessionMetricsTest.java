@@ -1,0 +1,30 @@
+package dev.readiness.sessions.micrometer;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SessionMetricsTest {
+
+    @Test
+    void eventsBecomeReadinessSessionsMeters() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SessionMetrics metrics = new SessionMetrics();
+        metrics.loaded(1_000_000, 10); // before binding: not recorded, no error
+        metrics.bindTo(registry);
+        metrics.loaded(2_000_000, 120);
+        metrics.saved(3_000_000, 40);
+        metrics.requestCompleted(2);
+        metrics.requestCompleted(1);
+        metrics.decodeFailed("cart", new IllegalStateException());
+        metrics.failed("load", new IllegalStateException());
+
+        assertThat(registry.get("readiness.sessions.load").timer().count()).isEqualTo(1);
+        assertThat(registry.get("readiness.sessions.save").timer().count()).isEqualTo(1);
+        assertThat(registry.get("readiness.sessions.redis.commands").summary().mean()).isEqualTo(1.5);
+        assertThat(registry.get("readiness.sessions.payload").tag("op", "load").summary().totalAmount()).isEqualTo(120);
+        assertThat(registry.get("readiness.sessions.decode.failures").counter().count()).isEqualTo(1);
+        assertThat(registry.get("readiness.sessions.redis.errors").tag("op", "load").counter().count()).isEqualTo(1);
+    }
+}
