@@ -59,6 +59,9 @@ public class ReadinessProperties {
     /** GC advisor and GC-pressure liveness. */
     private final Gc gc = new Gc();
 
+    /** HTTP sessions in Redis. */
+    private final Sessions sessions = new Sessions();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -97,6 +100,10 @@ public class ReadinessProperties {
 
     public Gc getGc() {
         return gc;
+    }
+
+    public Sessions getSessions() {
+        return sessions;
     }
 
     /**
@@ -770,6 +777,218 @@ public class ReadinessProperties {
             public void setHeapAfterGcPercent(int heapAfterGcPercent) {
                 this.heapAfterGcPercent = heapAfterGcPercent;
             }
+        }
+    }
+
+    /**
+     * {@code readiness.sessions.*}: HTTP sessions kept in Redis by readiness-sessions, so any instance serves any
+     * request. On when {@code readiness.sessions.redis.uri} is set (and readiness-sessions is on the class path);
+     * the session filter then runs ahead of Spring Session's and Spring Security's filters. Same keys and
+     * defaults as readiness-sessions' {@code SessionsConfig}.
+     */
+    public static class Sessions {
+
+        /** Whether sessions go to Redis when {@code redis.uri} is set. */
+        private boolean enabled = true;
+
+        private final SessionsRedis redis = new SessionsRedis();
+
+        private final SessionsCookie cookie = new SessionsCookie();
+
+        /** Idle time until a session expires. Default 30m. */
+        private Duration maxInactiveInterval = Duration.ofMinutes(30);
+
+        /** Bytes of encoded attributes a session may hold, 1 KiB to 16 MiB. Default 65536. */
+        private int maxSize = 65536;
+
+        /**
+         * How much of the expiry may pass before a request that changed nothing refreshes it; 0 or more, less than
+         * max-inactive-interval. Default 60s.
+         */
+        private Duration refreshThreshold = Duration.ofSeconds(60);
+
+        /** {@code redis}, or {@code mirror} (the container's session stays the source; migration). Default redis. */
+        private String mode = "redis";
+
+        /** Attribute codec: {@code basic}, {@code json} (Jackson 3) or {@code jdk}. Default basic. */
+        private String codec = "basic";
+
+        /** Classes the json and jdk codecs may read back: {@code com.example.Cart}, {@code com.example.*}, {@code com.example.**}. */
+        private List<String> allowlist = new ArrayList<>();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public SessionsRedis getRedis() {
+            return redis;
+        }
+
+        public SessionsCookie getCookie() {
+            return cookie;
+        }
+
+        public Duration getMaxInactiveInterval() {
+            return maxInactiveInterval;
+        }
+
+        public void setMaxInactiveInterval(Duration maxInactiveInterval) {
+            this.maxInactiveInterval = maxInactiveInterval;
+        }
+
+        public int getMaxSize() {
+            return maxSize;
+        }
+
+        public void setMaxSize(int maxSize) {
+            this.maxSize = maxSize;
+        }
+
+        public Duration getRefreshThreshold() {
+            return refreshThreshold;
+        }
+
+        public void setRefreshThreshold(Duration refreshThreshold) {
+            this.refreshThreshold = refreshThreshold;
+        }
+
+        public String getMode() {
+            return mode;
+        }
+
+        public void setMode(String mode) {
+            this.mode = mode;
+        }
+
+        public String getCodec() {
+            return codec;
+        }
+
+        public void setCodec(String codec) {
+            this.codec = codec;
+        }
+
+        public List<String> getAllowlist() {
+            return allowlist;
+        }
+
+        public void setAllowlist(List<String> allowlist) {
+            this.allowlist = allowlist;
+        }
+    }
+
+    /** {@code readiness.sessions.redis.*}. */
+    public static class SessionsRedis {
+
+        /**
+         * {@code redis://host:6379}, {@code rediss://} for TLS, {@code redis://user:password@host},
+         * {@code redis-sentinel://host:26379,host2:26379/0#mymaster}, or comma-separated seeds for a cluster. No
+         * default: sessions stay in the container without it.
+         */
+        private String uri;
+
+        /** Whether the URI names Redis Cluster seeds. Default false. */
+        private boolean cluster = false;
+
+        /** The longest a request waits for Redis. Default 2s. */
+        private Duration commandTimeout = Duration.ofSeconds(2);
+
+        /** Prefix of the session keys. Default {@code readiness:session:}. */
+        private String keyPrefix = "readiness:session:";
+
+        /** Whether the {@code redis-sessions} check gates readiness (otherwise it only marks it degraded). */
+        private boolean required = true;
+
+        public String getUri() {
+            return uri;
+        }
+
+        public void setUri(String uri) {
+            this.uri = uri;
+        }
+
+        public boolean isCluster() {
+            return cluster;
+        }
+
+        public void setCluster(boolean cluster) {
+            this.cluster = cluster;
+        }
+
+        public Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        public void setCommandTimeout(Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+        }
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        public boolean isRequired() {
+            return required;
+        }
+
+        public void setRequired(boolean required) {
+            this.required = required;
+        }
+    }
+
+    /** {@code readiness.sessions.cookie.*}. */
+    public static class SessionsCookie {
+
+        /** Name of the session cookie. Default SESSION. */
+        private String name = "SESSION";
+
+        /** Whether the cookie is Secure; set false only for local plain http. Default true. */
+        private boolean secure = true;
+
+        /** SameSite: Lax, Strict or None (needs secure). Default Lax. */
+        private String sameSite = "Lax";
+
+        /** Cookie path; default: the context path. */
+        private String path;
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public boolean isSecure() {
+            return secure;
+        }
+
+        public void setSecure(boolean secure) {
+            this.secure = secure;
+        }
+
+        public String getSameSite() {
+            return sameSite;
+        }
+
+        public void setSameSite(String sameSite) {
+            this.sameSite = sameSite;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
         }
     }
 
