@@ -18,7 +18,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -46,6 +48,7 @@ import static org.awaitility.Awaitility.await;
                 "management.endpoints.web.exposure.include=health",
                 "management.endpoint.health.show-details=always",
                 "management.endpoint.health.show-components=always"})
+@DirtiesContext
 class DependencyChecksIT {
 
     private static final EmbeddedPostgres POSTGRES;
@@ -68,8 +71,19 @@ class DependencyChecksIT {
         p.add("spring.data.redis.port", REDIS::port);
     }
 
+    private static ConfigurableApplicationContext started;
+
+    @Autowired
+    void context(ConfigurableApplicationContext context) {
+        started = context;
+    }
+
+    /** The context first, so its checks never run against servers that are gone. */
     @AfterAll
     static void stop() throws IOException {
+        if (started != null) {
+            started.close();
+        }
         REDIS.close();
         POSTGRES.close();
     }

@@ -14,7 +14,9 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.EnableWebSecurity;
@@ -48,6 +50,7 @@ import static org.awaitility.Awaitility.await;
                 // Spring Security keeps its SecurityContext in the session: Java serialization, allowlisted
                 "readiness.sessions.codec=jdk", "readiness.sessions.allowlist=org.springframework.security.**",
                 "readiness.checks.interval=500ms"})
+@DirtiesContext
 class RedisSessionsIT {
 
     private static final RedisServer REDIS;
@@ -61,8 +64,19 @@ class RedisSessionsIT {
         System.setProperty("readiness.sessions.redis.uri", REDIS.uri());
     }
 
+    private static ConfigurableApplicationContext started;
+
+    @Autowired
+    void context(ConfigurableApplicationContext context) {
+        started = context;
+    }
+
+    /** The context first, so its store never reconnects to a server that is gone. */
     @AfterAll
     static void stop() {
+        if (started != null) {
+            started.close();
+        }
         System.clearProperty("readiness.sessions.redis.uri");
         REDIS.close();
     }

@@ -1,8 +1,10 @@
 package dev.readiness.spring.boot.minimal;
 
 import dev.readiness.testkit.process.ForkedJvm;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import dev.readiness.testkit.KubeletAtomicWriter;
+import dev.readiness.testkit.RedisServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,8 +18,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,11 +32,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * SIGTERM to a real Spring Boot process with the starter, on Tomcat and on Jetty, while requests run: readiness
- * 503 at once while requests still succeed for the propagation delay, then new connections are refused, the
- * request in flight completes with {@code Connection: close}, and the JVM exits 0. No preStop hook, no shell.
+ * A brand-new Spring Boot application ({@link MinimalApplication}) whose only readiness addition is the starter,
+ * run as a real process: probes on readiness' management server, sessions in a real redis-server, a ConfigMap
+ * directory updated the way the kubelet does it, and SIGTERM while requests run, on Tomcat and on Jetty:
+ * readiness 503 at once while requests still succeed for the propagation delay, then new connections are
+ * refused, the request in flight completes with {@code Connection: close}, and the JVM exits 0. No preStop hook,
+ * no shell.
  */
-class DrainOnSigtermIT {
+class MinimalApplicationIT {
 
     private static final Duration PROPAGATION = Duration.ofSeconds(3);
     private static final long SLOW_MS = 9_000;
@@ -45,20 +52,78 @@ class DrainOnSigtermIT {
                 jvmArgs, true);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"tomcat", "jetty"})
-    void sigtermDrainsWithoutLosingARequestAndExitsZero(String server) throws Exception {
-        Map<String, String> env = Map.of(
+    @TempDir
+    Path configDir;
+
+    private static Map<String, String> env(Map<String, String> more) {
+        Map<String, String> env = new HashMap<>(Map.of(
                 "SERVER_PORT", "0",
                 "READINESS_MANAGEMENT_PORT", "0",
+                "READINESS_MANAGEMENT_HOST", "127.0.0.1",
                 "READINESS_DRAIN_ENABLED", "true",
                 "READINESS_DRAIN_PROPAGATION_DELAY", PROPAGATION.toMillis() + "ms",
                 "READINESS_DRAIN_TIMEOUT", "20s",
-                "MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED", "true");
-        try (ForkedJvm app = start("minimal-" + server, env, List.of("-Xmx256m", "-Dminimal.server=" + server))) {
+                "MANAGEMENT_ENDPOINT_HEALTH_PROBES_ENABLED", "true"));
+        env.putAll(more);
+        return env;
+    }
+
+    @Test
+    void probesSessionsReloadAndDrainOnTomcat() throws Exception {
+        KubeletAtomicWriter kubelet = new KubeletAtomicWriter(configDir);
+        kubelet.write(Map.of("app.properties", "greeting=hello\n"));
+        try (RedisServer redis = RedisServer.start();
+             ForkedJvm app = start("minimal-tomcat", env(Map.of(
+                     "READINESS_SESSIONS_REDIS_URI", redis.uri(),
+                     "READINESS_SESSIONS_COOKIE_SECURE", "false",
+                     "READINESS_CONFIG_DIR", configDir.toString())), List.of("-Xmx256m"))) {
+            int port = Integer.parseInt(app.await("started on port (\\d+)", Duration.ofSeconds(90)));
+            int management = Integer.parseInt(app.await("management server listening on [^ ]*:(\\d+)",
+                    Duration.ofSeconds(5)));
+            URI base = URI.create("http://127.0.0.1:" + port);
+            URI mgmt = URI.create("http://127.0.0.1:" + management);
+
+            // probes, on readiness' own management server
+            await().atMost(Duration.ofSeconds(30)).until(() -> status(mgmt.resolve("/readyz")) == 200);
+            assertThat(status(mgmt.resolve("/livez"))).isEqualTo(200);
+            assertThat(status(mgmt.resolve("/startupz"))).isEqualTo(200);
+            assertThat(status(base.resolve("/actuator/health/readiness"))).isEqualTo(200);
+
+            // sessions in Redis
+            HttpResponse<String> first = http.send(HttpRequest.newBuilder(base.resolve("/session/counter")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(first.body()).isEqualTo("1");
+            String cookie = first.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+            assertThat(cookie).startsWith("SESSION=");
+            HttpResponse<String> second = http.send(HttpRequest.newBuilder(base.resolve("/session/counter"))
+                    .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(second.body()).isEqualTo("2");
+            assertThat(redis.command("DBSIZE")).contains("1");
+
+            // the ConfigMap, reloaded in place
+            assertThat(body(base.resolve("/config/greeting"))).isEqualTo("hello");
+            kubelet.write(Map.of("app.properties", "greeting=bonjour\n"));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "bonjour".equals(body(base.resolve("/config/greeting"))));
+            assertThat(status(base.resolve("/config/missing"))).isEqualTo(404);
+
+            drain(app, port, mgmt.resolve("/readyz"));
+        }
+    }
+
+    @Test
+    void drainOnJetty() throws Exception {
+        try (ForkedJvm app = start("minimal-jetty", env(Map.of()), List.of("-Xmx256m", "-Dminimal.server=jetty"))) {
             int port = Integer.parseInt(app.await("started on port (\\d+)", Duration.ofSeconds(90)));
             URI base = URI.create("http://127.0.0.1:" + port);
             await().atMost(Duration.ofSeconds(30)).until(() -> status(base.resolve("/actuator/health/readiness")) == 200);
+            drain(app, port, base.resolve("/actuator/health/readiness"));
+        }
+    }
+
+    /** Requests running, SIGTERM, and what the drain must do with them; ends with the process gone. */
+    private void drain(ForkedJvm app, int port, URI readiness) throws Exception {
+        URI base = URI.create("http://127.0.0.1:" + port);
+        {
 
             CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> rawGet(port, "/slow?ms=" + SLOW_MS));
             AtomicBoolean stop = new AtomicBoolean();
@@ -91,7 +156,7 @@ class DrainOnSigtermIT {
             signalled.set(true);
             app.signal("TERM");
             await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
-                    .until(() -> status(base.resolve("/actuator/health/readiness")) == 503);
+                    .until(() -> status(readiness) == 503);
             // keep sending through most of the propagation delay, as a load balancer that has not caught up does
             long sendUntil = t0 + PROPAGATION.toNanos() * 2 / 3;
             while (System.nanoTime() < sendUntil) {
@@ -113,6 +178,11 @@ class DrainOnSigtermIT {
             assertThat(app.count("drain phase 2/4 requests: stopped accepting on 1 server(s)")).isEqualTo(1);
             assertThat(app.count("exiting with status 0")).isEqualTo(1);
         }
+    }
+
+    private String body(URI uri) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private int status(URI uri) throws IOException, InterruptedException {
