@@ -40,9 +40,17 @@ class CoreArchitectureTest {
     @Test
     void micrometerIsUsedOnlyByMeterBinders() {
         // Each component has one MeterBinder, named *Metrics, beside the component it measures; nothing else in
-        // core may name a Micrometer type, so the binders are the only classes that need it on the class path.
-        noClasses().that().resideOutsideOfPackage("..metrics..")
-                .and().haveSimpleNameNotEndingWith("Metrics")
+        // core may name a Micrometer type, so the binders (and their nested classes) are the only classes that
+        // need it on the class path.
+        noClasses().that(com.tngtech.archunit.base.DescribedPredicate.describe(
+                        "are not a *Metrics binder, nor nested in one, nor in a metrics package",
+                        (com.tngtech.archunit.core.domain.JavaClass c) -> {
+                            com.tngtech.archunit.core.domain.JavaClass top = c;
+                            while (top.getEnclosingClass().isPresent()) {
+                                top = top.getEnclosingClass().get();
+                            }
+                            return !top.getSimpleName().endsWith("Metrics") && !c.getPackageName().contains(".metrics");
+                        }))
                 .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..")
                 .because("Micrometer is optional: a class that names it fails to load without it")
                 .check(core);

@@ -61,14 +61,24 @@ public final class JdkHttpServerDrain implements DrainableServer {
 
     @Override
     public void stopAccepting() {
+        java.net.InetSocketAddress bound = server.getAddress();
+        java.net.InetSocketAddress probe = new java.net.InetSocketAddress(
+                bound.getAddress() == null || bound.getAddress().isAnyLocalAddress()
+                        ? java.net.InetAddress.getLoopbackAddress() : bound.getAddress(), bound.getPort());
         Thread t = new Thread(() -> server.stop(stopDelaySeconds), "readiness-drain-jdk-httpserver-stop");
         t.setDaemon(true);
         stopping = t;
         t.start();
-        // stop() closes the listening socket first, then waits; wait (briefly) until it is waiting, so that
-        // "stopped accepting" is true when this returns.
+        // stop() closes the listening channel first, then waits. The kernel socket closes only when the server's
+        // selector thread deregisters the channel, a moment later: wait (briefly) until a connect is refused, so
+        // that "stopped accepting" is true when this returns.
         long deadline = System.nanoTime() + 2_000_000_000L;
-        while (System.nanoTime() < deadline && t.getState() != Thread.State.TIMED_WAITING && t.isAlive()) {
+        while (System.nanoTime() < deadline && t.isAlive()) {
+            try (java.net.Socket s = new java.net.Socket()) {
+                s.connect(probe, 200);
+            } catch (java.io.IOException refused) {
+                return;
+            }
             try {
                 Thread.sleep(2);
             } catch (InterruptedException e) {
