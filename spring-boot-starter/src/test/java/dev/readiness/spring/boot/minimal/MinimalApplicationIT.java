@@ -48,8 +48,17 @@ class MinimalApplicationIT {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     static ForkedJvm start(String name, Map<String, String> env, List<String> jvmArgs) throws IOException {
-        return ForkedJvm.start(name, ForkedJvm.currentClasspath(), MinimalApplication.class.getName(), env,
-                jvmArgs, true);
+        return ForkedJvm.start(name, classpath(), MinimalApplication.class.getName(), env, jvmArgs, true);
+    }
+
+    /**
+     * This build's test class path without Boot's JDBC and Redis auto-configurations, which only the dependency
+     * test uses: the minimal application has no database and no Redis of its own.
+     */
+    static String classpath() {
+        return java.util.Arrays.stream(ForkedJvm.currentClasspath().split(java.io.File.pathSeparator))
+                .filter(e -> !e.matches(".*[/\\\\]spring-boot-(starter-)?(jdbc|data-redis)-[^/\\\\]*\\.jar"))
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     @TempDir
