@@ -7,10 +7,13 @@ import dev.readiness.gc.runtime.GcConfig;
 import dev.readiness.gc.runtime.GcPressureCheck;
 import dev.readiness.gc.runtime.GcPressureSettings;
 import dev.readiness.gc.runtime.GcRuntime;
+import dev.readiness.core.probe.Probe;
+import dev.readiness.spring.boot.autoconfigure.CheckContributor;
 import dev.readiness.spring.boot.autoconfigure.CheckRegistration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -51,16 +54,21 @@ public final class ReadinessGcAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     @ConditionalOnBooleanProperty(name = "readiness.gc.pressure.enabled", matchIfMissing = true)
-    GcPressureCheck readinessGcPressureCheck(ReadinessProperties properties) {
-        return new GcPressureCheck(settings(properties.getGc()));
+    GcPressure readinessGcPressure(ReadinessProperties properties) {
+        return new GcPressure(new GcPressureCheck(settings(properties.getGc())));
     }
 
-    /** Registered for liveness under {@value GcRuntime#CHECK_NAME}: it reads only in-process GC figures. */
+    /**
+     * Registered for liveness under {@value GcRuntime#CHECK_NAME}: it reads only in-process GC figures. Not when
+     * the application registers a check of that name itself (a {@link CheckRegistration} bean).
+     */
     @Bean
     @ConditionalOnBooleanProperty(name = "readiness.gc.pressure.enabled", matchIfMissing = true)
     @ConditionalOnMissingBean(name = "readinessGcPressureRegistration")
-    CheckRegistration readinessGcPressureRegistration(GcPressureCheck check) {
-        return CheckRegistration.liveness(GcRuntime.CHECK_NAME, check);
+    CheckContributor readinessGcPressureRegistration(GcPressure pressure, ListableBeanFactory beans) {
+        return () -> beans.getBeansOfType(CheckRegistration.class, false, false).values().stream()
+                .anyMatch(r -> r.probe() == Probe.LIVENESS && r.name().equals(GcRuntime.CHECK_NAME))
+                ? List.of() : List.of(CheckRegistration.liveness(GcRuntime.CHECK_NAME, pressure.check()));
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -70,8 +78,8 @@ public final class ReadinessGcAutoConfiguration {
 
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
-        GcPressureMetrics readinessGcPressureMetrics(GcPressureCheck check) {
-            return new GcPressureMetrics(check);
+        GcPressureMetrics readinessGcPressureMetrics(GcPressure pressure) {
+            return new GcPressureMetrics(pressure.check());
         }
     }
 

@@ -57,7 +57,13 @@ public final class ReadinessListenAutoConfiguration {
                                                                          ApplicationContext context) {
         return event -> {
             if (event.getApplicationContext() == context) {
-                probe.ifAvailable(ListenQueueProbe::start);
+                probe.ifAvailable(p -> {
+                    try {
+                        p.start();
+                    } catch (IllegalStateException alreadyStarted) {
+                        // an application's own probe bean, which it started itself
+                    }
+                });
             }
         };
     }

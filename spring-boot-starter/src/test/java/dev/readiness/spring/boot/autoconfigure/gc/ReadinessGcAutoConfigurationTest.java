@@ -29,7 +29,7 @@ class ReadinessGcAutoConfigurationTest {
             HealthRegistry registry = context.getBean(HealthRegistry.class);
             assertThat(registry.checks()).filteredOn(c -> c.name().equals(GcRuntime.CHECK_NAME))
                     .singleElement().satisfies(c -> assertThat(c.probe()).isEqualTo(Probe.LIVENESS));
-            GcPressureCheck check = context.getBean(GcPressureCheck.class);
+            GcPressureCheck check = context.getBean(GcPressure.class).check();
             assertThat(check.settings().window()).isEqualTo(Duration.ofSeconds(60));
             assertThat(check.settings().overheadPercent()).isEqualTo(50);
             assertThat(check.settings().heapAfterGcPercent()).isEqualTo(95);
@@ -41,7 +41,7 @@ class ReadinessGcAutoConfigurationTest {
     void readsThePressureKeys() {
         runner.withPropertyValues("readiness.gc.pressure.window=2m", "readiness.gc.pressure.overhead-percent=30",
                 "readiness.gc.pressure.heap-after-gc-percent=90").run(context -> {
-                    var settings = context.getBean(GcPressureCheck.class).settings();
+                    var settings = context.getBean(GcPressure.class).check().settings();
                     assertThat(settings.window()).isEqualTo(Duration.ofMinutes(2));
                     assertThat(settings.overheadPercent()).isEqualTo(30);
                     assertThat(settings.heapAfterGcPercent()).isEqualTo(90);
@@ -51,10 +51,23 @@ class ReadinessGcAutoConfigurationTest {
     @Test
     void pressureOffKeepsTheAdvisor() {
         runner.withPropertyValues("readiness.gc.pressure.enabled=false").run(context -> {
-            assertThat(context).doesNotHaveBean(GcPressureCheck.class).hasSingleBean(GcAdvice.class);
+            assertThat(context).doesNotHaveBean(GcPressure.class).hasSingleBean(GcAdvice.class);
             assertThat(context.getBean(HealthRegistry.class).checks())
                     .noneMatch(c -> c.name().equals(GcRuntime.CHECK_NAME));
         });
+    }
+
+    @Test
+    void anApplicationsOwnGcPressureCheckIsKeptAndNotRegisteredTwice() {
+        GcPressureCheck own = new GcPressureCheck(dev.readiness.gc.runtime.GcPressureSettings.defaults());
+        runner.withBean("gcPressure", dev.readiness.spring.boot.autoconfigure.CheckRegistration.class,
+                () -> dev.readiness.spring.boot.autoconfigure.CheckRegistration.liveness(GcRuntime.CHECK_NAME, own))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(HealthRegistry.class).checks())
+                            .filteredOn(c -> c.name().equals(GcRuntime.CHECK_NAME) || c.name().contains("Gc"))
+                            .singleElement().satisfies(c -> assertThat(c.probe()).isEqualTo(Probe.LIVENESS));
+                });
     }
 
     @Test
@@ -66,7 +79,7 @@ class ReadinessGcAutoConfigurationTest {
     @Test
     void offWhenDisabled() {
         runner.withPropertyValues("readiness.gc.enabled=false")
-                .run(context -> assertThat(context).doesNotHaveBean(GcPressureCheck.class)
+                .run(context -> assertThat(context).doesNotHaveBean(GcPressure.class)
                         .doesNotHaveBean(GcAdvice.class));
     }
 
