@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.drain;
 
+import dev.readiness.core.drain.DrainMetrics;
 import dev.readiness.core.drain.DrainSettings;
 import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.core.probe.HealthRegistry;
@@ -8,6 +9,7 @@ import dev.readiness.health.servlet.InFlightFilter;
 import dev.readiness.health.tomcat.TomcatDrain;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.servlet.DispatcherType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
@@ -75,6 +77,18 @@ public final class ReadinessDrainAutoConfiguration {
     @ConditionalOnMissingBean
     DrainLifecycle readinessDrainLifecycle(GracefulDrain drain) {
         return new DrainLifecycle(drain);
+    }
+
+    /** {@code readiness.drain.*} meters: phase, requests in flight, phase durations. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterBinder.class)
+    static final class Metrics {
+
+        @Bean
+        @ConditionalOnMissingBean
+        DrainMetrics readinessDrainMetrics(GracefulDrain drain) {
+            return new DrainMetrics(drain);
+        }
     }
 
     /** Tomcat: every request counted by the in-flight filter, accepting stopped through Tomcat's endpoint. */

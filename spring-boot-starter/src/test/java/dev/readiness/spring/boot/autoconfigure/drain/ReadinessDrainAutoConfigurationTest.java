@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.drain;
 
+import dev.readiness.core.drain.DrainMetrics;
 import dev.readiness.core.drain.DrainPhase;
 import dev.readiness.core.drain.DrainSettings;
 import dev.readiness.core.drain.GracefulDrain;
@@ -62,7 +63,7 @@ class ReadinessDrainAutoConfigurationTest {
             assertThat(settings.terminationGracePeriod()).isEqualTo(Duration.ofSeconds(30));
             assertThat(settings.exitCode()).hasValue(0);
             assertThat(context.getBean(GracefulDrain.class).settings()).isSameAs(settings);
-            assertThat(context).hasSingleBean(DrainLifecycle.class);
+            assertThat(context).hasSingleBean(DrainLifecycle.class).hasSingleBean(DrainMetrics.class);
             // no web server in this context: no server adapters, no filter
             assertThat(context).doesNotHaveBean(TomcatServerDrain.class).doesNotHaveBean(FilterRegistrationBean.class);
             context.getBean(HealthRegistry.class).beginDrain(); // skip the 5 s delay when the runner closes it
