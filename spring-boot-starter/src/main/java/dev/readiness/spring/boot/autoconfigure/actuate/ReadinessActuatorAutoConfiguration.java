@@ -19,6 +19,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.registry.DefaultHealthContributorRegistry;
 import org.springframework.boot.health.registry.HealthContributorNameValidator;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
+import org.springframework.boot.health.registry.ReactiveHealthContributorRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -106,14 +107,28 @@ public final class ReadinessActuatorAutoConfiguration {
                     .bind(READINESS_GROUP_INCLUDE, Bindable.setOf(String.class)).orElse(Set.of());
             // a DataSource or Redis factory that readiness checks already is never checked a second time by
             // Boot's indicator of the same name: the indicator shows readiness' result instead
+            Map<String, HealthContributor> wrapped = BackgroundIndicators.wrap(byName, registry,
+                    properties.getChecks().toOptions(), required, covered(contributors));
+            return new DefaultHealthContributorRegistry(nameValidators,
+                    HealthContributorNameGenerator.unchanged().registrar(wrapped));
+        }
+
+        /** Boot's reactive indicators (Redis' with Reactor) that a readiness check covers show that check. */
+        @Bean
+        @ConditionalOnClass(name = "reactor.core.publisher.Mono")
+        ReactiveIndicatorsCovered readinessReactiveIndicatorsCovered(
+                ObjectProvider<ReactiveHealthContributorRegistry> reactive,
+                HealthContributorRegistry blocking, HealthRegistry registry,
+                ObjectProvider<CheckContributor> contributors) {
+            return new ReactiveIndicatorsCovered(reactive, blocking, registry, () -> covered(contributors));
+        }
+
+        private static Set<String> covered(ObjectProvider<CheckContributor> contributors) {
             Set<String> covered = new java.util.HashSet<>();
             contributors.orderedStream().forEach(c -> c.checks().stream()
                     .filter(r -> r.probe() == dev.readiness.core.probe.Probe.READINESS)
                     .forEach(r -> covered.add(r.name())));
-            Map<String, HealthContributor> wrapped = BackgroundIndicators.wrap(byName, registry,
-                    properties.getChecks().toOptions(), required, covered);
-            return new DefaultHealthContributorRegistry(nameValidators,
-                    HealthContributorNameGenerator.unchanged().registrar(wrapped));
+            return covered;
         }
     }
 }
