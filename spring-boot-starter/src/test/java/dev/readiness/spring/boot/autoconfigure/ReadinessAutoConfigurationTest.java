@@ -231,6 +231,34 @@ class ReadinessAutoConfigurationTest {
     }
 
     @Test
+    void checkContributorsAreRegisteredOnceBeforeTheRegistryStarts() {
+        LocalCheck shared = CheckResult::up;
+        runner.withBean("contributor", CheckContributor.class, () -> () -> java.util.List.of(
+                        CheckRegistration.readiness("inventory", shared),
+                        CheckRegistration.liveness("heap", CheckResult::up)))
+                .withBean("sharedCheck", LocalCheck.class, () -> shared)
+                .run(context -> {
+                    HealthRegistry registry = context.getBean(HealthRegistry.class);
+                    assertThat(registry.checks()).anyMatch(c -> c.name().equals("inventory") && c.probe() == Probe.READINESS)
+                            .anyMatch(c -> c.name().equals("heap") && c.probe() == Probe.LIVENESS)
+                            .noneMatch(c -> c.name().equals("sharedCheck"));
+                });
+    }
+
+    @Test
+    void aContributedCheckWithATakenNameFailsTheStartNamingIt() {
+        runner.withBean("contributor", CheckContributor.class, () -> () -> java.util.List.of(
+                        CheckRegistration.readiness("inventory", (DependencyCheck) timeout -> CheckResult.up())))
+                .withBean("inventory", CheckRegistration.class,
+                        () -> CheckRegistration.readiness("inventory", (LocalCheck) CheckResult::up))
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    var analysis = new ReadinessFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).contains("'inventory'");
+                });
+    }
+
+    @Test
     void closingTheContextBeginsTheDrain() {
         HealthRegistry[] seen = new HealthRegistry[1];
         runner.run(context -> {

@@ -148,6 +148,21 @@ class ConfigMapReloadTest {
     }
 
     @Test
+    void aDirectoryThatIsAFileFailsTheStartWithTheKey() throws Exception {
+        Path file = Files.writeString(dir.resolve("app.properties"), "a.name=one\n");
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ReadinessAutoConfiguration.class,
+                        ReadinessConfigReloadAutoConfiguration.class))
+                .withPropertyValues("readiness.config.dir=" + file)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    var analysis = new ReadinessFailureAnalyzer().analyze(context.getStartupFailure());
+                    assertThat(analysis).isNotNull();
+                    assertThat(analysis.getDescription()).contains("readiness.config.dir");
+                });
+    }
+
+    @Test
     void aBadSettingFailsTheStartWithKeyValueAndAllowed() {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(ReadinessAutoConfiguration.class,
