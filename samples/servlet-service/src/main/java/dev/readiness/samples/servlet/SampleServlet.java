@@ -1,0 +1,99 @@
+package dev.readiness.samples.servlet;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+
+import dev.readiness.core.reload.ConfigMapWatcher;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * The sample contract on the application port:
+ * {@code GET /}, {@code GET /session/counter}, {@code GET /session/read}, {@code GET /slow?ms=N},
+ * {@code GET /config/{key}}. Answers are plain text.
+ */
+final class SampleServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    /** Upper bound of {@code /slow}: longer than any drain timeout worth testing, short enough not to pin threads. */
+    static final int MAX_SLOW_MS = 60_000;
+    static final String COUNTER = "counter";
+
+    /** The watched ConfigMap directory; empty when {@code readiness.config.dir} is not set. */
+    private final transient Optional<ConfigMapWatcher> config;
+
+    SampleServlet(Optional<ConfigMapWatcher> config) {
+        this.config = config;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String path = req.getPathInfo() == null ? "/" : req.getPathInfo();
+        switch (path) {
+            case "/" -> text(resp, 200, "hello from servlet-service");
+            case "/session/counter" -> {
+                HttpSession session = req.getSession(true);
+                int next = counter(session) + 1;
+                session.setAttribute(COUNTER, next);
+                text(resp, 200, Integer.toString(next));
+            }
+            case "/session/read" -> {
+                HttpSession session = req.getSession(false);
+                text(resp, 200, Integer.toString(session == null ? 0 : counter(session)));
+            }
+            case "/slow" -> slow(req, resp);
+            default -> {
+                if (path.startsWith("/config/")) {
+                    // One read of the snapshot in force: never a mix of two ConfigMap generations.
+                    String key = path.substring("/config/".length());
+                    Optional<String> value = config.flatMap(w -> w.current().get(key));
+                    if (value.isPresent()) {
+                        text(resp, 200, value.get());
+                    } else {
+                        text(resp, 404, "no configuration key '" + key + "'");
+                    }
+                } else {
+                    text(resp, 404, "not found");
+                }
+            }
+        }
+    }
+
+    private static int counter(HttpSession session) {
+        return session.getAttribute(COUNTER) instanceof Integer n ? n : 0;
+    }
+
+    private static void slow(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String raw = req.getParameter("ms");
+        int ms;
+        try {
+            ms = Integer.parseInt(raw == null ? "" : raw.trim());
+        } catch (NumberFormatException e) {
+            text(resp, 400, "ms must be a whole number of milliseconds from 0 to " + MAX_SLOW_MS + ", was '" + raw + "'");
+            return;
+        }
+        if (ms < 0 || ms > MAX_SLOW_MS) {
+            text(resp, 400, "ms must be a whole number of milliseconds from 0 to " + MAX_SLOW_MS + ", was '" + raw + "'");
+            return;
+        }
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            text(resp, 503, "interrupted");
+            return;
+        }
+        text(resp, 200, "slept " + ms + " ms");
+    }
+
+    private static void text(HttpServletResponse resp, int status, String body) throws IOException {
+        resp.setStatus(status);
+        resp.setContentType("text/plain;charset=utf-8");
+        resp.getOutputStream().write(body.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,181 @@
+package dev.readiness.samples.boot;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.CookieManager;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A sample started as a real process, the way it runs in a container: through the gc-tuning entrypoint,
+ * {@code java -jar}, with its configuration in
+ * environment variables, on free loopback ports, its output in a file. {@link #sigterm()} sends a real SIGTERM.
+ * A copy lives in each sample's tests so that a service copied from a sample keeps its end-to-end tests.
+ */
+final class SampleProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+    private final int managementPort;
+    private final HttpClient http;
+
+    private SampleProcess(Process process, Path log, int port, int managementPort, CookieManager cookies) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+        this.managementPort = managementPort;
+        this.http = HttpClient.newBuilder().cookieHandler(cookies)
+                .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+    }
+
+    /** Starts {@code jar} with {@code env} added to this JVM's environment and free ports for both servers. */
+    static SampleProcess start(Path jar, Map<String, String> env) throws IOException {
+        return start(jar, env, new CookieManager());
+    }
+
+    /** As {@link #start(Path, Map)}, with a browser's cookie jar that other instances may share. */
+    static SampleProcess start(Path jar, Map<String, String> env, CookieManager cookies) throws IOException {
+        int port = freePort();
+        int managementPort = freePort();
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("SERVER_PORT", Integer.toString(port));
+        all.put("READINESS_MANAGEMENT_PORT", Integer.toString(managementPort));
+        // The tests speak plain http on loopback: a Secure session cookie would never be sent back.
+        all.put("READINESS_SESSIONS_COOKIE_SECURE", "false");
+        all.putAll(env);
+        // Through the gc-tuning entrypoint, as in the container: it sizes the JVM, then execs java, so the
+        // process the test signals is the JVM itself.
+        Path entrypoint = jar.resolveSibling("entrypoint").resolve("readiness-gc-entrypoint.sh");
+        if (!Files.isRegularFile(entrypoint)) {
+            throw new IllegalStateException(entrypoint + " is missing: the package phase puts it there");
+        }
+        List<String> cmd = new ArrayList<>(List.of("sh", entrypoint.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                "-jar", jar.toString()));
+        Path log = Files.createTempFile("sample-", ".log");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        // The sample's configuration comes only from what the test sets.
+        pb.environment().keySet().removeIf(k -> k.startsWith("READINESS_") || k.startsWith("SERVER_")
+                || k.equals("JAVA_TOOL_OPTIONS") || k.equals("JDK_JAVA_OPTIONS"));
+        // This machine has no container limit: size the JVM as the smallest pod of the manifests would be.
+        pb.environment().put("READINESS_GC_MEMORY_LIMIT", "768Mi");
+        pb.environment().put("READINESS_GC_LOG_DIR", "off");
+        pb.environment().putAll(all);
+        return new SampleProcess(pb.start(), log, port, managementPort, cookies);
+    }
+
+    static Path jar() {
+        String jar = System.getProperty("sample.jar");
+        if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+            throw new IllegalStateException("sample.jar=" + jar + " is not a file: run the end-to-end tests with"
+                    + " mvn verify, which packages the sample first");
+        }
+        return Path.of(jar);
+    }
+
+    int port() {
+        return port;
+    }
+
+    int managementPort() {
+        return managementPort;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return send(port, path);
+    }
+
+    HttpResponse<String> management(String path) throws IOException, InterruptedException {
+        return send(managementPort, path);
+    }
+
+    /** A request that fails to connect answers status -1 instead of throwing, for polling. */
+    int statusOrMinusOne(int onPort, String path) {
+        try {
+            return send(onPort, path).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private HttpResponse<String> send(int onPort, String path) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + onPort + path))
+                .timeout(Duration.ofSeconds(30)).GET().build();
+        return http.send(req, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A real SIGTERM (what the kubelet sends), not a JVM-internal shutdown. */
+    void sigterm() {
+        process.destroy();
+    }
+
+    /** Sends a real signal by name ({@code INT} is what Ctrl-C sends to the foreground process). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+        }
+    }
+
+    /** The exit status, waiting at most {@code timeout}; fails with the log when it does not exit. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the sample did not exit within " + timeout + "; log:\n" + log());
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        // SIGTERM first, so that the sample stops the development Redis it may have started.
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(40, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(20, TimeUnit.SECONDS);
+            }
+        }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException ignored) {
+            // a temporary file
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
