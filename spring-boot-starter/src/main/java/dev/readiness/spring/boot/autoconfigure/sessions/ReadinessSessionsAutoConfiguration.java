@@ -7,6 +7,7 @@ import dev.readiness.sessions.SessionsConfig;
 import dev.readiness.sessions.micrometer.SessionMetrics;
 import dev.readiness.sessions.redis.RedisSessionStore;
 import dev.readiness.sessions.servlet.SessionFilter;
+import dev.readiness.spring.boot.autoconfigure.CheckContributor;
 import dev.readiness.spring.boot.autoconfigure.CheckRegistration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
@@ -40,7 +41,8 @@ import java.util.Optional;
  * readiness' session (the innermost wrapper wins) and Spring Session's is never created; and before Spring
  * Security's filter chain ({@code -100}), so its session-fixation defence ({@code changeSessionId()} at login)
  * rotates the id through readiness' store. Without {@code redis.uri}, nothing is registered and Spring Session
- * (or the container) keeps sessions as before.
+ * (or the container) keeps sessions as before. An application that defines its own {@link RedisSessionStore} bean
+ * wires its filter itself, and this auto-configuration backs off entirely.
  */
 @AutoConfiguration(after = ReadinessAutoConfiguration.class)
 @ConditionalOnBean(HealthRegistry.class)
@@ -48,6 +50,7 @@ import java.util.Optional;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty("readiness.sessions.redis.uri")
 @ConditionalOnBooleanProperty(name = "readiness.sessions.enabled", matchIfMissing = true)
+@ConditionalOnMissingBean(RedisSessionStore.class)
 public final class ReadinessSessionsAutoConfiguration {
 
     /** Order of the session filter: after Spring Session's (-2147483598), before Spring Security's (-100). */
@@ -85,13 +88,17 @@ public final class ReadinessSessionsAutoConfiguration {
         return registration;
     }
 
-    /** {@code redis-sessions}: a PING on the store's own connection; required as {@code redis.required} says. */
+    /**
+     * {@code redis-sessions}: a PING on the store's own connection; required as {@code redis.required} says. A
+     * check the application registers under that name wins.
+     */
     @Bean
     @ConditionalOnMissingBean(name = "readinessSessionStoreCheck")
-    CheckRegistration readinessSessionStoreCheck(RedisSessionStore store, SessionSettings settings,
-                                                 ReadinessProperties properties) {
-        return CheckRegistration.readiness("redis-sessions", store.readinessCheck(),
-                properties.getChecks().toOptions().toBuilder().required(settings.required()).build());
+    CheckContributor readinessSessionStoreCheck(RedisSessionStore store, SessionSettings settings,
+                                                ReadinessProperties properties) {
+        List<CheckRegistration> checks = List.of(CheckRegistration.readiness("redis-sessions", store.readinessCheck(),
+                properties.getChecks().toOptions().toBuilder().required(settings.required()).build()));
+        return () -> checks;
     }
 
     private static SessionEvents events(ObjectProvider<SessionMetrics> metrics) {

@@ -69,6 +69,22 @@ class ReadinessSessionsAutoConfigurationTest {
     }
 
     @Test
+    void anApplicationThatWiresItsOwnStoreKeepsItsFilterAndCheck() {
+        runner().withPropertyValues("readiness.sessions.redis.uri=" + redis.uri())
+                .withBean("sessionStore", RedisSessionStore.class, () -> RedisSessionStore.create(
+                        SessionSettings.builder().redisUri(redis.uri()).build()), bd -> bd.setDestroyMethodName("close"))
+                .withBean("redisSessions", dev.readiness.spring.boot.autoconfigure.CheckRegistration.class,
+                        () -> dev.readiness.spring.boot.autoconfigure.CheckRegistration.readiness("redis-sessions",
+                                (dev.readiness.core.check.LocalCheck) dev.readiness.core.check.CheckResult::up))
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(RedisSessionStore.class)
+                            .doesNotHaveBean("readinessSessionFilter");
+                    assertThat(context.getBean(HealthRegistry.class).checks())
+                            .filteredOn(c -> c.name().equals("redis-sessions")).hasSize(1);
+                });
+    }
+
+    @Test
     void offWhenDisabledEvenWithAUri() {
         runner().withPropertyValues("readiness.sessions.redis.uri=" + redis.uri(), "readiness.sessions.enabled=false")
                 .run(context -> assertThat(context).doesNotHaveBean(RedisSessionStore.class));
