@@ -13,9 +13,11 @@ class SpringBootServiceIT extends AbstractSampleServiceIT {
             "hello from spring-boot-service",
             // Generous: the build machine is shared and slow; a healthy Boot start takes 10 to 30 s there.
             Duration.ofSeconds(90),
-            List.of("readiness DOWN; serving for", "Commencing graceful shutdown", "Graceful shutdown complete"),
-            // Spring Boot exits as the JVM does after SIGTERM.
-            143);
+            // The starter's drain runs first (readiness DOWN first), then Spring Boot's graceful shutdown.
+            List.of("drain phase 1/4 propagation: readiness DOWN", "drain phase 4/4 stopped",
+                    "Commencing graceful shutdown", "Graceful shutdown complete"),
+            // The starter's drain ends a SIGTERM with readiness.drain.exit-code, 0 by default (not the JVM's 143).
+            0);
 
     @Override
     protected SampleDescriptor sample() {
