@@ -2,6 +2,7 @@ package dev.readiness.health.jetty;
 
 import dev.readiness.core.drain.DrainableServer;
 import dev.readiness.core.drain.GracefulDrain;
+import dev.readiness.core.drain.ListeningSockets;
 import org.eclipse.jetty.io.EndPoint;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.NetworkConnector;
@@ -68,7 +69,9 @@ public final class JettyDrain implements DrainableServer {
         int idleClosed = 0;
         for (Connector c : server.getConnectors()) {
             if (c instanceof NetworkConnector nc) {
+                int port = nc.getLocalPort();
                 nc.close();
+                ListeningSockets.awaitRefused(nc.getHost(), port, ListeningSockets.DEFAULT_WAIT);
             }
         }
         for (Connector c : server.getConnectors()) {

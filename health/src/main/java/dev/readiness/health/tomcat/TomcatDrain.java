@@ -2,6 +2,7 @@ package dev.readiness.health.tomcat;
 
 import dev.readiness.core.drain.DrainableServer;
 import dev.readiness.core.drain.GracefulDrain;
+import dev.readiness.core.drain.ListeningSockets;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
@@ -75,7 +76,11 @@ public final class TomcatDrain implements DrainableServer {
         int idleClosed = 0;
         for (Connector c : connectors) {
             ProtocolHandler ph = c.getProtocolHandler();
+            int port = c.getLocalPort();
             ph.closeServerSocketGraceful();
+            Object address = c.getProperty("address");
+            ListeningSockets.awaitRefused(address instanceof java.net.InetAddress a ? a : null, port,
+                    ListeningSockets.DEFAULT_WAIT);
             AbstractEndpoint<?, ?> endpoint = endpoint(ph);
             if (endpoint == null) {
                 continue;

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.readiness.core.drain.DrainableServer;
 import dev.readiness.core.drain.InFlightTracker;
+import dev.readiness.core.drain.ListeningSockets;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -62,30 +63,13 @@ public final class JdkHttpServerDrain implements DrainableServer {
     @Override
     public void stopAccepting() {
         java.net.InetSocketAddress bound = server.getAddress();
-        java.net.InetSocketAddress probe = new java.net.InetSocketAddress(
-                bound.getAddress() == null || bound.getAddress().isAnyLocalAddress()
-                        ? java.net.InetAddress.getLoopbackAddress() : bound.getAddress(), bound.getPort());
         Thread t = new Thread(() -> server.stop(stopDelaySeconds), "readiness-drain-jdk-httpserver-stop");
         t.setDaemon(true);
         stopping = t;
         t.start();
-        // stop() closes the listening channel first, then waits. The kernel socket closes only when the server's
-        // selector thread deregisters the channel, a moment later: wait (briefly) until a connect is refused, so
-        // that "stopped accepting" is true when this returns.
-        long deadline = System.nanoTime() + 2_000_000_000L;
-        while (System.nanoTime() < deadline && t.isAlive()) {
-            try (java.net.Socket s = new java.net.Socket()) {
-                s.connect(probe, 200);
-            } catch (java.io.IOException refused) {
-                return;
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        // stop() closes the listening channel first, then waits; the kernel socket goes when the server's
+        // selector thread lets go of it, a moment later.
+        ListeningSockets.awaitRefused(bound.getAddress(), bound.getPort(), ListeningSockets.DEFAULT_WAIT);
     }
 
     @Override

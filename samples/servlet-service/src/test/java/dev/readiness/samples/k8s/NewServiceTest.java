@@ -50,12 +50,16 @@ class NewServiceTest {
 
         Path service = root.resolve("samples/orders-service");
         assertThat(service.resolve("src/main/java/com/example/orders/ServletService.java")).exists();
-        assertThat(service.resolve("src/test/java/com/example/orders/ServletServiceIT.java")).exists();
+        // The end-to-end tests come along: the samples' contract from the shared kit, aimed at the new service.
+        assertThat(Files.readString(service.resolve("src/test/java/com/example/orders/ServletServiceIT.java")))
+                .contains("extends AbstractSampleServiceIT").contains("\"hello from orders-service\"");
+        assertThat(service.resolve("src/test/java/com/example/orders/DatabaseReadinessIT.java")).exists();
         assertThat(service.resolve("target")).doesNotExist();
         assertThat(service.resolve("src/test/java/dev/readiness/samples/k8s/NewServiceTest.java")).doesNotExist();
         assertThat(service.resolve("src/test/java/dev/readiness/samples/k8s/KubernetesManifestsTest.java")).exists();
         assertThat(Files.readString(service.resolve("pom.xml"))).contains("<artifactId>orders-service</artifactId>")
-                .contains("<sample.main-class>com.example.orders.ServletService</sample.main-class>");
+                .contains("<sample.main-class>com.example.orders.ServletService</sample.main-class>")
+                .contains("<artifactId>sample-e2e</artifactId>");
         assertThat(Files.readString(service.resolve("Dockerfile"))).contains("-pl samples/orders-service -am")
                 .contains("target/orders-service.jar");
         try (Stream<Path> files = Files.walk(service)) {

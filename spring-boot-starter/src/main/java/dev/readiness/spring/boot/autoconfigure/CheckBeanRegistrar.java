@@ -10,6 +10,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,28 @@ final class CheckBeanRegistrar implements SmartInitializingSingleton {
                 throw new InvalidCheckException(r.name(), r.probe(), e);
             }
             registered.add(r.check());
+        }
+        // a contributor's checks are defaults: a check the application registers under the same name wins
+        Set<String> taken = new HashSet<>();
+        for (CheckRegistration r : beans.getBeansOfType(CheckRegistration.class).values()) {
+            taken.add(r.probe().tag() + "/" + r.name());
+        }
+        for (CheckContributor c : beans.getBeansOfType(CheckContributor.class).values()) {
+            for (CheckRegistration r : c.checks()) {
+                if (!taken.add(r.probe().tag() + "/" + r.name())) {
+                    log.info("{} check '{}' is registered by the application; the starter's is not", r.probe().tag(),
+                            r.name());
+                    continue;
+                }
+                if (!registered.add(r.check())) {
+                    continue;
+                }
+                try {
+                    r.registerWith(registry);
+                } catch (IllegalArgumentException e) {
+                    throw new InvalidCheckException(r.name(), r.probe(), e);
+                }
+            }
         }
         List<String> names = new ArrayList<>();
         for (Map.Entry<String, Check> e : beans.getBeansOfType(Check.class).entrySet()) {

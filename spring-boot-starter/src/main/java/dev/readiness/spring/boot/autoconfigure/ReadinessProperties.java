@@ -3,10 +3,18 @@ package dev.readiness.spring.boot.autoconfigure;
 import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.config.ChecksConfig;
 import dev.readiness.core.config.ReadinessConfigException;
+import dev.readiness.core.drain.DrainSettings;
+import dev.readiness.core.listen.ListenQueueConfig;
+import dev.readiness.core.listen.ListenQueueSettings;
+import dev.readiness.core.reload.ConfigMapWatcher;
+import dev.readiness.core.reload.ConfigReloadConfig;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * {@code readiness.*} settings for Spring Boot applications: the same keys as the framework-free
@@ -39,6 +47,21 @@ public class ReadinessProperties {
     /** Spring Boot Actuator integration. */
     private final Actuator actuator = new Actuator();
 
+    /** Readiness checks for the application's pools, clients and circuit breakers. */
+    private final Dependencies dependencies = new Dependencies();
+
+    /** The watched ConfigMap directory. */
+    private final Config config = new Config();
+
+    /** The listen-queue probe. */
+    private final Listen listen = new Listen();
+
+    /** GC advisor and GC-pressure liveness. */
+    private final Gc gc = new Gc();
+
+    /** HTTP sessions in Redis. */
+    private final Sessions sessions = new Sessions();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -61,6 +84,26 @@ public class ReadinessProperties {
 
     public Actuator getActuator() {
         return actuator;
+    }
+
+    public Dependencies getDependencies() {
+        return dependencies;
+    }
+
+    public Config getConfig() {
+        return config;
+    }
+
+    public Listen getListen() {
+        return listen;
+    }
+
+    public Gc getGc() {
+        return gc;
+    }
+
+    public Sessions getSessions() {
+        return sessions;
     }
 
     /**
@@ -171,19 +214,26 @@ public class ReadinessProperties {
     }
 
     /**
-     * {@code readiness.management.*}: the management server (GET /livez, /readyz, /startupz on its own port).
-     * Validated at start; served by readiness-health's management server when it is on the class path.
+     * {@code readiness.management.*}: readiness' own management server (GET /livez, /readyz, /startupz, and
+     * /metrics with a Prometheus registry) on its own port, apart from application traffic. Needs
+     * readiness-health; works with or without Spring Boot Actuator.
      */
     public static class Management {
 
-        /** Whether the management server is started. */
+        /** Whether the management server is started (when readiness-health is on the class path). */
         private boolean enabled = true;
 
-        /** TCP port of the management server, 0 for an ephemeral port (tests). Must be 0..65535. */
+        /** TCP port of the management server, 0 for an ephemeral port (tests). Must be 0..65535. Default 8081. */
         private int port = 8081;
 
-        /** Whether {@code ?verbose} adds the per-check detail to probe responses. */
+        /** Address to bind. Default 0.0.0.0: the kubelet probes the pod IP, not loopback. */
+        private String host = "0.0.0.0";
+
+        /** Whether {@code ?verbose} adds the per-check detail to probe responses. Default false. */
         private boolean details = false;
+
+        /** Serving threads kept ready, 1..64 (more start for slow clients). Default 2. */
+        private int threads = 2;
 
         public boolean isEnabled() {
             return enabled;
@@ -201,12 +251,28 @@ public class ReadinessProperties {
             this.port = port;
         }
 
+        public String getHost() {
+            return host;
+        }
+
+        public void setHost(String host) {
+            this.host = host;
+        }
+
         public boolean isDetails() {
             return details;
         }
 
         public void setDetails(boolean details) {
             this.details = details;
+        }
+
+        public int getThreads() {
+            return threads;
+        }
+
+        public void setThreads(int threads) {
+            this.threads = threads;
         }
 
         /**
@@ -219,36 +285,58 @@ public class ReadinessProperties {
     }
 
     /**
-     * {@code readiness.drain.*}: what happens when Kubernetes stops the pod. Readiness turns DOWN at once, the
-     * application keeps serving for the propagation delay while endpoints are updated, then in-flight work
-     * drains for up to the timeout. The sum must fit the pod's termination grace period, or Kubernetes kills
-     * the drain with SIGKILL; the application says so at start.
+     * {@code readiness.drain.*}: what happens when the application context closes (SIGTERM from Kubernetes).
+     * Readiness turns DOWN at once, the application keeps serving for the propagation delay while endpoints are
+     * updated, then stops accepting, answers {@code Connection: close}, and waits for in-flight requests up to
+     * the timeout; only then do Spring Boot's graceful shutdown and the closing of pools and clients begin. The
+     * sum must fit the pod's termination grace period, or Kubernetes kills the drain with SIGKILL; the
+     * application says so at start. Same keys and defaults as readiness-core's
+     * {@link dev.readiness.core.drain.DrainSettings}.
      */
     public static class Drain {
 
-        /** Whether the drain runs on shutdown (on Kubernetes). */
-        private boolean enabled = true;
+        /**
+         * Whether the drain runs when the context closes. Unset (the default): only on Kubernetes (detected, or
+         * {@code spring.main.cloud-platform=kubernetes}), where something routes by readiness; {@code true}:
+         * everywhere; {@code false}: never.
+         */
+        private Boolean enabled;
 
         /**
          * How long the application keeps serving after readiness turned DOWN, while Kubernetes removes the pod
-         * from its Service endpoints. 0 or more.
+         * from its Service endpoints. 0 to 1h; default 5s.
          */
-        private Duration propagationDelay = Duration.ofSeconds(5);
-
-        /** How long in-flight requests may take to finish once the application stops accepting. Positive. */
-        private Duration timeout = Duration.ofSeconds(20);
+        private Duration propagationDelay = DrainSettings.DEFAULT_PROPAGATION_DELAY;
 
         /**
-         * The pod's terminationGracePeriodSeconds as configured in its manifest (Kubernetes' default is 30 s).
-         * Positive; propagation-delay + timeout should fit in it.
+         * How long in-flight requests may take to finish once the application stopped accepting. 0 to 1h;
+         * default 20s.
          */
-        private Duration terminationGracePeriod = Duration.ofSeconds(30);
+        private Duration timeout = DrainSettings.DEFAULT_TIMEOUT;
 
-        public boolean isEnabled() {
+        /**
+         * Longest wait for each resource registered with the drain ({@code GracefulDrain.register}) to close.
+         * Positive, at most 1h; default 2s.
+         */
+        private Duration resourceCloseTimeout = DrainSettings.DEFAULT_RESOURCE_CLOSE_TIMEOUT;
+
+        /**
+         * The pod's terminationGracePeriodSeconds as configured in its manifest (Kubernetes' default is 30s).
+         * Positive; propagation-delay + timeout + resource-close-timeout should fit in it.
+         */
+        private Duration terminationGracePeriod = DrainSettings.DEFAULT_TERMINATION_GRACE_PERIOD;
+
+        /**
+         * Exit status of the JVM after a drain that SIGTERM or SIGINT started: 0..255, or {@code jvm} to let the
+         * JVM choose (143 after SIGTERM). Default 0, so Kubernetes does not record a routine stop as an error.
+         */
+        private String exitCode = String.valueOf(DrainSettings.DEFAULT_EXIT_CODE);
+
+        public Boolean getEnabled() {
             return enabled;
         }
 
-        public void setEnabled(boolean enabled) {
+        public void setEnabled(Boolean enabled) {
             this.enabled = enabled;
         }
 
@@ -268,12 +356,639 @@ public class ReadinessProperties {
             this.timeout = timeout;
         }
 
+        public Duration getResourceCloseTimeout() {
+            return resourceCloseTimeout;
+        }
+
+        public void setResourceCloseTimeout(Duration resourceCloseTimeout) {
+            this.resourceCloseTimeout = resourceCloseTimeout;
+        }
+
         public Duration getTerminationGracePeriod() {
             return terminationGracePeriod;
         }
 
         public void setTerminationGracePeriod(Duration terminationGracePeriod) {
             this.terminationGracePeriod = terminationGracePeriod;
+        }
+
+        public String getExitCode() {
+            return exitCode;
+        }
+
+        public void setExitCode(String exitCode) {
+            this.exitCode = exitCode;
+        }
+
+        /**
+         * These settings as readiness-core's immutable {@link DrainSettings}, validated by its rules.
+         *
+         * @throws ReadinessConfigException naming the key, the value and what is allowed
+         */
+        public DrainSettings toSettings() {
+            return DrainSettings.builder().propagationDelay(propagationDelay).timeout(timeout)
+                    .resourceCloseTimeout(resourceCloseTimeout).terminationGracePeriod(terminationGracePeriod)
+                    .exitCode(parseExitCode(exitCode)).build();
+        }
+
+        private static OptionalInt parseExitCode(String value) {
+            String v = value == null ? "" : value.trim();
+            if (v.equalsIgnoreCase("jvm")) {
+                return OptionalInt.empty();
+            }
+            try {
+                return OptionalInt.of(Integer.parseInt(v));
+            } catch (NumberFormatException e) {
+                throw new ReadinessConfigException("readiness.drain.exit-code", value,
+                        "must be 0..255, or 'jvm' to let the JVM choose (143 after SIGTERM)");
+            }
+        }
+    }
+
+    /**
+     * {@code readiness.dependencies.*}: the application's HikariCP pools, Lettuce connection factories and
+     * Resilience4j circuit breakers become readiness checks by themselves.
+     */
+    public static class Dependencies {
+
+        /** Whether DataSources, Redis connection factories and circuit breakers in the context are checked. */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+    }
+
+    /**
+     * {@code readiness.config.*}: a ConfigMap mounted as a directory, watched and reloaded in place. Its keys
+     * are a property source (above application.properties, below environment variables and system
+     * properties), and {@code @ConfigurationProperties} beans are rebound all together after validation, or not
+     * at all. Same keys and defaults as readiness-core's {@link ConfigReloadConfig}.
+     */
+    public static class Config {
+
+        /** Whether the directory is watched (when {@code dir} is set). */
+        private boolean enabled = true;
+
+        /**
+         * The directory the ConfigMap volume is mounted at (not a file in it, not a subPath). No default: nothing
+         * is watched without it.
+         */
+        private String dir;
+
+        /** Time between two checks of where {@code ..data} points; 10ms to 1h. Default 1s. */
+        private Duration pollInterval = ConfigMapWatcher.DEFAULT_POLL_INTERVAL;
+
+        /** Time a plain directory's burst of events is gathered before reloading; 0 to 10s. Default 10ms. */
+        private Duration debounce = ConfigMapWatcher.DEFAULT_DEBOUNCE;
+
+        /** Whether to use file system change events; without them the periodic check finds every change. */
+        private boolean fileEvents = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getDir() {
+            return dir;
+        }
+
+        public void setDir(String dir) {
+            this.dir = dir;
+        }
+
+        public Duration getPollInterval() {
+            return pollInterval;
+        }
+
+        public void setPollInterval(Duration pollInterval) {
+            this.pollInterval = pollInterval;
+        }
+
+        public Duration getDebounce() {
+            return debounce;
+        }
+
+        public void setDebounce(Duration debounce) {
+            this.debounce = debounce;
+        }
+
+        public boolean isFileEvents() {
+            return fileEvents;
+        }
+
+        public void setFileEvents(boolean fileEvents) {
+            this.fileEvents = fileEvents;
+        }
+
+        /**
+         * A watcher builder with these settings, validated by readiness-core's rules.
+         *
+         * @throws ReadinessConfigException naming the key, the value and what is allowed
+         */
+        public ConfigMapWatcher.Builder toBuilder() {
+            ReadinessConfigException.require(pollInterval != null, "readiness.config.poll-interval", "",
+                    "must be between 10ms and 1h");
+            ReadinessConfigException.require(debounce != null, "readiness.config.debounce", "",
+                    "must be between 0ms and 10s");
+            Config self = this;
+            return new ConfigReloadConfig() {
+                @Override
+                public Optional<String> dir() {
+                    return Optional.ofNullable(self.dir);
+                }
+
+                @Override
+                public Duration pollInterval() {
+                    return self.pollInterval;
+                }
+
+                @Override
+                public Duration debounce() {
+                    return self.debounce;
+                }
+
+                @Override
+                public boolean fileEvents() {
+                    return self.fileEvents;
+                }
+            }.toBuilder();
+        }
+    }
+
+    /**
+     * {@code readiness.listen.*}: the listen-queue probe, which reads the pod's accept-queue overflows and the
+     * effective backlog from /proc. The requested backlog comes from the embedded server (Tomcat's
+     * {@code server.tomcat.accept-count}, Jetty's acceptQueueSize). Same keys and defaults as readiness-core's
+     * {@link ListenQueueConfig}.
+     */
+    public static class Listen {
+
+        /** Whether the probe runs. */
+        private boolean enabled = true;
+
+        /** Root of the proc file system. Default /proc. */
+        private String procRoot = ListenQueueSettings.DEFAULT_PROC_ROOT.toString();
+
+        /** Ports to watch, 1..65535; empty (the default): the process's own listeners. */
+        private List<Integer> ports = new ArrayList<>();
+
+        /**
+         * The backlog the server passes to listen(), when the embedded server does not report it (0 = the JDK
+         * default of 50). Unset by default.
+         */
+        private Integer requestedBacklog;
+
+        /** Smallest effective backlog without a warning at start; 0 for none. Default 128. */
+        private int minBacklog = ListenQueueSettings.DEFAULT_MIN_BACKLOG;
+
+        /** Time between two samples. Positive; default 5s. */
+        private Duration sampleInterval = ListenQueueSettings.DEFAULT_SAMPLE_INTERVAL;
+
+        /** Shortest time between two overflow log lines. Positive; default 1m. */
+        private Duration logInterval = ListenQueueSettings.DEFAULT_LOG_INTERVAL;
+
+        /**
+         * Whether readiness turns DOWN while the accept queue overflows (a readiness check, never liveness).
+         * Default false: the counters cover the whole pod, and when every replica overflows at once taking them
+         * all out makes a partial outage total.
+         */
+        private boolean readinessOnOverflow = false;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public String getProcRoot() {
+            return procRoot;
+        }
+
+        public void setProcRoot(String procRoot) {
+            this.procRoot = procRoot;
+        }
+
+        public List<Integer> getPorts() {
+            return ports;
+        }
+
+        public void setPorts(List<Integer> ports) {
+            this.ports = ports;
+        }
+
+        public Integer getRequestedBacklog() {
+            return requestedBacklog;
+        }
+
+        public void setRequestedBacklog(Integer requestedBacklog) {
+            this.requestedBacklog = requestedBacklog;
+        }
+
+        public int getMinBacklog() {
+            return minBacklog;
+        }
+
+        public void setMinBacklog(int minBacklog) {
+            this.minBacklog = minBacklog;
+        }
+
+        public Duration getSampleInterval() {
+            return sampleInterval;
+        }
+
+        public void setSampleInterval(Duration sampleInterval) {
+            this.sampleInterval = sampleInterval;
+        }
+
+        public Duration getLogInterval() {
+            return logInterval;
+        }
+
+        public void setLogInterval(Duration logInterval) {
+            this.logInterval = logInterval;
+        }
+
+        public boolean isReadinessOnOverflow() {
+            return readinessOnOverflow;
+        }
+
+        public void setReadinessOnOverflow(boolean readinessOnOverflow) {
+            this.readinessOnOverflow = readinessOnOverflow;
+        }
+
+        /**
+         * These settings as readiness-core's {@link ListenQueueSettings}, validated by its rules.
+         *
+         * @throws ReadinessConfigException naming the key, the value and what is allowed
+         */
+        public ListenQueueSettings toSettings() {
+            ReadinessConfigException.require(procRoot != null, "readiness.listen.proc-root", "",
+                    "must be a directory path");
+            ReadinessConfigException.require(sampleInterval != null, "readiness.listen.sample-interval", "",
+                    "must be a positive duration");
+            ReadinessConfigException.require(logInterval != null, "readiness.listen.log-interval", "",
+                    "must be a positive duration");
+            Listen self = this;
+            return new ListenQueueConfig() {
+                @Override
+                public String enabled() {
+                    return Boolean.toString(self.enabled);
+                }
+
+                @Override
+                public String procRoot() {
+                    return self.procRoot;
+                }
+
+                @Override
+                public Optional<List<Integer>> ports() {
+                    return self.ports == null || self.ports.isEmpty() ? Optional.empty()
+                            : Optional.of(new ArrayList<>(self.ports));
+                }
+
+                @Override
+                public OptionalInt requestedBacklog() {
+                    return self.requestedBacklog == null ? OptionalInt.empty()
+                            : OptionalInt.of(self.requestedBacklog);
+                }
+
+                @Override
+                public int minBacklog() {
+                    return self.minBacklog;
+                }
+
+                @Override
+                public Duration sampleInterval() {
+                    return self.sampleInterval;
+                }
+
+                @Override
+                public Duration logInterval() {
+                    return self.logInterval;
+                }
+
+                @Override
+                public String readinessOnOverflow() {
+                    return Boolean.toString(self.readinessOnOverflow);
+                }
+            }.toSettings();
+        }
+    }
+
+    /**
+     * {@code readiness.gc.*}: the run-time side of readiness-gc-tuning. At start the advisor logs what in the JVM
+     * disagrees with its container; the GC-pressure check turns liveness DOWN when the JVM spends most of its
+     * time collecting, or its heap stays full after collections, for the whole window.
+     */
+    public static class Gc {
+
+        /** Whether readiness-gc-tuning is wired at all (when it is on the class path). */
+        private boolean enabled = true;
+
+        private final Advisor advisor = new Advisor();
+
+        private final Pressure pressure = new Pressure();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Advisor getAdvisor() {
+            return advisor;
+        }
+
+        public Pressure getPressure() {
+            return pressure;
+        }
+
+        /** {@code readiness.gc.advisor.*}. */
+        public static class Advisor {
+
+            /** Whether what in the JVM disagrees with its container (heap, GC, CPUs) is logged at start. */
+            private boolean enabled = true;
+
+            public boolean isEnabled() {
+                return enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+        }
+
+        /** {@code readiness.gc.pressure.*}: the {@code gc-pressure} liveness check. */
+        public static class Pressure {
+
+            /** Whether the GC-pressure liveness check is registered. */
+            private boolean enabled = true;
+
+            /** How long the pressure must last before the check goes DOWN. At least 1s; default 60s. */
+            private Duration window = Duration.ofSeconds(60);
+
+            /** Share of wall time spent in GC pauses over the window that counts as pressure, 1..100. Default 50. */
+            private int overheadPercent = 50;
+
+            /** Heap after GC as a share of the maximum that counts as pressure, 1..100. Default 95. */
+            private int heapAfterGcPercent = 95;
+
+            public boolean isEnabled() {
+                return enabled;
+            }
+
+            public void setEnabled(boolean enabled) {
+                this.enabled = enabled;
+            }
+
+            public Duration getWindow() {
+                return window;
+            }
+
+            public void setWindow(Duration window) {
+                this.window = window;
+            }
+
+            public int getOverheadPercent() {
+                return overheadPercent;
+            }
+
+            public void setOverheadPercent(int overheadPercent) {
+                this.overheadPercent = overheadPercent;
+            }
+
+            public int getHeapAfterGcPercent() {
+                return heapAfterGcPercent;
+            }
+
+            public void setHeapAfterGcPercent(int heapAfterGcPercent) {
+                this.heapAfterGcPercent = heapAfterGcPercent;
+            }
+        }
+    }
+
+    /**
+     * {@code readiness.sessions.*}: HTTP sessions kept in Redis by readiness-sessions, so any instance serves any
+     * request. On when {@code readiness.sessions.redis.uri} is set (and readiness-sessions is on the class path);
+     * the session filter then runs ahead of Spring Session's and Spring Security's filters. Same keys and
+     * defaults as readiness-sessions' {@code SessionsConfig}.
+     */
+    public static class Sessions {
+
+        /** Whether sessions go to Redis when {@code redis.uri} is set. */
+        private boolean enabled = true;
+
+        private final SessionsRedis redis = new SessionsRedis();
+
+        private final SessionsCookie cookie = new SessionsCookie();
+
+        /** Idle time until a session expires. Default 30m. */
+        private Duration maxInactiveInterval = Duration.ofMinutes(30);
+
+        /** Bytes of encoded attributes a session may hold, 1 KiB to 16 MiB. Default 65536. */
+        private int maxSize = 65536;
+
+        /**
+         * How much of the expiry may pass before a request that changed nothing refreshes it; 0 or more, less than
+         * max-inactive-interval. Default 60s.
+         */
+        private Duration refreshThreshold = Duration.ofSeconds(60);
+
+        /** {@code redis}, or {@code mirror} (the container's session stays the source; migration). Default redis. */
+        private String mode = "redis";
+
+        /** Attribute codec: {@code basic}, {@code json} (Jackson 3) or {@code jdk}. Default basic. */
+        private String codec = "basic";
+
+        /** Classes the json and jdk codecs may read back: {@code com.example.Cart}, {@code com.example.*}, {@code com.example.**}. */
+        private List<String> allowlist = new ArrayList<>();
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public SessionsRedis getRedis() {
+            return redis;
+        }
+
+        public SessionsCookie getCookie() {
+            return cookie;
+        }
+
+        public Duration getMaxInactiveInterval() {
+            return maxInactiveInterval;
+        }
+
+        public void setMaxInactiveInterval(Duration maxInactiveInterval) {
+            this.maxInactiveInterval = maxInactiveInterval;
+        }
+
+        public int getMaxSize() {
+            return maxSize;
+        }
+
+        public void setMaxSize(int maxSize) {
+            this.maxSize = maxSize;
+        }
+
+        public Duration getRefreshThreshold() {
+            return refreshThreshold;
+        }
+
+        public void setRefreshThreshold(Duration refreshThreshold) {
+            this.refreshThreshold = refreshThreshold;
+        }
+
+        public String getMode() {
+            return mode;
+        }
+
+        public void setMode(String mode) {
+            this.mode = mode;
+        }
+
+        public String getCodec() {
+            return codec;
+        }
+
+        public void setCodec(String codec) {
+            this.codec = codec;
+        }
+
+        public List<String> getAllowlist() {
+            return allowlist;
+        }
+
+        public void setAllowlist(List<String> allowlist) {
+            this.allowlist = allowlist;
+        }
+    }
+
+    /** {@code readiness.sessions.redis.*}. */
+    public static class SessionsRedis {
+
+        /**
+         * {@code redis://host:6379}, {@code rediss://} for TLS, {@code redis://user:password@host},
+         * {@code redis-sentinel://host:26379,host2:26379/0#mymaster}, or comma-separated seeds for a cluster. No
+         * default: sessions stay in the container without it.
+         */
+        private String uri;
+
+        /** Whether the URI names Redis Cluster seeds. Default false. */
+        private boolean cluster = false;
+
+        /** The longest a request waits for Redis. Default 2s. */
+        private Duration commandTimeout = Duration.ofSeconds(2);
+
+        /** Prefix of the session keys. Default {@code readiness:session:}. */
+        private String keyPrefix = "readiness:session:";
+
+        /** Whether the {@code redis-sessions} check gates readiness (otherwise it only marks it degraded). */
+        private boolean required = true;
+
+        public String getUri() {
+            return uri;
+        }
+
+        public void setUri(String uri) {
+            this.uri = uri;
+        }
+
+        public boolean isCluster() {
+            return cluster;
+        }
+
+        public void setCluster(boolean cluster) {
+            this.cluster = cluster;
+        }
+
+        public Duration getCommandTimeout() {
+            return commandTimeout;
+        }
+
+        public void setCommandTimeout(Duration commandTimeout) {
+            this.commandTimeout = commandTimeout;
+        }
+
+        public String getKeyPrefix() {
+            return keyPrefix;
+        }
+
+        public void setKeyPrefix(String keyPrefix) {
+            this.keyPrefix = keyPrefix;
+        }
+
+        public boolean isRequired() {
+            return required;
+        }
+
+        public void setRequired(boolean required) {
+            this.required = required;
+        }
+    }
+
+    /** {@code readiness.sessions.cookie.*}. */
+    public static class SessionsCookie {
+
+        /** Name of the session cookie. Default SESSION. */
+        private String name = "SESSION";
+
+        /** Whether the cookie is Secure; set false only for local plain http. Default true. */
+        private boolean secure = true;
+
+        /** SameSite: Lax, Strict or None (needs secure). Default Lax. */
+        private String sameSite = "Lax";
+
+        /** Cookie path; default: the context path. */
+        private String path;
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public boolean isSecure() {
+            return secure;
+        }
+
+        public void setSecure(boolean secure) {
+            this.secure = secure;
+        }
+
+        public String getSameSite() {
+            return sameSite;
+        }
+
+        public void setSameSite(String sameSite) {
+            this.sameSite = sameSite;
+        }
+
+        public String getPath() {
+            return path;
+        }
+
+        public void setPath(String path) {
+            this.path = path;
         }
     }
 

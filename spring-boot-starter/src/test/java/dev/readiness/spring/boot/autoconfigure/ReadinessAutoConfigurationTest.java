@@ -231,6 +231,36 @@ class ReadinessAutoConfigurationTest {
     }
 
     @Test
+    void checkContributorsAreRegisteredOnceBeforeTheRegistryStarts() {
+        LocalCheck shared = CheckResult::up;
+        runner.withBean("contributor", CheckContributor.class, () -> () -> java.util.List.of(
+                        CheckRegistration.readiness("inventory", shared),
+                        CheckRegistration.liveness("heap", CheckResult::up)))
+                .withBean("sharedCheck", LocalCheck.class, () -> shared)
+                .run(context -> {
+                    HealthRegistry registry = context.getBean(HealthRegistry.class);
+                    assertThat(registry.checks()).anyMatch(c -> c.name().equals("inventory") && c.probe() == Probe.READINESS)
+                            .anyMatch(c -> c.name().equals("heap") && c.probe() == Probe.LIVENESS)
+                            .noneMatch(c -> c.name().equals("sharedCheck"));
+                });
+    }
+
+    @Test
+    void theApplicationsCheckWinsOverAContributedOneOfTheSameName() {
+        LocalCheck own = () -> CheckResult.down("the application's own");
+        runner.withBean("contributor", CheckContributor.class, () -> () -> java.util.List.of(
+                        CheckRegistration.readiness("inventory", (DependencyCheck) timeout -> CheckResult.up())))
+                .withBean("inventory", CheckRegistration.class, () -> CheckRegistration.readiness("inventory", own))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    HealthRegistry registry = context.getBean(HealthRegistry.class);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> registry.checks().stream()
+                            .anyMatch(c -> c.name().equals("inventory") && c.message().contains("own")));
+                    assertThat(registry.checks()).filteredOn(c -> c.name().equals("inventory")).hasSize(1);
+                });
+    }
+
+    @Test
     void closingTheContextBeginsTheDrain() {
         HealthRegistry[] seen = new HealthRegistry[1];
         runner.run(context -> {

@@ -30,12 +30,19 @@ final class BackgroundIndicators {
      * @param contributors  contributor name to contributor, as Actuator would register them
      * @param requiredNames contributors whose DOWN takes readiness DOWN ({@code *} for all); the others only
      *                      mark it degraded
+     * @param covered       readiness check names that readiness registers itself (its dependency checks of the
+     *                      application's DataSource, Redis factory...): an indicator of the same name is not
+     *                      evaluated at all, it shows that check's result
      * @return the same names, with blocking indicators wrapped
      */
     static Map<String, HealthContributor> wrap(Map<String, HealthContributor> contributors, HealthRegistry registry,
-                                               CheckOptions options, Set<String> requiredNames) {
+                                               CheckOptions options, Set<String> requiredNames, Set<String> covered) {
         Map<String, HealthContributor> out = new LinkedHashMap<>();
         contributors.forEach((name, contributor) -> {
+            if (contributor instanceof HealthIndicator indicator && !inMemory(indicator) && covered.contains(name)) {
+                out.put(name, new BackgroundHealthIndicator(registry, name, indicator));
+                return;
+            }
             if (contributor instanceof HealthIndicator indicator && !inMemory(indicator)) {
                 boolean required = requiredNames.contains("*") || requiredNames.contains(name);
                 try {

@@ -3,6 +3,7 @@ package dev.readiness.spring.boot.autoconfigure.actuate;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.probe.Probe;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
+import dev.readiness.spring.boot.autoconfigure.CheckContributor;
 import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -18,6 +19,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.registry.DefaultHealthContributorRegistry;
 import org.springframework.boot.health.registry.HealthContributorNameValidator;
 import org.springframework.boot.health.registry.HealthContributorRegistry;
+import org.springframework.boot.health.registry.ReactiveHealthContributorRegistry;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -94,7 +96,8 @@ public final class ReadinessActuatorAutoConfiguration {
         DefaultHealthContributorRegistry healthContributorRegistry(Map<String, HealthContributor> contributorBeans,
                 ObjectProvider<HealthContributorNameGenerator> nameGenerator,
                 List<HealthContributorNameValidator> nameValidators, HealthRegistry registry,
-                ReadinessProperties properties, Environment environment) {
+                ReadinessProperties properties, Environment environment,
+                ObjectProvider<CheckContributor> contributors) {
             HealthContributorNameGenerator names =
                     nameGenerator.getIfAvailable(HealthContributorNameGenerator::withoutStandardSuffixes);
             Map<String, HealthContributor> byName = new LinkedHashMap<>();
@@ -102,10 +105,30 @@ public final class ReadinessActuatorAutoConfiguration {
                     byName.put(names.generateContributorName(bean), contributor));
             Set<String> required = Binder.get(environment)
                     .bind(READINESS_GROUP_INCLUDE, Bindable.setOf(String.class)).orElse(Set.of());
+            // a DataSource or Redis factory that readiness checks already is never checked a second time by
+            // Boot's indicator of the same name: the indicator shows readiness' result instead
             Map<String, HealthContributor> wrapped = BackgroundIndicators.wrap(byName, registry,
-                    properties.getChecks().toOptions(), required);
+                    properties.getChecks().toOptions(), required, covered(contributors));
             return new DefaultHealthContributorRegistry(nameValidators,
                     HealthContributorNameGenerator.unchanged().registrar(wrapped));
+        }
+
+        /** Boot's reactive indicators (Redis' with Reactor) that a readiness check covers show that check. */
+        @Bean
+        @ConditionalOnClass(name = "reactor.core.publisher.Mono")
+        ReactiveIndicatorsCovered readinessReactiveIndicatorsCovered(
+                ObjectProvider<ReactiveHealthContributorRegistry> reactive,
+                HealthContributorRegistry blocking, HealthRegistry registry,
+                ObjectProvider<CheckContributor> contributors) {
+            return new ReactiveIndicatorsCovered(reactive, blocking, registry, () -> covered(contributors));
+        }
+
+        private static Set<String> covered(ObjectProvider<CheckContributor> contributors) {
+            Set<String> covered = new java.util.HashSet<>();
+            contributors.orderedStream().forEach(c -> c.checks().stream()
+                    .filter(r -> r.probe() == dev.readiness.core.probe.Probe.READINESS)
+                    .forEach(r -> covered.add(r.name())));
+            return covered;
         }
     }
 }

@@ -1,32 +1,55 @@
 package dev.readiness.spring.boot.autoconfigure.drain;
 
+import dev.readiness.core.drain.DrainMetrics;
+import dev.readiness.core.drain.DrainSettings;
+import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.health.jetty.JettyDrain;
+import dev.readiness.health.servlet.InFlightFilter;
+import dev.readiness.health.tomcat.TomcatDrain;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import jakarta.servlet.DispatcherType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnCloudPlatform;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cloud.CloudPlatform;
+import org.springframework.boot.jetty.JettyServerCustomizer;
+import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+import java.util.EnumSet;
 
 /**
- * Drain on Kubernetes: readiness DOWN as soon as the context begins to close, then the propagation delay
- * before the web server's graceful shutdown stops accepting. Checks at start that the drain fits the
- * termination grace period and warns when it does not. Only on Kubernetes (detected, or
- * {@code spring.main.cloud-platform=kubernetes}): elsewhere nobody routes by readiness and the delay would only
- * slow shutdown. Off with {@code readiness.drain.enabled=false}.
+ * The graceful drain, run by Spring's lifecycle when the context closes (SIGTERM from Kubernetes): readiness
+ * DOWN at once, keep serving for the propagation delay, stop accepting and answer {@code Connection: close} on
+ * Tomcat or Jetty, wait for in-flight requests, and only then let Spring Boot's graceful shutdown, the web
+ * server's stop and the closing of pools and clients proceed. After SIGTERM the JVM exits with
+ * {@code readiness.drain.exit-code} (0). No preStop hook, no shell: it works on distroless images.
+ * <p>
+ * On by default on Kubernetes only (detected, or {@code spring.main.cloud-platform=kubernetes});
+ * {@code readiness.drain.enabled=true} turns it on anywhere, {@code false} off.
  */
-@AutoConfiguration(after = ReadinessAutoConfiguration.class)
+@AutoConfiguration(after = ReadinessAutoConfiguration.class,
+        afterName = {"org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration",
+                "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration"})
 @ConditionalOnBean(HealthRegistry.class)
-@ConditionalOnCloudPlatform(CloudPlatform.KUBERNETES)
+@ConditionalOnClass(GracefulDrain.class)
 @ConditionalOnBooleanProperty(name = "readiness.drain.enabled", matchIfMissing = true)
+@Conditional(ReadinessDrainAutoConfiguration.OnKubernetesOrEnabled.class)
 public final class ReadinessDrainAutoConfiguration {
-
-    private static final Logger log = LoggerFactory.getLogger(ReadinessDrainAutoConfiguration.class);
 
     ReadinessDrainAutoConfiguration() {
     }
@@ -37,20 +60,94 @@ public final class ReadinessDrainAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     DrainSettings readinessDrainSettings(ReadinessProperties properties) {
-        DrainSettings settings = DrainSettings.from(properties.getDrain());
-        if (!settings.fitsGracePeriod()) {
-            log.warn("readiness.drain.propagation-delay ({}) + readiness.drain.timeout ({}) = {} exceeds"
-                            + " readiness.drain.termination-grace-period ({}): Kubernetes will SIGKILL the pod before"
-                            + " the drain ends. Raise the pod's terminationGracePeriodSeconds (and this setting) or"
-                            + " shorten the drain.", settings.propagationDelay(), settings.timeout(), settings.budget(),
-                    settings.terminationGracePeriod());
-        }
-        return settings;
+        return properties.getDrain().toSettings();
+    }
+
+    /**
+     * The drain. Register resources that must close after the requests drained, in order and each with a
+     * timeout, with {@link GracefulDrain#register}. Its own shutdown hook is not installed: Spring Boot's runs it.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    GracefulDrain readinessGracefulDrain(HealthRegistry registry, DrainSettings settings) {
+        return GracefulDrain.builder(registry).settings(settings).build();
     }
 
     @Bean
     @ConditionalOnMissingBean
-    PropagationDelayLifecycle readinessPropagationDelay(HealthRegistry registry, DrainSettings settings) {
-        return new PropagationDelayLifecycle(registry, settings.propagationDelay());
+    DrainLifecycle readinessDrainLifecycle(GracefulDrain drain) {
+        return new DrainLifecycle(drain);
+    }
+
+    /** {@code readiness.drain.*} meters: phase, requests in flight, phase durations. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterBinder.class)
+    static final class Metrics {
+
+        @Bean
+        @ConditionalOnMissingBean
+        DrainMetrics readinessDrainMetrics(GracefulDrain drain) {
+            return new DrainMetrics(drain);
+        }
+    }
+
+    /** Tomcat: every request counted by the in-flight filter, accepting stopped through Tomcat's endpoint. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({TomcatServletWebServerFactory.class, TomcatDrain.class, InFlightFilter.class,
+            FilterRegistrationBean.class})
+    @ConditionalOnBean(TomcatServletWebServerFactory.class)
+    static final class TomcatDrainConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "readinessInFlightFilter")
+        FilterRegistrationBean<InFlightFilter> readinessInFlightFilter(GracefulDrain drain) {
+            FilterRegistrationBean<InFlightFilter> registration =
+                    new FilterRegistrationBean<>(new InFlightFilter(drain.tracker()));
+            registration.setName("readinessInFlightFilter");
+            // first in the chain, so the count covers every other filter's work, Spring Security's included
+            registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+            registration.setAsyncSupported(true);
+            registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
+            registration.addUrlPatterns("/*");
+            return registration;
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        TomcatServerDrain readinessTomcatDrain(GracefulDrain drain, WebServerApplicationContext context) {
+            TomcatServerDrain adapter = new TomcatServerDrain(context);
+            drain.server(adapter);
+            return adapter;
+        }
+    }
+
+    /** Jetty: requests counted by an in-flight handler around Boot's, accepting stopped on every connector. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({JettyServletWebServerFactory.class, JettyDrain.class})
+    @ConditionalOnBean(JettyServletWebServerFactory.class)
+    static final class JettyDrainConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "readinessJettyDrainCustomizer")
+        WebServerFactoryCustomizer<JettyServletWebServerFactory> readinessJettyDrainCustomizer(GracefulDrain drain) {
+            JettyServerCustomizer customizer = new JettyServerDrain(drain);
+            return factory -> factory.addServerCustomizers(customizer);
+        }
+    }
+
+    /** On Kubernetes, or anywhere with {@code readiness.drain.enabled=true}. */
+    static final class OnKubernetesOrEnabled extends AnyNestedCondition {
+
+        OnKubernetesOrEnabled() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnCloudPlatform(CloudPlatform.KUBERNETES)
+        static final class Kubernetes {
+        }
+
+        @ConditionalOnBooleanProperty(name = "readiness.drain.enabled")
+        static final class Enabled {
+        }
     }
 }

@@ -35,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "management.endpoints.web.exposure.include=health",
+        "readiness.management.port=0",
         "management.endpoint.health.show-details=always",
         "management.endpoint.health.show-components=always",
         "management.endpoint.health.probes.add-additional-paths=true",

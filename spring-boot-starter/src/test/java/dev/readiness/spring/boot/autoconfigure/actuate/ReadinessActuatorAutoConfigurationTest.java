@@ -61,6 +61,31 @@ class ReadinessActuatorAutoConfigurationTest {
     }
 
     @Test
+    void anIndicatorThatAReadinessCheckCoversIsNeverEvaluatedASecondTime() {
+        java.util.concurrent.atomic.AtomicInteger indicatorCalls = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger checkCalls = new java.util.concurrent.atomic.AtomicInteger();
+        runner.withBean("dbHealthIndicator", HealthIndicator.class, () -> () -> {
+                    indicatorCalls.incrementAndGet();
+                    return org.springframework.boot.health.contributor.Health.up().build();
+                })
+                .withBean("dbChecks", dev.readiness.spring.boot.autoconfigure.CheckContributor.class,
+                        () -> () -> java.util.List.of(dev.readiness.spring.boot.autoconfigure.CheckRegistration
+                                .readiness("db", (dev.readiness.core.check.DependencyCheck) timeout -> {
+                                    checkCalls.incrementAndGet();
+                                    return dev.readiness.core.check.CheckResult.up().withDetail("active", 1);
+                                })))
+                .run(context -> {
+                    HealthIndicator db = (HealthIndicator) context.getBean(HealthContributorRegistry.class)
+                            .getContributor("db");
+                    assertThat(db).isInstanceOf(BackgroundHealthIndicator.class);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> checkCalls.get() >= 2);
+                    await().atMost(Duration.ofSeconds(10)).until(() -> db.health().getStatus().getCode().equals("UP"));
+                    assertThat(db.health().getDetails()).containsEntry("active", 1);
+                    assertThat(indicatorCalls).as("Boot's indicator never ran").hasValue(0);
+                });
+    }
+
+    @Test
     void backsOffWhenDisabled() {
         runner.withUserConfiguration(SlowIndicator.class)
                 .withPropertyValues("readiness.actuator.enabled=false", "management.health.livenessstate.enabled=true").run(context -> {

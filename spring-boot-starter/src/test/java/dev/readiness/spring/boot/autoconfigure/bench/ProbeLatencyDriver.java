@@ -48,7 +48,7 @@ public final class ProbeLatencyDriver {
 
     private static ConfigurableApplicationContext start(boolean readiness) {
         return new SpringApplicationBuilder(App.class).properties(
-                "server.port=0", "server.address=127.0.0.1",
+                "server.port=0", "server.address=127.0.0.1", "readiness.management.enabled=false",
                 "management.endpoints.web.exposure.include=health",
                 "management.endpoint.health.group.readiness.include=readinessState,slowDatabase",
                 "readiness.enabled=" + readiness,

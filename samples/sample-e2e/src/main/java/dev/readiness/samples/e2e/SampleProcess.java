@@ -1,4 +1,4 @@
-package dev.readiness.samples.servlet;
+package dev.readiness.samples.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,9 +21,9 @@ import java.util.concurrent.TimeUnit;
  * A sample started as a real process, the way it runs in a container: through the gc-tuning entrypoint,
  * {@code java -jar}, with its configuration in
  * environment variables, on free loopback ports, its output in a file. {@link #sigterm()} sends a real SIGTERM.
- * A copy lives in each sample's tests so that a service copied from a sample keeps its end-to-end tests.
+ * The entrypoint is expected in {@code entrypoint/} beside the jar, where the samples' package phase puts it.
  */
-final class SampleProcess implements AutoCloseable {
+public final class SampleProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
@@ -41,12 +41,12 @@ final class SampleProcess implements AutoCloseable {
     }
 
     /** Starts {@code jar} with {@code env} added to this JVM's environment and free ports for both servers. */
-    static SampleProcess start(Path jar, Map<String, String> env) throws IOException {
+    public static SampleProcess start(Path jar, Map<String, String> env) throws IOException {
         return start(jar, env, new CookieManager());
     }
 
     /** As {@link #start(Path, Map)}, with a browser's cookie jar that other instances may share. */
-    static SampleProcess start(Path jar, Map<String, String> env, CookieManager cookies) throws IOException {
+    public static SampleProcess start(Path jar, Map<String, String> env, CookieManager cookies) throws IOException {
         int port = freePort();
         int managementPort = freePort();
         Map<String, String> all = new LinkedHashMap<>();
@@ -76,7 +76,8 @@ final class SampleProcess implements AutoCloseable {
         return new SampleProcess(pb.start(), log, port, managementPort, cookies);
     }
 
-    static Path jar() {
+    /** The sample's jar, from the system property {@code sample.jar} that each sample's Failsafe sets. */
+    public static Path jar() {
         String jar = System.getProperty("sample.jar");
         if (jar == null || !Files.isRegularFile(Path.of(jar))) {
             throw new IllegalStateException("sample.jar=" + jar + " is not a file: run the end-to-end tests with"
@@ -85,23 +86,23 @@ final class SampleProcess implements AutoCloseable {
         return Path.of(jar);
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    int managementPort() {
+    public int managementPort() {
         return managementPort;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    String log() {
+    public String log() {
         try {
             return Files.readString(log);
         } catch (IOException e) {
@@ -109,16 +110,16 @@ final class SampleProcess implements AutoCloseable {
         }
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return send(port, path);
     }
 
-    HttpResponse<String> management(String path) throws IOException, InterruptedException {
+    public HttpResponse<String> management(String path) throws IOException, InterruptedException {
         return send(managementPort, path);
     }
 
     /** A request that fails to connect answers status -1 instead of throwing, for polling. */
-    int statusOrMinusOne(int onPort, String path) {
+    public int statusOrMinusOne(int onPort, String path) {
         try {
             return send(onPort, path).statusCode();
         } catch (IOException e) {
@@ -136,12 +137,12 @@ final class SampleProcess implements AutoCloseable {
     }
 
     /** A real SIGTERM (what the kubelet sends), not a JVM-internal shutdown. */
-    void sigterm() {
+    public void sigterm() {
         process.destroy();
     }
 
     /** Sends a real signal by name ({@code INT} is what Ctrl-C sends to the foreground process). */
-    void signal(String name) throws IOException, InterruptedException {
+    public void signal(String name) throws IOException, InterruptedException {
         Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
         if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
             throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
@@ -149,7 +150,7 @@ final class SampleProcess implements AutoCloseable {
     }
 
     /** The exit status, waiting at most {@code timeout}; fails with the log when it does not exit. */
-    int awaitExit(Duration timeout) throws InterruptedException {
+    public int awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new AssertionError("the sample did not exit within " + timeout + "; log:\n" + log());
         }

@@ -1,0 +1,231 @@
+package dev.readiness.samples.e2e;
+
+import dev.readiness.testkit.KubeletAtomicWriter;
+import dev.readiness.testkit.RedisServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.net.CookieManager;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A sample as a real process: every endpoint of the contract, sessions in a real Redis, the development Redis
+ * fallback, and the drain on a real SIGTERM. Each sample extends it with its {@link SampleDescriptor}; the
+ * subclass's name ends in {@code IT} so that the sample's Failsafe runs it.
+ */
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public abstract class AbstractSampleServiceIT extends AbstractSampleIT {
+
+    private static RedisServer redis;
+
+    @BeforeAll
+    protected static void redis() throws Exception {
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    protected static void stopRedis() {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    protected void servesEveryEndpointOfTheContract() throws Exception {
+        Path config = Files.createTempDirectory("config");
+        new KubeletAtomicWriter(config).write(Map.of("greeting", "hello\n", "app.properties", "feature.new-checkout=false\n"));
+        try (SampleProcess app = start(Map.of(
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_CONFIG_DIR", config.toString()))) {
+            awaitServing(app);
+
+            assertThat(app.get("/").body()).isEqualTo(sample().greeting());
+            assertThat(app.get("/session/read").body()).isEqualTo("0");
+            assertThat(app.get("/session/counter").body()).isEqualTo("1");
+            assertThat(app.get("/session/counter").body()).isEqualTo("2");
+            assertThat(app.get("/session/read").body()).isEqualTo("2");
+            assertThat(app.get("/session/read").body()).isEqualTo("2");
+
+            long t0 = System.nanoTime();
+            HttpResponse<String> slow = app.get("/slow?ms=300");
+            assertThat(slow.statusCode()).isEqualTo(200);
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+            assertThat(app.get("/slow?ms=banana").statusCode()).isEqualTo(400);
+            assertThat(app.get("/slow?ms=-1").statusCode()).isEqualTo(400);
+            assertThat(app.get("/slow?ms=60001").statusCode()).isEqualTo(400);
+            assertThat(app.get("/slow").statusCode()).isEqualTo(400);
+
+            assertThat(app.get("/config/greeting")).satisfies(r -> {
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).isEqualTo("hello");
+            });
+            assertThat(app.get("/config/feature.new-checkout").body()).isEqualTo("false");
+            assertThat(app.get("/config/absent").statusCode()).isEqualTo(404);
+            assertThat(app.get("/config/..data").statusCode()).isEqualTo(404);
+            // An encoded traversal is refused by the server (400) or is no key (404); never a file outside the directory.
+            assertThat(app.get("/config/%2e%2e%2fetc%2fpasswd").statusCode()).isIn(400, 404);
+            assertThat(app.get("/nothing-here").statusCode()).isEqualTo(404);
+
+            assertThat(app.log()).doesNotContain("development Redis");
+            // Started through the gc-tuning entrypoint, which printed the options it chose for a 768Mi pod.
+            assertThat(app.log()).contains("readiness-gc: ").contains("-Xmx").contains("-XX:+ExitOnOutOfMemoryError");
+        }
+    }
+
+    @Test
+    protected void anyInstanceServesTheSessionBecauseItLivesInRedis() throws Exception {
+        redis.command("FLUSHALL");
+        CookieManager browser = new CookieManager();
+        Map<String, String> env = Map.of("READINESS_SESSIONS_REDIS_URI", redis.uri());
+        try (SampleProcess first = start(env, browser);
+             SampleProcess second = start(env, browser)) {
+            awaitServing(first);
+            awaitServing(second);
+            assertThat(first.get("/session/counter").body()).isEqualTo("1");
+            assertThat(first.get("/session/counter").body()).isEqualTo("2");
+            assertThat(redis.command("KEYS", "*")).contains("readiness:session:");
+            // The same browser, routed to another instance: the same session, no stickiness needed.
+            assertThat(second.get("/session/read").body()).isEqualTo("2");
+            assertThat(second.get("/session/counter").body()).isEqualTo("3");
+            // The first instance goes away (a scale-in, a rollout): the session survives it.
+            first.sigterm();
+            first.awaitExit(Duration.ofSeconds(60));
+            assertThat(second.get("/session/read").body()).isEqualTo("3");
+        }
+    }
+
+    @Test
+    protected void showsAConfigMapUpdateDoneTheKubeletsWay() throws Exception {
+        Path config = Files.createTempDirectory("config");
+        KubeletAtomicWriter kubelet = new KubeletAtomicWriter(config);
+        kubelet.write(Map.of("greeting", "hello\n"));
+        try (SampleProcess app = start(Map.of(
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_CONFIG_DIR", config.toString()))) {
+            awaitServing(app);
+            assertThat(app.get("/config/greeting").body()).isEqualTo("hello");
+            assertThat(app.get("/config/farewell").statusCode()).isEqualTo(404);
+
+            kubelet.write(Map.of("greeting", "bonjour\n", "farewell", "au revoir\n"));
+            // The watcher applies a ..data swap within milliseconds; the bound only absorbs a loaded machine.
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> app.get("/config/greeting").body().equals("bonjour"));
+            assertThat(app.get("/config/farewell").body()).isEqualTo("au revoir");
+
+            kubelet.write(Map.of("farewell", "au revoir\n"));
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> app.get("/config/greeting").statusCode() == 404);
+            assertThat(app.get("/config/farewell").body()).isEqualTo("au revoir");
+        }
+    }
+
+    @Test
+    protected void refusesToStartWithoutItsConfigMapDirectory() throws Exception {
+        Path missing = Files.createTempDirectory("config").resolve("not-mounted");
+        try (SampleProcess app = start(Map.of(
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_CONFIG_DIR", missing.toString()))) {
+            assertThat(app.awaitExit(sample().startTimeout())).isNotZero();
+            assertThat(app.log()).contains(missing.toString());
+        }
+    }
+
+    @Test
+    protected void startsADevelopmentRedisWhenNoneIsConfiguredAndSaysSo() throws Exception {
+        try (SampleProcess app = start(Map.of())) {
+            awaitServing(app);
+            assertThat(app.log()).contains("READINESS_SESSIONS_REDIS_URI is not set: started a local development Redis at redis://127.0.0.1:");
+            assertThat(app.get("/session/counter").body()).isEqualTo("1");
+            assertThat(app.get("/session/read").body()).isEqualTo("1");
+            app.sigterm();
+            app.awaitExit(Duration.ofSeconds(60));
+            assertThat(app.log()).contains("stopping the development Redis");
+        }
+    }
+
+    @Test
+    protected void probesFollowTheServiceThroughStartSteadyStateAndDrain() throws Exception {
+        try (SampleProcess app = start(Map.of(
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(),
+                "READINESS_DRAIN_PROPAGATION_DELAY", "3s", "READINESS_DRAIN_TIMEOUT", "10s"))) {
+            // Start: the startup probe never answers 200 before the service is up (not listening yet, or 503).
+            List<Integer> startup = new ArrayList<>();
+            awaitAlive(app, () -> {
+                int status = app.statusOrMinusOne(app.managementPort(), "/startupz");
+                startup.add(status);
+                return status == 200;
+            });
+            assertThat(startup.subList(0, startup.size() - 1)).allMatch(s -> s == -1 || s == 503);
+            assertThat(app.get("/").statusCode()).isEqualTo(200);
+
+            // Steady state: all three probes UP, the application serving, metrics on the management port.
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.statusOrMinusOne(app.managementPort(), "/readyz") == 200);
+            assertThat(app.management("/livez")).satisfies(r -> {
+                assertThat(r.statusCode()).isEqualTo(200);
+                assertThat(r.body()).contains("\"status\":\"UP\"");
+            });
+            assertThat(app.management("/startupz").statusCode()).isEqualTo(200);
+            assertThat(app.management("/metrics").body()).contains("readiness_probe_up").contains("jvm_memory_used_bytes");
+            assertThat(app.log()).contains("probes http://localhost:" + app.managementPort() + "/livez")
+                    .contains("metrics http://localhost:" + app.managementPort() + "/metrics");
+
+            // Drain: readiness DOWN at once, liveness stays UP, the application keeps serving for the delay.
+            app.sigterm();
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> app.statusOrMinusOne(app.managementPort(), "/readyz") == 503);
+            assertThat(app.management("/livez").statusCode()).isEqualTo(200);
+            assertThat(app.get("/").statusCode()).isEqualTo(200);
+            assertThat(app.awaitExit(Duration.ofSeconds(40))).isEqualTo(sample().exitAfterSigterm());
+            assertDrainLogged(app.log());
+        }
+    }
+
+    @Test
+    protected void ctrlCDrainsTheWayASigtermDoes() throws Exception {
+        try (SampleProcess app = start(Map.of(
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_DRAIN_PROPAGATION_DELAY", "1s"))) {
+            awaitServing(app);
+            app.signal("INT");
+            app.awaitExit(Duration.ofSeconds(40));
+            assertDrainLogged(app.log());
+        }
+    }
+
+    @Test
+    protected void drainsOnSigtermServingThroughThePropagationDelayAndFinishingInFlightRequests() throws Exception {
+        try (SampleProcess app = start(Map.of(
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(),
+                "READINESS_DRAIN_PROPAGATION_DELAY", "2s", "READINESS_DRAIN_TIMEOUT", "15s"))) {
+            awaitServing(app);
+            CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return app.get("/slow?ms=4000");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            // The request is being served once the server has it; a short pause is the only way to know from outside.
+            await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+            app.sigterm();
+            // Load balancers still send traffic during the propagation delay: it is served.
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.log().contains(sample().drainLog().get(0)));
+            assertThat(app.get("/").statusCode()).isEqualTo(200);
+
+            HttpResponse<String> answer = inFlight.get(30, TimeUnit.SECONDS);
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(answer.body()).isEqualTo("slept 4000 ms");
+            assertThat(app.awaitExit(Duration.ofSeconds(40))).isEqualTo(sample().exitAfterSigterm());
+            assertDrainLogged(app.log());
+        }
+    }
+}

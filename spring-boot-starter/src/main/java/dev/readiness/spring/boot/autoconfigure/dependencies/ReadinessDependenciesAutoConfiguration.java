@@ -1,0 +1,70 @@
+package dev.readiness.spring.boot.autoconfigure.dependencies;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.health.check.jdbc.HikariPoolCheck;
+import dev.readiness.health.check.redis.RedisPingCheck;
+import dev.readiness.health.check.resilience4j.CircuitBreakerCheck;
+import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
+import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.lettuce.core.RedisClient;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+/**
+ * The application's HikariCP pools, Lettuce connection factories and Resilience4j circuit breakers become
+ * readiness checks by themselves, evaluated in the background on the {@code readiness.checks.*} schedule with
+ * readiness-health's checks. Boot's own {@code db} and {@code redis} indicators are then not evaluated a second
+ * time: with Actuator they show the result of readiness' check of the same name. Off with
+ * {@code readiness.dependencies.enabled=false}.
+ */
+@AutoConfiguration(after = ReadinessAutoConfiguration.class)
+@ConditionalOnBean(HealthRegistry.class)
+@ConditionalOnClass(HikariPoolCheck.class)
+@ConditionalOnBooleanProperty(name = "readiness.dependencies.enabled", matchIfMissing = true)
+public final class ReadinessDependenciesAutoConfiguration {
+
+    ReadinessDependenciesAutoConfiguration() {
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({HikariDataSource.class, HikariPoolCheck.class})
+    static final class DataSources {
+
+        @Bean
+        @ConditionalOnMissingBean
+        DataSourceChecks readinessDataSourceChecks(ListableBeanFactory beans) {
+            return new DataSourceChecks(beans);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({LettuceConnectionFactory.class, RedisClient.class, RedisPingCheck.class})
+    static final class Redis {
+
+        @Bean
+        @ConditionalOnMissingBean
+        RedisChecks readinessRedisChecks(ListableBeanFactory beans) {
+            return new RedisChecks(beans);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({CircuitBreaker.class, CircuitBreakerCheck.class})
+    static final class CircuitBreakers {
+
+        @Bean
+        @ConditionalOnMissingBean
+        CircuitBreakerChecks readinessCircuitBreakerChecks(ListableBeanFactory beans, ReadinessProperties properties) {
+            return new CircuitBreakerChecks(beans, properties.getChecks().toOptions());
+        }
+    }
+}

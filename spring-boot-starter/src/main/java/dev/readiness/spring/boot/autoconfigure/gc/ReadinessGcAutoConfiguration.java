@@ -1,0 +1,129 @@
+package dev.readiness.spring.boot.autoconfigure.gc;
+
+import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.gc.micrometer.GcPressureMetrics;
+import dev.readiness.gc.runtime.GcAdvisor;
+import dev.readiness.gc.runtime.GcConfig;
+import dev.readiness.gc.runtime.GcPressureCheck;
+import dev.readiness.gc.runtime.GcPressureSettings;
+import dev.readiness.gc.runtime.GcRuntime;
+import dev.readiness.core.probe.Probe;
+import dev.readiness.spring.boot.autoconfigure.CheckContributor;
+import dev.readiness.spring.boot.autoconfigure.CheckRegistration;
+import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
+import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The run-time side of readiness-gc-tuning: at start the GC advisor logs what in the JVM disagrees with its
+ * container (heap, collector, CPUs); the {@value GcRuntime#CHECK_NAME} liveness check turns liveness DOWN when the
+ * JVM has spent most of its time in GC, or kept its heap full after collections, for the whole window, which a
+ * restart cures. Meters {@code readiness.gc.pressure.*} with Micrometer. Off with {@code readiness.gc.enabled=false};
+ * each part with {@code readiness.gc.advisor.enabled} and {@code readiness.gc.pressure.enabled}.
+ */
+@AutoConfiguration(after = ReadinessAutoConfiguration.class)
+@ConditionalOnBean(HealthRegistry.class)
+@ConditionalOnClass(GcPressureCheck.class)
+@ConditionalOnBooleanProperty(name = "readiness.gc.enabled", matchIfMissing = true)
+public final class ReadinessGcAutoConfiguration {
+
+    ReadinessGcAutoConfiguration() {
+    }
+
+    /** What the advisor logged at start (empty list when it agrees or is off). */
+    @Bean
+    @ConditionalOnMissingBean
+    GcAdvice readinessGcAdvice(ReadinessProperties properties) {
+        return new GcAdvice(properties.getGc().getAdvisor().isEnabled() ? GcAdvisor.logAtStart() : List.of());
+    }
+
+    /**
+     * @throws dev.readiness.core.config.ReadinessConfigException on a bad {@code readiness.gc.pressure.*} value
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBooleanProperty(name = "readiness.gc.pressure.enabled", matchIfMissing = true)
+    GcPressure readinessGcPressure(ReadinessProperties properties) {
+        return new GcPressure(new GcPressureCheck(settings(properties.getGc())));
+    }
+
+    /**
+     * Registered for liveness under {@value GcRuntime#CHECK_NAME}: it reads only in-process GC figures. Not when
+     * the application registers a check of that name itself (a {@link CheckRegistration} bean).
+     */
+    @Bean
+    @ConditionalOnBooleanProperty(name = "readiness.gc.pressure.enabled", matchIfMissing = true)
+    @ConditionalOnMissingBean(name = "readinessGcPressureRegistration")
+    CheckContributor readinessGcPressureRegistration(GcPressure pressure, ListableBeanFactory beans) {
+        return () -> beans.getBeansOfType(CheckRegistration.class, false, false).values().stream()
+                .anyMatch(r -> r.probe() == Probe.LIVENESS && r.name().equals(GcRuntime.CHECK_NAME))
+                ? List.of() : List.of(CheckRegistration.liveness(GcRuntime.CHECK_NAME, pressure.check()));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({MeterBinder.class, GcPressureMetrics.class})
+    @ConditionalOnBooleanProperty(name = "readiness.gc.pressure.enabled", matchIfMissing = true)
+    static final class Metrics {
+
+        @Bean(destroyMethod = "close")
+        @ConditionalOnMissingBean
+        GcPressureMetrics readinessGcPressureMetrics(GcPressure pressure) {
+            return new GcPressureMetrics(pressure.check());
+        }
+    }
+
+    /**
+     * {@code readiness.gc.*} validated by readiness-gc-tuning's own rules ({@link GcConfig#toSettings()}).
+     *
+     * @throws dev.readiness.core.config.ReadinessConfigException naming the key, the value and what is allowed
+     */
+    static GcPressureSettings settings(ReadinessProperties.Gc gc) {
+        ReadinessProperties.Gc.Pressure p = gc.getPressure();
+        dev.readiness.core.config.ReadinessConfigException.require(p.getWindow() != null,
+                "readiness.gc.pressure.window", "", "must be at least 1s");
+        GcConfig.Pressure pressure = new GcConfig.Pressure() {
+            @Override
+            public boolean enabled() {
+                return p.isEnabled();
+            }
+
+            @Override
+            public Duration window() {
+                return p.getWindow();
+            }
+
+            @Override
+            public int overheadPercent() {
+                return p.getOverheadPercent();
+            }
+
+            @Override
+            public int heapAfterGcPercent() {
+                return p.getHeapAfterGcPercent();
+            }
+        };
+        GcConfig.Advisor advisor = () -> gc.getAdvisor().isEnabled();
+        return new GcConfig() {
+            @Override
+            public Advisor advisor() {
+                return advisor;
+            }
+
+            @Override
+            public Pressure pressure() {
+                return pressure;
+            }
+        }.toSettings();
+    }
+}

@@ -1,0 +1,63 @@
+package dev.readiness.spring.boot.autoconfigure.listen;
+
+import dev.readiness.health.listen.JettyAcceptQueue;
+import dev.readiness.health.listen.TomcatAcceptCount;
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.context.ApplicationContext;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.util.ClassUtils;
+
+import java.util.OptionalInt;
+import java.util.function.IntSupplier;
+
+/**
+ * The backlog the embedded web server asks {@code listen()} for, read from the server itself at each sample:
+ * Tomcat's {@code acceptCount} ({@code server.tomcat.accept-count}), Jetty's {@code acceptQueueSize}. Without an
+ * embedded server it knows, {@code readiness.listen.requested-backlog} (or unknown).
+ */
+final class ServerBacklog implements IntSupplier {
+
+    private static final boolean WEB_SERVER = present("org.springframework.boot.web.server.context.WebServerApplicationContext");
+    private static final boolean TOMCAT = WEB_SERVER && present("org.springframework.boot.tomcat.TomcatWebServer");
+    private static final boolean JETTY = WEB_SERVER && present("org.springframework.boot.jetty.JettyWebServer");
+
+    private final ApplicationContext context;
+    private final OptionalInt configured;
+
+    ServerBacklog(ApplicationContext context, OptionalInt configured) {
+        this.context = context;
+        this.configured = configured;
+    }
+
+    @Override
+    public int getAsInt() {
+        if (WEB_SERVER && context instanceof WebServerApplicationContext web) {
+            WebServer server = web.getWebServer();
+            if (TOMCAT && server instanceof TomcatWebServer) {
+                return Tomcat.backlog(server);
+            }
+            if (JETTY && server instanceof JettyWebServer) {
+                return Jetty.backlog(server);
+            }
+        }
+        return configured.orElse(-1);
+    }
+
+    private static boolean present(String name) {
+        return ClassUtils.isPresent(name, ServerBacklog.class.getClassLoader());
+    }
+
+    private static final class Tomcat {
+        static int backlog(WebServer server) {
+            return TomcatAcceptCount.requestedBacklog(((TomcatWebServer) server).getTomcat().getConnector()).getAsInt();
+        }
+    }
+
+    private static final class Jetty {
+        static int backlog(WebServer server) {
+            return JettyAcceptQueue.requestedBacklog(((JettyWebServer) server).getServer()).getAsInt();
+        }
+    }
+}

@@ -1,0 +1,216 @@
+package dev.readiness.spring.boot.autoconfigure.sessions;
+
+import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.sessions.SessionEvents;
+import dev.readiness.sessions.SessionSettings;
+import dev.readiness.sessions.SessionsConfig;
+import dev.readiness.sessions.micrometer.SessionMetrics;
+import dev.readiness.sessions.redis.RedisSessionStore;
+import dev.readiness.sessions.servlet.SessionFilter;
+import dev.readiness.spring.boot.autoconfigure.CheckContributor;
+import dev.readiness.spring.boot.autoconfigure.CheckRegistration;
+import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
+import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import jakarta.servlet.DispatcherType;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * HTTP sessions in Redis (readiness-sessions): the session filter, its Redis store, and a {@code redis-sessions}
+ * readiness check on the store's own connection. On when {@code readiness.sessions.redis.uri} is set; off with
+ * {@code readiness.sessions.enabled=false}.
+ * <p>
+ * The filter runs at {@link #SESSION_FILTER_ORDER}: after Spring Session's {@code SessionRepositoryFilter}
+ * ({@code HIGHEST_PRECEDENCE + 50}), so with both on the class path the application and Spring Security see
+ * readiness' session (the innermost wrapper wins) and Spring Session's is never created; and before Spring
+ * Security's filter chain ({@code -100}), so its session-fixation defence ({@code changeSessionId()} at login)
+ * rotates the id through readiness' store. Without {@code redis.uri}, nothing is registered and Spring Session
+ * (or the container) keeps sessions as before. An application that defines its own {@link RedisSessionStore} bean
+ * wires its filter itself, and this auto-configuration backs off entirely.
+ */
+@AutoConfiguration(after = ReadinessAutoConfiguration.class)
+@ConditionalOnBean(HealthRegistry.class)
+@ConditionalOnClass({SessionFilter.class, FilterRegistrationBean.class})
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnProperty("readiness.sessions.redis.uri")
+@ConditionalOnBooleanProperty(name = "readiness.sessions.enabled", matchIfMissing = true)
+@ConditionalOnMissingBean(RedisSessionStore.class)
+public final class ReadinessSessionsAutoConfiguration {
+
+    /** Order of the session filter: after Spring Session's (-2147483598), before Spring Security's (-100). */
+    static final int SESSION_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+
+    ReadinessSessionsAutoConfiguration() {
+    }
+
+    /**
+     * @throws dev.readiness.core.config.ReadinessConfigException on a bad {@code readiness.sessions.*} value
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    SessionSettings readinessSessionSettings(ReadinessProperties properties) {
+        return settings(properties.getSessions());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnMissingBean
+    RedisSessionStore readinessSessionStore(SessionSettings settings, ObjectProvider<SessionMetrics> metrics) {
+        return RedisSessionStore.create(settings, settings.createCodec(), events(metrics));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean(name = "readinessSessionFilter")
+    FilterRegistrationBean<SessionFilter> readinessSessionFilter(RedisSessionStore store, SessionSettings settings,
+                                                                 ObjectProvider<SessionMetrics> metrics) {
+        FilterRegistrationBean<SessionFilter> registration =
+                new FilterRegistrationBean<>(new SessionFilter(store, settings, events(metrics)));
+        registration.setName("readinessSessionFilter");
+        registration.setOrder(SESSION_FILTER_ORDER);
+        registration.setAsyncSupported(true);
+        registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
+        registration.addUrlPatterns("/*");
+        return registration;
+    }
+
+    /**
+     * {@code redis-sessions}: a PING on the store's own connection; required as {@code redis.required} says. A
+     * check the application registers under that name wins.
+     */
+    @Bean
+    @ConditionalOnMissingBean(name = "readinessSessionStoreCheck")
+    CheckContributor readinessSessionStoreCheck(RedisSessionStore store, SessionSettings settings,
+                                                ReadinessProperties properties) {
+        List<CheckRegistration> checks = List.of(CheckRegistration.readiness("redis-sessions", store.readinessCheck(),
+                properties.getChecks().toOptions().toBuilder().required(settings.required()).build()));
+        return () -> checks;
+    }
+
+    private static SessionEvents events(ObjectProvider<SessionMetrics> metrics) {
+        SessionMetrics m = metrics.getIfAvailable();
+        return m != null ? m : SessionEvents.NONE;
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass({MeterBinder.class, SessionMetrics.class})
+    static final class Metrics {
+
+        @Bean
+        @ConditionalOnMissingBean
+        SessionMetrics readinessSessionMetrics() {
+            return new SessionMetrics();
+        }
+    }
+
+    /**
+     * {@code readiness.sessions.*} validated by readiness-sessions' own rules ({@link SessionsConfig#toSettings()}).
+     */
+    static SessionSettings settings(ReadinessProperties.Sessions s) {
+        ReadinessProperties.SessionsRedis r = s.getRedis();
+        ReadinessProperties.SessionsCookie c = s.getCookie();
+        SessionsConfig.Redis redis = new SessionsConfig.Redis() {
+            @Override
+            public Optional<String> uri() {
+                return Optional.ofNullable(r.getUri());
+            }
+
+            @Override
+            public boolean cluster() {
+                return r.isCluster();
+            }
+
+            @Override
+            public Duration commandTimeout() {
+                return r.getCommandTimeout();
+            }
+
+            @Override
+            public String keyPrefix() {
+                return r.getKeyPrefix();
+            }
+
+            @Override
+            public boolean required() {
+                return r.isRequired();
+            }
+        };
+        SessionsConfig.Cookie cookie = new SessionsConfig.Cookie() {
+            @Override
+            public String name() {
+                return c.getName();
+            }
+
+            @Override
+            public boolean secure() {
+                return c.isSecure();
+            }
+
+            @Override
+            public String sameSite() {
+                return c.getSameSite();
+            }
+
+            @Override
+            public Optional<String> path() {
+                return Optional.ofNullable(c.getPath());
+            }
+        };
+        return new SessionsConfig() {
+            @Override
+            public Redis redis() {
+                return redis;
+            }
+
+            @Override
+            public Cookie cookie() {
+                return cookie;
+            }
+
+            @Override
+            public Duration maxInactiveInterval() {
+                return s.getMaxInactiveInterval();
+            }
+
+            @Override
+            public int maxSize() {
+                return s.getMaxSize();
+            }
+
+            @Override
+            public Duration refreshThreshold() {
+                return s.getRefreshThreshold();
+            }
+
+            @Override
+            public String mode() {
+                return s.getMode() == null ? "" : s.getMode();
+            }
+
+            @Override
+            public String codec() {
+                return s.getCodec();
+            }
+
+            @Override
+            public Optional<List<String>> allowlist() {
+                return s.getAllowlist() == null || s.getAllowlist().isEmpty() ? Optional.empty()
+                        : Optional.of(List.copyOf(s.getAllowlist()));
+            }
+        }.toSettings();
+    }
+}
