@@ -47,6 +47,10 @@ final class Charts {
                 .setLegendVisible(true);
         chart.getStyler().setOverlapped(true).setLabelsVisible(false).setXAxisMaxLabelCount(names.size());
         chart.getStyler().setAvailableSpaceFill(0.55).setPlotGridVerticalLinesVisible(false);
+        // about 90 px of label per bar fit side by side; longer names are tilted so they do not run together
+        if (names.stream().mapToInt(String::length).max().orElse(0) * 7 > 760 / Math.max(1, names.size())) {
+            chart.getStyler().setXAxisLabelRotation(12);
+        }
         double lo = medians.stream().mapToDouble(Double::doubleValue).filter(v -> v > 0).min().orElse(0);
         double hi = medians.stream().mapToDouble(Double::doubleValue).max().orElse(0);
         boolean log = medians.stream().allMatch(m -> m > 0) && hi / lo > LOG_SCALE_ABOVE;
