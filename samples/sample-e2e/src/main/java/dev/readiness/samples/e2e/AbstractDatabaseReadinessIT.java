@@ -21,6 +21,11 @@ import static org.awaitility.Awaitility.await;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 public abstract class AbstractDatabaseReadinessIT extends AbstractSampleIT {
 
+    /** The name of the database's readiness check in the probes' JSON: {@code database} unless the sample says. */
+    protected String databaseCheckName() {
+        return "database";
+    }
+
     @Test
     protected void aHungDatabaseTakesReadinessDownButNeverLiveness() throws Exception {
         try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
@@ -34,14 +39,14 @@ public abstract class AbstractDatabaseReadinessIT extends AbstractSampleIT {
                      "READINESS_CHECKS_INTERVAL", "500ms", "READINESS_CHECKS_TIMEOUT", "500ms"))) {
             awaitServing(app);
             await().atMost(Duration.ofSeconds(30)).until(() -> app.statusOrMinusOne(app.managementPort(), "/readyz") == 200);
-            assertThat(app.management("/readyz?verbose").body()).contains("\"database\"");
+            assertThat(app.management("/readyz?verbose").body()).contains("\"" + databaseCheckName() + "\"");
             assertThat(app.log()).contains("database jdbc:postgresql://127.0.0.1:" + proxy.port() + "/postgres registered as a readiness dependency");
 
             proxy.pause();
             // The check times out after 500 ms; the bound only absorbs a loaded machine.
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
                     .until(() -> app.statusOrMinusOne(app.managementPort(), "/readyz") == 503);
-            assertThat(app.management("/readyz").body()).contains("database");
+            assertThat(app.management("/readyz").body()).contains(databaseCheckName());
             assertThat(app.management("/livez").statusCode()).isEqualTo(200);
             assertThat(app.get("/").statusCode()).isEqualTo(200);
 
