@@ -1,16 +1,10 @@
 package dev.readiness.samples.boot;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.readiness.core.listen.ListenQueueProbe;
-import dev.readiness.core.metrics.ProbeMetrics;
-import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.health.management.ManagementServer;
-import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.Bean;
@@ -21,23 +15,13 @@ import org.springframework.core.Ordered;
 /**
  * What this sample adds to the readiness starter's auto-configuration: the management server, sessions in Redis,
  * the ConfigMap watcher, the GC-pressure liveness check and advisor, the listen-queue probe and the database's
- * readiness check are all the starter's, configured in {@code application.properties}. The two beans below fill
- * gaps in the starter (see their comments).
+ * readiness check are all the starter's, configured in {@code application.properties}. The sample adds only a
+ * log line that says where everything is.
  */
 @Configuration(proxyBeanMethods = false)
 class SampleConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(SampleConfiguration.class);
-
-    /**
-     * The probes' meters ({@code readiness_probe_up}, {@code readiness_check_status}, ...) on {@code /metrics}: Boot
-     * binds every {@code MeterBinder} bean to its Prometheus registry. The starter binds the meters of the drain,
-     * sessions, GC, listen queue and ConfigMap, but not yet these.
-     */
-    @Bean
-    ProbeMetrics probeMetrics(HealthRegistry registry) {
-        return new ProbeMetrics(registry);
-    }
 
     /** Says where everything is, once the application serves; first, before the registry reports it started. */
     @Bean
@@ -70,20 +54,5 @@ class SampleConfiguration {
         public int getOrder() {
             return Ordered.HIGHEST_PRECEDENCE;
         }
-    }
-
-    /**
-     * The listen-queue probe, as the starter would build it from {@code readiness.listen.*}, but with the requested
-     * backlog read from {@code server.tomcat.accept-count} instead of from Tomcat. Needed because the starter's
-     * probe asks the embedded Tomcat for its connector while the context starts, when Boot has taken the connector
-     * out: Tomcat then adds a default connector on port 8080 (backlog 100) beside the configured one. The starter
-     * starts this probe once the application is ready and binds its meters. Remove when the starter reads the
-     * backlog without creating a connector.
-     */
-    @Bean(destroyMethod = "close")
-    @ConditionalOnBooleanProperty(name = "readiness.listen.enabled", matchIfMissing = true)
-    ListenQueueProbe listenQueueProbe(ReadinessProperties properties,
-                                      @Value("${server.tomcat.accept-count:100}") int acceptCount) {
-        return ListenQueueProbe.builder(properties.getListen().toSettings()).requestedBacklog(() -> acceptCount).build();
     }
 }

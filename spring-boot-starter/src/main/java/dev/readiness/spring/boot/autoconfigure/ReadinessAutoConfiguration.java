@@ -51,6 +51,18 @@ public final class ReadinessAutoConfiguration {
         return new CheckBeanRegistrar(beans, registry);
     }
 
+    /** Probe and check meters ({@code readiness.probe.*}, {@code readiness.check.*}) when Micrometer is present. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static final class Metrics {
+
+        @Bean
+        @ConditionalOnMissingBean
+        dev.readiness.core.metrics.ProbeMetrics readinessProbeMetrics(HealthRegistry registry) {
+            return new dev.readiness.core.metrics.ProbeMetrics(registry);
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnBean(ApplicationAvailability.class)
     static final class AvailabilityConfiguration {

@@ -36,7 +36,8 @@ final class ServerBacklog implements IntSupplier {
         if (WEB_SERVER && context instanceof WebServerApplicationContext web) {
             WebServer server = web.getWebServer();
             if (TOMCAT && server instanceof TomcatWebServer) {
-                return Tomcat.backlog(server);
+                int backlog = Tomcat.backlog(server);
+                return backlog >= 0 ? backlog : configured.orElse(-1);
             }
             if (JETTY && server instanceof JettyWebServer) {
                 return Jetty.backlog(server);
@@ -50,8 +51,15 @@ final class ServerBacklog implements IntSupplier {
     }
 
     private static final class Tomcat {
+        /**
+         * The first configured connector's backlog, or -1 before Boot put the connectors back. Never
+         * {@code Tomcat.getConnector()}: while Boot starts the server it has removed the connectors, and
+         * getConnector() would then create and add a default one on port 8080.
+         */
         static int backlog(WebServer server) {
-            return TomcatAcceptCount.requestedBacklog(((TomcatWebServer) server).getTomcat().getConnector()).getAsInt();
+            org.apache.catalina.connector.Connector[] connectors =
+                    ((TomcatWebServer) server).getTomcat().getService().findConnectors();
+            return connectors.length == 0 ? -1 : TomcatAcceptCount.requestedBacklog(connectors[0]).getAsInt();
         }
     }
 

@@ -84,6 +84,31 @@ class ReadinessListenAutoConfigurationTest {
     }
 
     @Test
+    void readingTheBacklogWhileBootHoldsTomcatsConnectorsNeverAddsADefaultConnector() {
+        // While Boot starts Tomcat it takes the connectors out of the service; Tomcat.getConnector() would then
+        // create a default one on port 8080 beside the configured port.
+        web().withBean(TomcatServletWebServerFactory.class, () -> new TomcatServletWebServerFactory(0)).run(context -> {
+            var tomcat = ((org.springframework.boot.tomcat.TomcatWebServer) context.getSourceApplicationContext(
+                    org.springframework.boot.web.server.context.WebServerApplicationContext.class).getWebServer())
+                    .getTomcat();
+            var service = tomcat.getService();
+            var connectors = service.findConnectors();
+            for (var c : connectors) {
+                service.removeConnector(c);
+            }
+            try {
+                ServerBacklog backlog = new ServerBacklog(context.getSourceApplicationContext(), java.util.OptionalInt.of(4242));
+                assertThat(backlog.getAsInt()).isEqualTo(4242);
+                assertThat(service.findConnectors()).isEmpty();
+            } finally {
+                for (var c : connectors) {
+                    service.addConnector(c);
+                }
+            }
+        });
+    }
+
+    @Test
     void readsJettysAcceptQueueSize() {
         web().withBean(JettyServletWebServerFactory.class, () -> {
             JettyServletWebServerFactory f = new JettyServletWebServerFactory(0);
