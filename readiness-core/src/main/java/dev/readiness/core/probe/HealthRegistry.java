@@ -171,6 +171,9 @@ public final class HealthRegistry implements AutoCloseable {
                 }
             }
             runners.add(runner);
+            log.info("registered {} check '{}' ({}, every {} ms, timeout {} ms, failure threshold {})", probe.tag(),
+                    name, options.required() ? "required" : "not required", options.interval().toMillis(),
+                    options.timeout().toMillis(), options.failureThreshold());
             if (started) {
                 runner.schedule(scheduler);
             }

@@ -54,6 +54,14 @@ class ReadinessAutoConfigurationTest {
     }
 
     @Test
+    void bindsTheProbeMetersWhenMicrometerIsPresentAndNotWithoutIt() {
+        runner.run(context -> assertThat(context).hasSingleBean(dev.readiness.core.metrics.ProbeMetrics.class));
+        runner.withClassLoader(new FilteredClassLoader("io.micrometer"))
+                .run(context -> assertThat(context).hasNotFailed()
+                        .doesNotHaveBean(dev.readiness.core.metrics.ProbeMetrics.class));
+    }
+
+    @Test
     void backsOffWhenDisabled() {
         runner.withPropertyValues("readiness.enabled=false").run(context ->
                 assertThat(context).doesNotHaveBean(HealthRegistry.class).doesNotHaveBean(ReadinessProperties.class));

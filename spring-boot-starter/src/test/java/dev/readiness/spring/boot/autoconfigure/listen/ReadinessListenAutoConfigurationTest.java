@@ -88,9 +88,9 @@ class ReadinessListenAutoConfigurationTest {
         // While Boot starts Tomcat it takes the connectors out of the service; Tomcat.getConnector() would then
         // create a default one on port 8080 beside the configured port.
         web().withBean(TomcatServletWebServerFactory.class, () -> new TomcatServletWebServerFactory(0)).run(context -> {
-            var tomcat = ((org.springframework.boot.tomcat.TomcatWebServer) context.getSourceApplicationContext(
-                    org.springframework.boot.web.server.context.WebServerApplicationContext.class).getWebServer())
-                    .getTomcat();
+            var tomcat = ((org.springframework.boot.tomcat.TomcatWebServer)
+                    ((org.springframework.boot.web.server.context.WebServerApplicationContext)
+                            context.getSourceApplicationContext()).getWebServer()).getTomcat();
             var service = tomcat.getService();
             var connectors = service.findConnectors();
             for (var c : connectors) {
