@@ -22,7 +22,9 @@ import java.util.Objects;
  * turns off Jetty's {@code stopAtShutdown}, whose hook would stop the server at SIGTERM.
  * {@link #stopAccepting()} closes every network connector's listening socket (new connections are refused, not
  * left in the accept queue) and closes the keep-alive connections that have no request in flight; connections
- * with a request in flight close after its response, which carries {@code Connection: close}. {@link #stop()}
+ * with a request in flight close after its response, which carries {@code Connection: close}. A connection
+ * whose request is finishing at that very moment (its response already sent) still counts as busy: it closes
+ * after its next response, which says {@code Connection: close}, or when the server stops. {@link #stop()}
  * stops the server.
  */
 public final class JettyDrain implements DrainableServer {
