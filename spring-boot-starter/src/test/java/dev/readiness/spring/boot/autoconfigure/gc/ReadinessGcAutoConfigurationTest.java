@@ -1,12 +1,12 @@
 package dev.readiness.spring.boot.autoconfigure.gc;
 
+import dev.readiness.spring.boot.autoconfigure.StartFailures;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.probe.Probe;
 import dev.readiness.gc.micrometer.GcPressureMetrics;
 import dev.readiness.gc.runtime.GcPressureCheck;
 import dev.readiness.gc.runtime.GcRuntime;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
-import dev.readiness.spring.boot.autoconfigure.ReadinessFailureAnalyzer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -91,10 +91,7 @@ class ReadinessGcAutoConfigurationTest {
     })
     void aBadValueFailsTheStartWithTheKey(String key, String value, String allowed) {
         runner.withPropertyValues(key + "=" + value).run(context -> {
-            assertThat(context).hasFailed();
-            var analysis = new ReadinessFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).as("%s", context.getStartupFailure()).isNotNull();
-            assertThat(analysis.getDescription()).contains("'" + key + "'", allowed);
+            StartFailures.analysisNaming(context, key, allowed);
         });
     }
 }

@@ -1,12 +1,12 @@
 package dev.readiness.spring.boot.autoconfigure.listen;
 
+import dev.readiness.spring.boot.autoconfigure.StartFailures;
 import dev.readiness.core.listen.ListenQueueCheck;
 import dev.readiness.core.listen.ListenQueueMetrics;
 import dev.readiness.core.listen.ListenQueueProbe;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.probe.Probe;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
-import dev.readiness.spring.boot.autoconfigure.ReadinessFailureAnalyzer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -136,10 +136,7 @@ class ReadinessListenAutoConfigurationTest {
     })
     void aBadValueFailsTheStartWithTheKey(String key, String value, String allowed) {
         runner.withPropertyValues(key + "=" + value).run(context -> {
-            assertThat(context).hasFailed();
-            var analysis = new ReadinessFailureAnalyzer().analyze(context.getStartupFailure());
-            assertThat(analysis).as("%s", context.getStartupFailure()).isNotNull();
-            assertThat(analysis.getDescription()).contains("'" + key + "'", allowed);
+            StartFailures.analysisNaming(context, key, allowed);
         });
     }
 }
