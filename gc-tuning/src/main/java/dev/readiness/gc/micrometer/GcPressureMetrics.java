@@ -17,19 +17,32 @@ import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 public final class GcPressureMetrics implements MeterBinder, AutoCloseable {
 
     private final GcPressureCheck check;
-    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
-    private final JvmHeapPressureMetrics heapPressure = new JvmHeapPressureMetrics();
+    private final JvmGcMetrics gcMetrics;
+    private final JvmHeapPressureMetrics heapPressure;
 
     /** @param check the registered check, or {@code null} to bind Micrometer's JVM binders only */
     public GcPressureMetrics(GcPressureCheck check) {
+        this(check, true);
+    }
+
+    /**
+     * @param check      the registered check, or {@code null}
+     * @param jvmBinders whether to bind Micrometer's JVM GC and memory binders too; {@code false} where the
+     *                   application binds them already (Spring Boot's JVM metrics), so no meter is registered twice
+     */
+    public GcPressureMetrics(GcPressureCheck check, boolean jvmBinders) {
         this.check = check;
+        this.gcMetrics = jvmBinders ? new JvmGcMetrics() : null;
+        this.heapPressure = jvmBinders ? new JvmHeapPressureMetrics() : null;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        gcMetrics.bindTo(registry);
-        heapPressure.bindTo(registry);
-        new JvmMemoryMetrics().bindTo(registry);
+        if (gcMetrics != null) {
+            gcMetrics.bindTo(registry);
+            heapPressure.bindTo(registry);
+            new JvmMemoryMetrics().bindTo(registry);
+        }
         if (check != null) {
             Gauge.builder("readiness.gc.pressure.overhead", check, GcPressureCheck::lastOverhead)
                     .description("share of time in GC pauses seen by the gc-pressure liveness check")
@@ -42,7 +55,9 @@ public final class GcPressureMetrics implements MeterBinder, AutoCloseable {
 
     @Override
     public void close() {
-        gcMetrics.close();
-        heapPressure.close();
+        if (gcMetrics != null) {
+            gcMetrics.close();
+            heapPressure.close();
+        }
     }
 }

@@ -45,4 +45,17 @@ class GcPressureMetricsTest {
             assertThat(registry.find("jvm.memory.max").gauges()).isNotEmpty();
         }
     }
+
+    @Test
+    void whereTheApplicationBindsTheJvmBindersOnlyTheCheckGaugesAreBound() {
+        GcPressureCheck check = new GcPressureCheck(new GcPressureSettings(Duration.ofSeconds(10), 50, 95),
+                () -> new GcSampler.Sample(0, 0, 0.1), () -> 0L);
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (GcPressureMetrics metrics = new GcPressureMetrics(check, false)) {
+            metrics.bindTo(registry);
+            assertThat(registry.find("readiness.gc.pressure.overhead").gauge()).isNotNull();
+            assertThat(registry.find("jvm.gc.max.data.size").gauge()).isNull();
+            assertThat(registry.find("jvm.memory.used").gauges()).isEmpty();
+        }
+    }
 }

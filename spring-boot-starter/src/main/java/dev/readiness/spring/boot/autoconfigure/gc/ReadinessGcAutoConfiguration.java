@@ -78,8 +78,10 @@ public final class ReadinessGcAutoConfiguration {
 
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
-        GcPressureMetrics readinessGcPressureMetrics(GcPressure pressure) {
-            return new GcPressureMetrics(pressure.check());
+        GcPressureMetrics readinessGcPressureMetrics(GcPressure pressure,
+                org.springframework.beans.factory.ObjectProvider<io.micrometer.core.instrument.binder.jvm.JvmGcMetrics> bootJvmGc) {
+            // Spring Boot's JVM metrics bind Micrometer's GC binder already: bind only the check's own gauges then.
+            return new GcPressureMetrics(pressure.check(), bootJvmGc.getIfAvailable() == null);
         }
     }
 
