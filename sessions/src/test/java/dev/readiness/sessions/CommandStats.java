@@ -4,7 +4,6 @@ import dev.readiness.testkit.RedisServer;
 
 import java.io.IOException;
 import java.util.Map;
-import java.util.TreeMap;
 
 /** Commands a real redis-server executed, from INFO commandstats (not estimated). */
 public final class CommandStats {
@@ -18,17 +17,7 @@ public final class CommandStats {
 
     /** Calls per command name, e.g. {hgetall=1, evalsha=1, pexpire=1, hset=1}. */
     public static Map<String, Long> read(RedisServer redis) throws IOException {
-        Map<String, Long> calls = new TreeMap<>();
-        for (String line : redis.command("INFO", "commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_")) {
-                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-                int i = line.indexOf("calls=") + "calls=".length();
-                calls.put(name, Long.parseLong(line.substring(i, line.indexOf(',', i))));
-            }
-        }
-        calls.remove("config");
-        calls.remove("info");
-        return calls;
+        return redis.commandStats();
     }
 
     /**

@@ -116,6 +116,24 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Calls per command name that this server executed, from {@code INFO commandstats} (e.g.
+     * {@code {hgetall=1, evalsha=1}}), leaving out the CONFIG and INFO calls made to read or reset them.
+     */
+    public java.util.Map<String, Long> commandStats() throws IOException {
+        java.util.Map<String, Long> calls = new java.util.TreeMap<>();
+        for (String line : command("INFO", "commandstats").split("\r?\n")) {
+            if (line.startsWith("cmdstat_")) {
+                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
+                int i = line.indexOf("calls=") + "calls=".length();
+                calls.put(name, Long.parseLong(line.substring(i, line.indexOf(',', i))));
+            }
+        }
+        calls.remove("config");
+        calls.remove("info");
+        return calls;
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {

@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -252,17 +251,7 @@ public final class SessionsBenchmark {
     }
 
     private static Map<String, Long> commandStats(RedisServer redis) throws IOException {
-        Map<String, Long> calls = new TreeMap<>();
-        for (String line : redis.command("INFO", "commandstats").split("\r?\n")) {
-            if (line.startsWith("cmdstat_")) {
-                String name = line.substring("cmdstat_".length(), line.indexOf(':'));
-                int i = line.indexOf("calls=") + "calls=".length();
-                calls.put(name, Long.parseLong(line.substring(i, line.indexOf(',', i))));
-            }
-        }
-        calls.remove("config");
-        calls.remove("info");
-        return calls;
+        return redis.commandStats();
     }
 
     private void print(List<Result> results) {
