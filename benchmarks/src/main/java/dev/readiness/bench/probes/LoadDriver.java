@@ -112,6 +112,63 @@ final class LoadDriver {
                 seconds, percentile(merged, 0.50), percentile(merged, 0.99), merged[merged.length - 1]);
     }
 
+    /**
+     * An open-loop driver: sends {@code rate} requests per second at fixed times for {@code duration}, each
+     * without waiting for the ones before it (the kubelet sends each probe on its period whatever the last one
+     * did), and measures each from its scheduled send time to its answer, so a stall of the server or the driver
+     * counts against every request it delays (no coordinated omission). Latency here is the time a probe takes
+     * when the server is not saturated; {@link #run} measures saturation. Bounded: {@code rate x duration}
+     * requests, then waits at most {@code timeout} plus 30 s for the last answers.
+     */
+    static Result paced(String name, URI uri, int rate, Duration duration, Duration timeout) throws Exception {
+        TIMEOUT_MARK = timeout.toNanos();
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "paced-" + name);
+            t.setDaemon(true);
+            return t;
+        });
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
+                .connectTimeout(timeout).build();
+        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+        int n = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, (long) rate * duration.toSeconds()));
+        long period = 1_000_000_000L / Math.max(1, rate);
+        long[] latencies = new long[n];
+        java.util.concurrent.atomic.AtomicIntegerArray counts = new java.util.concurrent.atomic.AtomicIntegerArray(4);
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(n);
+        long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            long scheduled = start + i * period;
+            long wait;
+            while ((wait = scheduled - System.nanoTime()) > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            int index = i;
+            client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
+                long took = System.nanoTime() - scheduled;
+                if (r != null) {
+                    counts.incrementAndGet(r.statusCode() == 200 ? 0 : r.statusCode() == 503 ? 1 : 3);
+                } else if (e instanceof HttpTimeoutException || e.getCause() instanceof HttpTimeoutException) {
+                    took = Math.max(took, timeout.toNanos());
+                    counts.incrementAndGet(2);
+                } else {
+                    counts.incrementAndGet(3);
+                }
+                latencies[index] = took;
+                done.countDown();
+            });
+        }
+        boolean all = done.await(timeout.toMillis() + 30_000, TimeUnit.MILLISECONDS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        executor.shutdownNow();
+        if (!all) {
+            throw new IllegalStateException(name + ": " + done.getCount() + " of " + n + " requests unanswered");
+        }
+        long[] sorted = latencies.clone();
+        Arrays.sort(sorted);
+        return new Result(name, n, counts.get(0), counts.get(1), counts.get(2), counts.get(3), seconds,
+                percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[n - 1]);
+    }
+
     static long percentile(long[] sorted, double p) {
         int i = (int) Math.ceil(p * sorted.length) - 1;
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];

@@ -28,8 +28,12 @@ import java.util.List;
  *   <li>Hangs Redis with SIGSTOP, waits until our /readyz says 503, then measures readiness and liveness
  *       probes of both with a per-request timeout of 1 s, the kubelet's default.</li>
  * </ol>
+ * Each probe is measured three ways: {@code clients} threads sending back to back (saturation: throughput, and
+ * latency that includes queueing behind the other clients), one client back to back, and open loop at
+ * {@code rate} probes per second (latency of a probe that does not queue behind others, measured from its
+ * scheduled send time).
  * Settings (system properties): {@code clients} (8), {@code seconds} per measurement (5), {@code warmup}
- * seconds (3), {@code timeoutMs} (1000).
+ * seconds (3), {@code timeoutMs} (1000), {@code rate} (100).
  * <pre>
  * mvn -B -q -pl benchmarks -am package -DskipTests
  * java -cp "benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)" dev.readiness.bench.probes.ProbeBenchmark
@@ -43,12 +47,20 @@ public final class ProbeBenchmark {
     public static void main(String[] args) throws Exception {
         measure(Integer.getInteger("clients", 8), Duration.ofSeconds(Integer.getInteger("seconds", 5)),
                 Duration.ofSeconds(Integer.getInteger("warmup", 3)),
-                Duration.ofMillis(Integer.getInteger("timeoutMs", 1000)));
+                Duration.ofMillis(Integer.getInteger("timeoutMs", 1000)), Integer.getInteger("rate", RATE));
         System.exit(0); // Lettuce and Tomcat leave non-daemon threads behind
     }
 
+    /** Paced probes per second of the open-loop rows: 50 times what a kubelet sends to one pod at a 1 s period. */
+    static final int RATE = 100;
+
+    /** The row name of an open-loop measurement at {@code rate} probes per second. */
+    static String paced(String name, int rate) {
+        return name + ", " + rate + "/s paced";
+    }
+
     /** Runs the measurements of the class comment, prints the table and returns its rows. */
-    static List<LoadDriver.Result> measure(int clients, Duration measure, Duration warmup, Duration timeout)
+    static List<LoadDriver.Result> measure(int clients, Duration measure, Duration warmup, Duration timeout, int rate)
             throws Exception {
         List<LoadDriver.Result> results = new ArrayList<>();
         RedisServer redis = RedisServer.start();
@@ -77,8 +89,10 @@ public final class ProbeBenchmark {
             LoadDriver.run("warmup", bootReady, clients, warmup, timeout);
             results.add(LoadDriver.run("healthy: readiness /readyz", ourReady, clients, measure, timeout));
             results.add(LoadDriver.run("healthy: readiness /readyz, 1 client", ourReady, 1, measure, timeout));
+            results.add(LoadDriver.paced(paced("healthy: readiness /readyz", rate), ourReady, rate, measure, timeout));
             results.add(LoadDriver.run("healthy: Boot readiness", bootReady, clients, measure, timeout));
             results.add(LoadDriver.run("healthy: Boot readiness, 1 client", bootReady, 1, measure, timeout));
+            results.add(LoadDriver.paced(paced("healthy: Boot readiness", rate), bootReady, rate, measure, timeout));
 
             redis.pause();
             long hungAt = System.nanoTime();
@@ -88,12 +102,17 @@ public final class ProbeBenchmark {
                     (System.nanoTime() - hungAt) / 1_000_000, CheckOptions.defaults().worstCaseDetection().toMillis());
             results.add(LoadDriver.run("hung: readiness /readyz", ourReady, clients, measure, timeout));
             results.add(LoadDriver.run("hung: readiness /readyz, 1 client", ourReady, 1, measure, timeout));
+            results.add(LoadDriver.paced(paced("hung: readiness /readyz", rate), ourReady, rate, measure, timeout));
             results.add(LoadDriver.run("hung: readiness /livez", ourLive, clients, measure, timeout));
             results.add(LoadDriver.run("hung: readiness /livez, 1 client", ourLive, 1, measure, timeout));
+            results.add(LoadDriver.paced(paced("hung: readiness /livez", rate), ourLive, rate, measure, timeout));
             results.add(LoadDriver.run("hung: Boot readiness", bootReady, clients, measure, timeout));
             results.add(LoadDriver.run("hung: Boot readiness, 1 client", bootReady, 1, measure, timeout));
             results.add(LoadDriver.run("hung: Boot liveness", bootLive, clients, measure, timeout));
             results.add(LoadDriver.run("hung: Boot liveness, 1 client", bootLive, 1, measure, timeout));
+            results.add(LoadDriver.paced(paced("hung: Boot liveness", rate), bootLive, rate, measure, timeout));
+            // last: every paced request parks one of Tomcat's threads for Lettuce's 60 s command timeout
+            results.add(LoadDriver.paced(paced("hung: Boot readiness", rate), bootReady, rate, measure, timeout));
             int bootStatus = status(bootReady, Duration.ofSeconds(2));
             System.out.println("Boot readiness status after " + (System.nanoTime() - hungAt) / 1_000_000_000
                     + " s of hang: " + (bootStatus < 0 ? "no answer within 2 s" : bootStatus));
