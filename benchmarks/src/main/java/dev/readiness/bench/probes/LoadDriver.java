@@ -113,24 +113,26 @@ final class LoadDriver {
     }
 
     /**
-     * An open-loop driver: sends {@code rate} requests per second at fixed times for {@code duration}, each
-     * without waiting for the ones before it (the kubelet sends each probe on its period whatever the last one
-     * did), and measures each from its scheduled send time to its answer, so a stall of the server or the driver
-     * counts against every request it delays (no coordinated omission). Latency here is the time a probe takes
-     * when the server is not saturated; {@link #run} measures saturation. Bounded: {@code rate x duration}
-     * requests, then waits at most {@code timeout} plus 30 s for the last answers.
+     * An open-loop driver that probes the way the kubelet does: {@code rate} probes per second at fixed times for
+     * {@code duration}, each on a new connection ({@code Connection: close}; the kubelet's prober disables
+     * keep-alive) and each without waiting for the ones before it. Each is measured from its scheduled send time
+     * to the end of its answer, so a stall of the server or the driver counts against every probe it delays (no
+     * coordinated omission). This is the latency of a probe when the server is not saturated; {@link #run}
+     * measures saturation. Bounded: {@code rate x duration} probes, then at most {@code timeout} plus 30 s for
+     * the last answers.
      */
     static Result paced(String name, URI uri, int rate, Duration duration, Duration timeout) throws Exception {
         TIMEOUT_MARK = timeout.toNanos();
-        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+        java.net.InetSocketAddress address = new java.net.InetSocketAddress(uri.getHost(), uri.getPort());
+        byte[] request = ("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+                + "\r\nUser-Agent: kube-probe/1.34\r\nAccept: */*\r\nConnection: close\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ExecutorService senders = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "paced-" + name);
             t.setDaemon(true);
             return t;
         });
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(executor)
-                .connectTimeout(timeout).build();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-        int n = (int) Math.max(1, Math.min(Integer.MAX_VALUE / 2, (long) rate * duration.toSeconds()));
+        int n = (int) Math.max(1, Math.min(1_000_000, (long) rate * duration.toSeconds()));
         long period = 1_000_000_000L / Math.max(1, rate);
         long[] latencies = new long[n];
         java.util.concurrent.atomic.AtomicIntegerArray counts = new java.util.concurrent.atomic.AtomicIntegerArray(4);
@@ -143,30 +145,65 @@ final class LoadDriver {
                 java.util.concurrent.locks.LockSupport.parkNanos(wait);
             }
             int index = i;
-            client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()).whenComplete((r, e) -> {
+            senders.execute(() -> {
+                int status = probe(address, request, scheduled + timeout.toNanos());
                 long took = System.nanoTime() - scheduled;
-                if (r != null) {
-                    counts.incrementAndGet(r.statusCode() == 200 ? 0 : r.statusCode() == 503 ? 1 : 3);
-                } else if (e instanceof HttpTimeoutException || e.getCause() instanceof HttpTimeoutException) {
+                if (status == 0) {
                     took = Math.max(took, timeout.toNanos());
-                    counts.incrementAndGet(2);
-                } else {
-                    counts.incrementAndGet(3);
                 }
+                counts.incrementAndGet(status == 200 ? 0 : status == 503 ? 1 : status == 0 ? 2 : 3);
                 latencies[index] = took;
                 done.countDown();
             });
         }
         boolean all = done.await(timeout.toMillis() + 30_000, TimeUnit.MILLISECONDS);
         double seconds = (System.nanoTime() - start) / 1e9;
-        executor.shutdownNow();
+        senders.shutdownNow();
         if (!all) {
-            throw new IllegalStateException(name + ": " + done.getCount() + " of " + n + " requests unanswered");
+            throw new IllegalStateException(name + ": " + done.getCount() + " of " + n + " probes unanswered");
         }
         long[] sorted = latencies.clone();
         Arrays.sort(sorted);
         return new Result(name, n, counts.get(0), counts.get(1), counts.get(2), counts.get(3), seconds,
                 percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[n - 1]);
+    }
+
+    /**
+     * One probe on a new connection: the HTTP status, 0 when the deadline passed first, -1 on any other failure.
+     * Reads the whole answer (to the server's close).
+     */
+    private static int probe(java.net.InetSocketAddress address, byte[] request, long deadline) {
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(address, remainingMillis(deadline));
+            socket.getOutputStream().write(request);
+            java.io.InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            int length = 0;
+            int read;
+            do {
+                socket.setSoTimeout(remainingMillis(deadline));
+                read = in.read(buffer, length, buffer.length - length);
+                if (read > 0) {
+                    length = Math.min(length + read, buffer.length - 1024); // keep the status line, drop the rest
+                }
+            } while (read >= 0);
+            // "HTTP/1.1 200 ..."
+            String head = new String(buffer, 0, Math.min(length, 12), java.nio.charset.StandardCharsets.US_ASCII);
+            return head.startsWith("HTTP/1.") && head.length() >= 12 ? Integer.parseInt(head.substring(9, 12)) : -1;
+        } catch (java.net.SocketTimeoutException e) {
+            return 0;
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private static int remainingMillis(long deadline) throws java.net.SocketTimeoutException {
+        long left = (deadline - System.nanoTime()) / 1_000_000;
+        if (left <= 0) {
+            throw new java.net.SocketTimeoutException("deadline passed");
+        }
+        return (int) Math.min(Integer.MAX_VALUE, left);
     }
 
     static long percentile(long[] sorted, double p) {

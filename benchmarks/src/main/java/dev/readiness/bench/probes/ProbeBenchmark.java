@@ -1,13 +1,9 @@
 package dev.readiness.bench.probes;
 
 import dev.readiness.core.check.CheckOptions;
-import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.health.check.redis.RedisPingCheck;
-import dev.readiness.health.management.ManagementServer;
 import dev.readiness.testkit.RedisServer;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
-import org.springframework.context.ConfigurableApplicationContext;
+import dev.readiness.testkit.process.ForkedJvm;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,14 +12,16 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Probe latency and throughput on loopback while Redis hangs, readiness against Spring Boot Actuator, in one
  * run on one machine. Not a test: run it and read the table.
  * <ol>
- *   <li>Starts one real redis-server, a readiness management server with a {@link RedisPingCheck} in readiness
- *       (default options: every 5 s, 2 s timeout), and a Spring Boot 4.1 application with Boot's Redis health
- *       indicator in its readiness group, both on the same Redis.</li>
+ *   <li>Starts one real redis-server and, each in a JVM of its own ({@link ProbeServer}), a readiness management
+ *       server with a {@link RedisPingCheck} in readiness (default options: every 5 s, 2 s timeout) and a
+ *       Spring Boot 4.1 application with Boot's Redis health indicator in its readiness group, both on the same
+ *       Redis.</li>
  *   <li>Healthy: warms both up, then measures readiness probes.</li>
  *   <li>Hangs Redis with SIGSTOP, waits until our /readyz says 503, then measures readiness and liveness
  *       probes of both with a per-request timeout of 1 s, the kubelet's default.</li>
@@ -64,21 +62,20 @@ public final class ProbeBenchmark {
             throws Exception {
         List<LoadDriver.Result> results = new ArrayList<>();
         RedisServer redis = RedisServer.start();
-        RedisClient lettuce = RedisClient.create(redis.uri());
-        StatefulRedisConnection<String, String> connection = lettuce.connect();
-        HealthRegistry registry = HealthRegistry.create();
-        ManagementServer ours = null;
-        ConfigurableApplicationContext boot = null;
+        ForkedJvm ours = null;
+        ForkedJvm boot = null;
         try {
-            registry.readiness("redis", RedisPingCheck.of(connection), CheckOptions.defaults()).start();
-            registry.markStarted();
-            ours = ManagementServer.builder(registry).host("127.0.0.1").port(0).start();
-            boot = BootAnchor.start(redis.port());
+            ours = ForkedJvm.start("readiness", ForkedJvm.currentClasspath(), ProbeServer.class.getName(), Map.of(),
+                    List.of(), false, "readiness", Integer.toString(redis.port()));
+            boot = ForkedJvm.start("boot", ForkedJvm.currentClasspath(), ProbeServer.class.getName(), Map.of(),
+                    List.of(), false, "boot", Integer.toString(redis.port()));
+            int ourPort = Integer.parseInt(ours.await("LISTENING (\\d+)", Duration.ofSeconds(60)));
+            int bootPort = Integer.parseInt(boot.await("LISTENING (\\d+)", Duration.ofSeconds(120)));
 
-            URI ourReady = URI.create("http://127.0.0.1:" + ours.port() + "/readyz");
-            URI ourLive = URI.create("http://127.0.0.1:" + ours.port() + "/livez");
-            URI bootReady = URI.create("http://127.0.0.1:" + BootAnchor.port(boot) + "/actuator/health/readiness");
-            URI bootLive = URI.create("http://127.0.0.1:" + BootAnchor.port(boot) + "/actuator/health/liveness");
+            URI ourReady = URI.create("http://127.0.0.1:" + ourPort + "/readyz");
+            URI ourLive = URI.create("http://127.0.0.1:" + ourPort + "/livez");
+            URI bootReady = URI.create("http://127.0.0.1:" + bootPort + "/actuator/health/readiness");
+            URI bootLive = URI.create("http://127.0.0.1:" + bootPort + "/actuator/health/liveness");
             awaitStatus(ourReady, 200, Duration.ofSeconds(30));
             awaitStatus(bootReady, 200, Duration.ofSeconds(30));
 
@@ -132,9 +129,6 @@ public final class ProbeBenchmark {
             if (ours != null) {
                 ours.close();
             }
-            registry.close();
-            connection.close();
-            lettuce.shutdown(Duration.ZERO, Duration.ofSeconds(2));
             redis.close();
         }
         return results;

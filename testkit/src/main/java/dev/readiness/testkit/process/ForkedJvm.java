@@ -59,12 +59,19 @@ public final class ForkedJvm implements AutoCloseable {
      */
     public static ForkedJvm start(String name, String classpath, String mainClass, Map<String, String> env,
                                   List<String> jvmArgs, boolean echo) throws IOException {
+        return start(name, classpath, mainClass, env, jvmArgs, echo, new String[0]);
+    }
+
+    /** As {@link #start(String, String, String, Map, List, boolean)}, passing {@code args} to the main method. */
+    public static ForkedJvm start(String name, String classpath, String mainClass, Map<String, String> env,
+                                  List<String> jvmArgs, boolean echo, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.add(mainClass);
+        cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
         return new ForkedJvm(name, pb.start(), echo);
