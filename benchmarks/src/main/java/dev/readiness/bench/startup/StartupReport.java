@@ -80,6 +80,7 @@ public final class StartupReport implements ReportBenchmark {
         List<Double> plainFirst = new ArrayList<>();
         List<Double> oursFirst = new ArrayList<>();
         List<Double> oursReady = new ArrayList<>();
+        List<Double> oursGap = new ArrayList<>();
         try (RedisServer redis = RedisServer.start()) {
             // one unmeasured start of each, so both measure warm file caches
             timeStart(PLAIN, "plain-warm", plain, PlainBootService.class.getName(), plainEnv(configDir), null);
@@ -91,6 +92,9 @@ public final class StartupReport implements ReportBenchmark {
                         "/readyz");
                 oursFirst.add(t[0]);
                 oursReady.add(t[1]);
+                oursGap.add(t[1] - t[0]);
+                System.out.printf(Locale.ROOT, "   run %d: plain first answer %.0f ms; sample first answer %.0f ms,"
+                        + " /readyz 200 %.0f ms (%.0f ms later)%n", i, plainFirst.get(i), t[0], t[1], t[1] - t[0]);
             }
         }
         double base = Stats.of(plainFirst).median();
@@ -105,18 +109,23 @@ public final class StartupReport implements ReportBenchmark {
                         + "dependencies extracted with `-Djarmode=tools extract` (the plain one without readiness' "
                         + "jars), default JVM options, " + reps + " interleaved repetitions after one unmeasured start "
                         + "of each; time from process start to the first 200 on `GET /`, and for the sample to "
-                        + "`/readyz` answering 200 on the management port.")
+                        + "`/readyz` answering 200 on the management port, and that time minus the sample's first "
+                        + "answer in the same process.")
                 .add(Comparison.lowerIsBetter("process start to first answer or ready", "ms")
                         .anchor("plain Spring Boot", plainFirst)
                         .variant("spring-boot-service with readiness", oursFirst)
                         .variant("spring-boot-service, /readyz 200", oursReady).charted())
+                // within one process, so the machine's load weighs on it far less than on the comparison above
+                .add(Comparison.lowerIsBetter("sample's first answer to its /readyz 200, same process", "ms")
+                        .variant("spring-boot-service with readiness", oursGap))
                 .note(String.format(Locale.ROOT, "Medians: readiness adds %.0f ms (%.1f %%) to the time to ready (the "
                                 + "sample's `/readyz` 200 against the plain service's first answer) and %.0f ms (%.1f %%) "
                                 + "to the time to first answer. The target, at most %.0f ms (10 %% or 150 ms, whichever "
-                                + "is larger) on the time to ready: %s. With %d repetitions on a shared machine the "
+                                + "is larger) on the time to ready: %s. Within the sample's own start, `/readyz` answers 200 "
+                                + "a median %.0f ms after its first answer. With %d repetitions on a shared machine the "
                                 + "spread (min – max above) is wider than the difference; read both.", added,
                         100 * added / base, addedFirst, 100 * addedFirst / base, allowed,
-                        added <= allowed ? "met" : "NOT met", reps))
+                        added <= allowed ? "met" : "NOT met", Stats.of(oursGap).median(), reps))
                 .build();
     }
 
