@@ -13,6 +13,12 @@ import java.util.Objects;
  * <p>
  * With these options a dependency that hangs turns its readiness DOWN within
  * {@code interval * failureThreshold + timeout}.
+ * <p>
+ * Until a check succeeds for the first time, a failed evaluation is followed by another after
+ * {@code initialRetryDelay}, doubling each time while it stays below the interval: a dependency that is not
+ * reachable at the very first evaluation (a client still connecting, a first command slowed by class loading)
+ * does not hold readiness DOWN for a whole interval. From the first success on, the interval alone paces
+ * evaluations, so thresholds keep their meaning in intervals.
  */
 public final class CheckOptions {
 
@@ -22,6 +28,11 @@ public final class CheckOptions {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(2);
     /** Default delay before the first evaluation: none. */
     public static final Duration DEFAULT_INITIAL_DELAY = Duration.ZERO;
+    /**
+     * Default delay before re-evaluating a check that has never succeeded: 100 ms, then 200 ms, 400 ms, ... while
+     * below the interval.
+     */
+    public static final Duration DEFAULT_INITIAL_RETRY_DELAY = Duration.ofMillis(100);
     /** Default consecutive failures before UP turns DOWN: 1, so a failing dependency is seen at once. */
     public static final int DEFAULT_FAILURE_THRESHOLD = 1;
     /** Default consecutive successes before DOWN turns UP: 1. */
@@ -39,6 +50,7 @@ public final class CheckOptions {
     private final Duration interval;
     private final Duration timeout;
     private final Duration initialDelay;
+    private final Duration initialRetryDelay;
     private final int failureThreshold;
     private final int successThreshold;
     private final Duration staleAfter;
@@ -49,6 +61,8 @@ public final class CheckOptions {
         this.interval = atMost("interval", positive("interval", b.interval), MAX_DURATION);
         this.timeout = atMost("timeout", positive("timeout", b.timeout), MAX_DURATION);
         this.initialDelay = atMost("initial-delay", notNegative("initial-delay", b.initialDelay), MAX_DURATION);
+        this.initialRetryDelay = atMost("initial-retry-delay",
+                notNegative("initial-retry-delay", b.initialRetryDelay), MAX_DURATION);
         this.failureThreshold = atLeastOne("failure-threshold", b.failureThreshold);
         this.successThreshold = atLeastOne("success-threshold", b.successThreshold);
         Duration stale = b.staleAfter != null ? atMost("stale-after", positive("stale-after", b.staleAfter), MAX_STALE_AFTER)
@@ -76,6 +90,7 @@ public final class CheckOptions {
         b.interval = interval;
         b.timeout = timeout;
         b.initialDelay = initialDelay;
+        b.initialRetryDelay = initialRetryDelay;
         b.failureThreshold = failureThreshold;
         b.successThreshold = successThreshold;
         // A derived default follows the interval and timeout of the new options instead of being pinned.
@@ -94,6 +109,15 @@ public final class CheckOptions {
 
     public Duration initialDelay() {
         return initialDelay;
+    }
+
+    /**
+     * How long after a failed evaluation a check that has never succeeded is evaluated again; the delay doubles
+     * after each such retry, and retries stop at the first success or once the delay reaches the interval. Zero:
+     * no retries, the interval alone. Default {@link #DEFAULT_INITIAL_RETRY_DELAY} (100 ms).
+     */
+    public Duration initialRetryDelay() {
+        return initialRetryDelay;
     }
 
     public int failureThreshold() {
@@ -124,6 +148,7 @@ public final class CheckOptions {
     @Override
     public String toString() {
         return "CheckOptions{interval=" + interval + ", timeout=" + timeout + ", initialDelay=" + initialDelay
+                + ", initialRetryDelay=" + initialRetryDelay
                 + ", failureThreshold=" + failureThreshold + ", successThreshold=" + successThreshold
                 + ", staleAfter=" + staleAfter + ", required=" + required + "}";
     }
@@ -163,6 +188,7 @@ public final class CheckOptions {
         private Duration interval = DEFAULT_INTERVAL;
         private Duration timeout = DEFAULT_TIMEOUT;
         private Duration initialDelay = DEFAULT_INITIAL_DELAY;
+        private Duration initialRetryDelay = DEFAULT_INITIAL_RETRY_DELAY;
         private int failureThreshold = DEFAULT_FAILURE_THRESHOLD;
         private int successThreshold = DEFAULT_SUCCESS_THRESHOLD;
         private Duration staleAfter;
@@ -183,6 +209,12 @@ public final class CheckOptions {
 
         public Builder initialDelay(Duration initialDelay) {
             this.initialDelay = initialDelay;
+            return this;
+        }
+
+        /** See {@link CheckOptions#initialRetryDelay()}; zero turns the retries off. */
+        public Builder initialRetryDelay(Duration initialRetryDelay) {
+            this.initialRetryDelay = initialRetryDelay;
             return this;
         }
 

@@ -16,6 +16,7 @@ import java.util.Optional;
  * readiness.checks.failure-threshold=1
  * readiness.checks.success-threshold=1
  * readiness.checks.stale-after=17s        # default 3 x interval + timeout
+ * readiness.checks.initial-retry-delay=100ms  # 0ms turns start-up retries off
  * </pre>
  */
 @ConfigMapping(prefix = "readiness.checks")
@@ -41,6 +42,13 @@ public interface ChecksConfig {
     Optional<Duration> staleAfter();
 
     /**
+     * Delay before re-evaluating a check that has never succeeded, doubling while below the interval; 0 turns
+     * these retries off ({@link CheckOptions#initialRetryDelay()}).
+     */
+    @WithDefault("100ms")
+    Duration initialRetryDelay();
+
+    /**
      * The defaults as {@link CheckOptions}.
      *
      * @throws ReadinessConfigException naming the key, the value and what is allowed
@@ -63,8 +71,13 @@ public interface ChecksConfig {
                 p + "stale-after", s, "must be at least interval + timeout (" + interval().plus(timeout()) + ")"));
         staleAfter().ifPresent(s -> ReadinessConfigException.require(s.compareTo(CheckOptions.MAX_STALE_AFTER) <= 0,
                 p + "stale-after", s, "must be at most " + CheckOptions.MAX_STALE_AFTER));
+        ReadinessConfigException.require(initialRetryDelay() != null && !initialRetryDelay().isNegative(),
+                p + "initial-retry-delay", initialRetryDelay(), "must be 0 (off) or a positive duration");
+        ReadinessConfigException.require(initialRetryDelay().compareTo(CheckOptions.MAX_DURATION) <= 0,
+                p + "initial-retry-delay", initialRetryDelay(), "must be at most " + CheckOptions.MAX_DURATION);
         CheckOptions.Builder b = CheckOptions.builder().interval(interval()).timeout(timeout())
-                .failureThreshold(failureThreshold()).successThreshold(successThreshold());
+                .failureThreshold(failureThreshold()).successThreshold(successThreshold())
+                .initialRetryDelay(initialRetryDelay());
         staleAfter().ifPresent(b::staleAfter);
         return b.build();
     }

@@ -15,6 +15,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs one check on its schedule: at most one evaluation in flight, each cut off by its timeout. A hung
  * evaluation keeps its worker thread, but never a second one: while it hangs, every tick records a failure.
+ * <p>
+ * Until the check succeeds for the first time, each failed evaluation (or a timed-out one, once it has
+ * returned) is followed by a retry after {@link CheckOptions#initialRetryDelay()}, doubling while below the
+ * interval, on top of the fixed-rate schedule: readiness at start-up follows the dependency, not the interval.
+ * From the first success on, only the interval paces evaluations, so a success threshold above 1 still means
+ * that many intervals.
  */
 final class CheckRunner {
 
@@ -34,6 +40,10 @@ final class CheckRunner {
     private boolean inFlightTimedOut;
     private ScheduledFuture<?> timeoutTask;
     private ScheduledFuture<?> schedule;
+    private ScheduledFuture<?> retryTask;
+    private boolean everSucceeded;
+    private boolean cancelled;
+    private long retryDelayNanos;
     private volatile CheckSnapshot snapshot;
 
     CheckRunner(HealthRegistry registry, Probe probe, String name, Check check, CheckOptions options) {
@@ -45,6 +55,7 @@ final class CheckRunner {
         this.state = new CheckState(probe, name, options);
         this.snapshot = state.snapshot();
         this.timeoutNanos = options.timeout().toNanos();
+        this.retryDelayNanos = options.initialRetryDelay().toNanos();
     }
 
     Probe probe() {
@@ -71,8 +82,12 @@ final class CheckRunner {
     }
 
     synchronized void cancel() {
+        cancelled = true;
         if (schedule != null) {
             schedule.cancel(false);
+        }
+        if (retryTask != null) {
+            retryTask.cancel(false);
         }
         if (timeoutTask != null) {
             timeoutTask.cancel(false);
@@ -93,6 +108,17 @@ final class CheckRunner {
             org.slf4j.LoggerFactory.getLogger(CheckRunner.class)
                     .error("scheduling of {} check '{}' failed; it will be retried at the next interval", probe.tag(), name, t);
         }
+    }
+
+    /** A retry's tick; clears the pending retry first, so the evaluation it starts may schedule the next. */
+    private void retryTick() {
+        synchronized (this) {
+            retryTask = null;
+            if (cancelled) {
+                return;
+            }
+        }
+        tick();
     }
 
     private void tickOnce() {
@@ -162,8 +188,10 @@ final class CheckRunner {
             if (!inFlightTimedOut) {
                 long end = registry.ticker().nanoTime();
                 changed = recordLocked(result, Duration.ofNanos(end - start), false, end);
+                everSucceeded |= result.isUp();
             }
             // A late result of a timed-out evaluation is dropped: the next tick evaluates afresh.
+            retryUntilFirstSuccessLocked();
         }
         if (changed != null) {
             registry.changed(this, changed);
@@ -192,6 +220,24 @@ final class CheckRunner {
                     options.timeout(), true, now);
         }
         registry.changed(this, changed);
+    }
+
+    /**
+     * After an evaluation ends: while the check has never succeeded, schedules one extra tick after the current
+     * retry delay and doubles the delay. Retries stop for good at the first success or once the delay reaches
+     * the interval (the fixed-rate schedule then suffices), and never start when the delay is zero.
+     */
+    private void retryUntilFirstSuccessLocked() {
+        if (everSucceeded || cancelled || retryDelayNanos <= 0 || retryDelayNanos >= options.interval().toNanos()
+                || retryTask != null) {
+            return;
+        }
+        try {
+            retryTask = registry.scheduler().schedule(this::retryTick, retryDelayNanos, TimeUnit.NANOSECONDS);
+            retryDelayNanos *= 2;
+        } catch (RejectedExecutionException shutDown) {
+            // the registry is closing: nothing to retry for
+        }
     }
 
     private CheckSnapshot recordLocked(CheckResult result, Duration took, boolean timedOut, long now) {

@@ -31,6 +31,10 @@ class CheckOptionsTest {
                 .hasMessage("timeout must be a positive duration, was PT-0.005S");
         assertThatThrownBy(() -> CheckOptions.builder().initialDelay(Duration.ofSeconds(-1)).build())
                 .hasMessage("initial-delay cannot be negative, was PT-1S");
+        assertThatThrownBy(() -> CheckOptions.builder().initialRetryDelay(Duration.ofMillis(-100)).build())
+                .hasMessage("initial-retry-delay cannot be negative, was PT-0.1S");
+        assertThatThrownBy(() -> CheckOptions.builder().initialRetryDelay(null).build())
+                .isInstanceOf(NullPointerException.class).hasMessage("initial-retry-delay");
         assertThatThrownBy(() -> CheckOptions.builder().failureThreshold(0).build())
                 .hasMessage("failure-threshold must be at least 1, was 0");
         assertThatThrownBy(() -> CheckOptions.builder().successThreshold(Integer.MIN_VALUE).build())
@@ -57,6 +61,8 @@ class CheckOptionsTest {
                 .hasMessageStartingWith("timeout must be at most PT24H");
         assertThatThrownBy(() -> CheckOptions.builder().initialDelay(huge).build())
                 .hasMessageStartingWith("initial-delay must be at most PT24H");
+        assertThatThrownBy(() -> CheckOptions.builder().initialRetryDelay(huge).build())
+                .hasMessageStartingWith("initial-retry-delay must be at most PT24H");
         assertThatThrownBy(() -> CheckOptions.builder().staleAfter(huge).build())
                 .hasMessageStartingWith("stale-after must be at most PT96H");
         CheckOptions longest = CheckOptions.builder().interval(Duration.ofDays(1)).timeout(Duration.ofDays(1)).build();
@@ -76,8 +82,14 @@ class CheckOptionsTest {
     @Test
     void toBuilderKeepsEverySetting() {
         CheckOptions o = CheckOptions.builder().interval(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(1))
-                .initialDelay(Duration.ofSeconds(3)).failureThreshold(4).successThreshold(5)
-                .staleAfter(Duration.ofSeconds(30)).required(false).build();
-        assertThat(o.toBuilder().build().toString()).isEqualTo(o.toString());
+                .initialDelay(Duration.ofSeconds(3)).initialRetryDelay(Duration.ofMillis(250)).failureThreshold(4)
+                .successThreshold(5).staleAfter(Duration.ofSeconds(30)).required(false).build();
+        assertThat(o.toBuilder().build().toString()).isEqualTo(o.toString()).contains("initialRetryDelay=PT0.25S");
+    }
+
+    @Test
+    void retriesOfACheckThatNeverSucceededStartAt100MsByDefaultAndZeroTurnsThemOff() {
+        assertThat(CheckOptions.defaults().initialRetryDelay()).isEqualTo(Duration.ofMillis(100));
+        assertThat(CheckOptions.builder().initialRetryDelay(Duration.ZERO).build().initialRetryDelay()).isZero();
     }
 }

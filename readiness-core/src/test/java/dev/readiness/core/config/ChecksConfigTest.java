@@ -28,12 +28,13 @@ class ChecksConfigTest {
     void everyKeyIsRead() {
         CheckOptions o = read(Map.of("readiness.checks.interval", "250ms", "readiness.checks.timeout", "PT0.1S",
                 "readiness.checks.failure-threshold", "3", "readiness.checks.success-threshold", "2",
-                "readiness.checks.stale-after", "2m"));
+                "readiness.checks.stale-after", "2m", "readiness.checks.initial-retry-delay", "0ms"));
         assertThat(o.interval()).isEqualTo(Duration.ofMillis(250));
         assertThat(o.timeout()).isEqualTo(Duration.ofMillis(100));
         assertThat(o.failureThreshold()).isEqualTo(3);
         assertThat(o.successThreshold()).isEqualTo(2);
         assertThat(o.staleAfter()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(o.initialRetryDelay()).isZero();
     }
 
     @Test
@@ -66,6 +67,9 @@ class ChecksConfigTest {
             readiness.checks.stale-after       | 1s             | must be at least interval + timeout
             readiness.checks.stale-after       | -1s            | must be at least interval + timeout
             readiness.checks.stale-after       | 3650d          | must be at most
+            readiness.checks.initial-retry-delay | -100ms       | must be 0 (off) or a positive duration
+            readiness.checks.initial-retry-delay | soon         | a duration such as 250ms
+            readiness.checks.initial-retry-delay | 2d           | must be at most
             """)
     void aBrokenValueFailsNamingTheKeyAndTheValue(String key, String value, String allowed) {
         assertThatThrownBy(() -> read(Map.of(key, value)))

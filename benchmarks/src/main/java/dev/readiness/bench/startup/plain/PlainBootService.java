@@ -4,6 +4,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -19,7 +22,10 @@ import java.util.Map;
  * The start-up benchmark's anchor: the sample contract ({@code /}, {@code /session/counter}, {@code /session/read},
  * {@code /slow?ms=N}, {@code /config/{key}}) as a plain Spring Boot web service without readiness: sessions in
  * memory, the configuration key read from the file on each request. One class with no nested classes, so the
- * benchmark can run it on the sample's own class path with only readiness' jars taken out.
+ * benchmark can run it on the sample's own class path with only readiness' jars taken out. Like the sample, it
+ * leaves Boot's DataSource out when no {@code spring.datasource.url} is set: the sample's class path holds
+ * spring-boot-starter-jdbc and the PostgreSQL driver, and without a URL Boot's DataSource auto-configuration
+ * would fail the start.
  */
 @SpringBootApplication
 @RestController
@@ -28,7 +34,22 @@ public class PlainBootService {
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(PlainBootService.class);
         app.setDefaultProperties(Map.of("server.tomcat.accept-count", "4096", "server.shutdown", "graceful"));
+        app.addInitializers(PlainBootService::databaseOnlyWithUrl);
         app.run(args);
+    }
+
+    /**
+     * What the sample's {@code SpringBootService.databaseOnlyWithUrl} does, so both start the same Boot: without a
+     * URL, DataSource auto-configuration is excluded (by name: the benchmarks module does not compile against
+     * spring-boot-jdbc). A method reference, not a nested class: this class is copied alone.
+     */
+    static void databaseOnlyWithUrl(ConfigurableApplicationContext context) {
+        ConfigurableEnvironment env = context.getEnvironment();
+        String url = env.getProperty("spring.datasource.url");
+        if (url == null || url.isBlank()) {
+            env.getPropertySources().addLast(new MapPropertySource("noDatabase", Map.of("spring.autoconfigure.exclude",
+                    "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration")));
+        }
     }
 
     @GetMapping("/")

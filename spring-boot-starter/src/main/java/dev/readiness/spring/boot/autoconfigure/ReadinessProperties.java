@@ -131,6 +131,13 @@ public class ReadinessProperties {
          */
         private Duration staleAfter;
 
+        /**
+         * Delay before re-evaluating a check that has never succeeded (a dependency still connecting at start),
+         * doubling after each retry while below the interval; from the first success on, the interval alone.
+         * 0 turns these retries off. Default 100 ms.
+         */
+        private Duration initialRetryDelay = CheckOptions.DEFAULT_INITIAL_RETRY_DELAY;
+
         public Duration getInterval() {
             return interval;
         }
@@ -171,6 +178,14 @@ public class ReadinessProperties {
             this.staleAfter = staleAfter;
         }
 
+        public Duration getInitialRetryDelay() {
+            return initialRetryDelay;
+        }
+
+        public void setInitialRetryDelay(Duration initialRetryDelay) {
+            this.initialRetryDelay = initialRetryDelay;
+        }
+
         /**
          * These settings as core {@link CheckOptions}, validated by the same rules (and with the same messages)
          * as {@link ChecksConfig#toOptions()}.
@@ -207,6 +222,11 @@ public class ReadinessProperties {
                 @Override
                 public Optional<Duration> staleAfter() {
                     return Optional.ofNullable(self.staleAfter);
+                }
+
+                @Override
+                public Duration initialRetryDelay() {
+                    return self.initialRetryDelay;
                 }
             };
             return view.toOptions();

@@ -101,7 +101,7 @@ class ReadinessAutoConfigurationTest {
         runner.withUserConfiguration(DependencyCheckBean.class)
                 .withPropertyValues("readiness.checks.interval=250ms", "readiness.checks.timeout=PT0.1S",
                         "readiness.checks.failure-threshold=3", "readiness.checks.success-threshold=2",
-                        "readiness.checks.stale-after=2s")
+                        "readiness.checks.stale-after=2s", "readiness.checks.initial-retry-delay=0")
                 .run(context -> {
                     CheckOptions o = context.getBean(HealthRegistry.class).optionsOf(Probe.READINESS, "database");
                     assertThat(o.interval()).isEqualTo(Duration.ofMillis(250));
@@ -109,6 +109,7 @@ class ReadinessAutoConfigurationTest {
                     assertThat(o.failureThreshold()).isEqualTo(3);
                     assertThat(o.successThreshold()).isEqualTo(2);
                     assertThat(o.staleAfter()).isEqualTo(Duration.ofSeconds(2));
+                    assertThat(o.initialRetryDelay()).isZero();
                 });
     }
 

@@ -23,6 +23,7 @@ class ReadinessPropertiesValidationTest {
             "readiness.checks.failure-threshold | -3    | must be at least 1",
             "readiness.checks.success-threshold | 0     | must be at least 1",
             "readiness.checks.stale-after       | 1s    | must be at least interval + timeout (PT7S)",
+            "readiness.checks.initial-retry-delay | -1s | must be 0 (off) or a positive duration",
             "readiness.management.port          | 70000 | must be 0..65535",
             "readiness.management.port          | -1    | must be 0..65535",
     })

@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.sessions;
 
+import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.sessions.SessionEvents;
 import dev.readiness.sessions.SessionSettings;
@@ -13,6 +14,8 @@ import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.servlet.DispatcherType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -56,6 +59,8 @@ public final class ReadinessSessionsAutoConfiguration {
     /** Order of the session filter: after Spring Session's (-2147483598), before Spring Security's (-100). */
     static final int SESSION_FILTER_ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
+    private static final Logger log = LoggerFactory.getLogger(ReadinessSessionsAutoConfiguration.class);
+
     ReadinessSessionsAutoConfiguration() {
     }
 
@@ -68,10 +73,35 @@ public final class ReadinessSessionsAutoConfiguration {
         return settings(properties.getSessions());
     }
 
+    /**
+     * The store, whose connection starts opening in the background at once (see {@link #connectInBackground}).
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
     RedisSessionStore readinessSessionStore(SessionSettings settings, ObjectProvider<SessionMetrics> metrics) {
-        return RedisSessionStore.create(settings, settings.createCodec(), events(metrics));
+        RedisSessionStore store = RedisSessionStore.create(settings, settings.createCodec(), events(metrics));
+        connectInBackground(store, settings.commandTimeout());
+        return store;
+    }
+
+    /**
+     * Opens the store's Redis connection on a thread of its own while the rest of the context starts. The store
+     * connects lazily, and the first connection of a JVM (Lettuce's client resources, Netty's event loops and
+     * their classes) takes a second or more on a busy node: done by the first evaluation of
+     * {@code redis-sessions}, it delayed readiness by that long after the application was serving. A failure here
+     * changes nothing: the check connects again and reports it.
+     */
+    static void connectInBackground(RedisSessionStore store, Duration timeout) {
+        Thread t = new Thread(() -> {
+            try {
+                CheckResult r = store.readinessCheck().check(timeout);
+                log.debug("session store connected ahead of its first readiness check: {}", r);
+            } catch (Exception | LinkageError e) {
+                log.debug("session store could not connect ahead of its first readiness check: {}", e.toString());
+            }
+        }, "readiness-sessions-connect");
+        t.setDaemon(true);
+        t.start();
     }
 
     @Bean
