@@ -95,16 +95,21 @@ public final class SessionsBenchmark {
     }
 
     /**
-     * Runs {@code warmupRounds} unreported rounds, then {@code measuredRounds} rounds, and returns each measured
-     * round's results (one per variant and endpoint).
+     * Runs {@code warmupRounds} unreported rounds (throughput only, no round trips: they exist to compile the
+     * code every variant shares, Tomcat, Spring MVC, the HTTP client, before anything is reported), then
+     * {@code measuredRounds} rounds, and returns each measured round's results (one per variant and endpoint).
+     * Each round starts with a different variant, so no variant is always the one measured first.
      */
     List<List<Result>> measure(List<String> variants, int warmupRounds, int measuredRounds) throws Exception {
         List<List<Result>> measured = new ArrayList<>();
         int rounds = warmupRounds + measuredRounds;
         try (RedisServer redis = RedisServer.start(); TcpProxy proxy = TcpProxy.start("127.0.0.1", redis.port())) {
             for (int round = 1; round <= rounds; round++) {
+                boolean warmupRound = round <= warmupRounds;
                 List<Result> results = new ArrayList<>();
-                for (String variant : variants) {
+                List<String> order = new ArrayList<>(variants);
+                java.util.Collections.rotate(order, -(round - 1));
+                for (String variant : order) {
                     Map<String, Result> byEndpoint = new LinkedHashMap<>();
                     // Throughput and commands straight against Redis, as in production.
                     try (ConfigurableApplicationContext ctx = start(variant, redis.port())) {
@@ -112,6 +117,11 @@ public final class SessionsBenchmark {
                         for (String endpoint : List.of("/session/counter", "/session/read")) {
                             byEndpoint.put(endpoint, measure(variant, base, endpoint, redis));
                         }
+                    }
+                    if (warmupRound) {
+                        results.addAll(byEndpoint.values());
+                        redis.command("FLUSHALL");
+                        continue;
                     }
                     // Round trips through the delaying proxy, in a second instance of the same service.
                     try (ConfigurableApplicationContext ctx = start(variant, proxy.port())) {
@@ -126,10 +136,12 @@ public final class SessionsBenchmark {
                     }
                     redis.command("FLUSHALL");
                 }
-                if (round > warmupRounds) {
+                if (!warmupRound) {
                     measured.add(results);
                 }
-                System.out.printf(Locale.ROOT, "round %d of %d done%n", round, rounds);
+                System.out.printf(Locale.ROOT, "round %d of %d done%s: %s%n", round, rounds,
+                        warmupRound ? " (warm-up, not reported)" : "", results.stream().map(r -> r.variant() + " "
+                                + r.endpoint() + " " + Math.round(r.rps())).collect(Collectors.joining(", ")));
             }
         }
         return measured;
