@@ -21,6 +21,8 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -387,6 +389,7 @@ public final class RedisSessionStore implements SessionStore {
             SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
             TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
             try {
+                SslOptions ssl = sslOptions(timeout);
                 if (settings.cluster()) {
                     List<RedisURI> seeds = new ArrayList<>();
                     for (String u : settings.redisUri().split(",")) {
@@ -399,6 +402,7 @@ public final class RedisSessionStore implements SessionStore {
                     // Node connections open on first use, so commands may not be rejected while a node connects;
                     // the command timeout still bounds every call. Adaptive refresh follows MOVED after a failover.
                     c.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
+                            .sslOptions(ssl)
                             .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                     .enableAllAdaptiveRefreshTriggers().build())
                             .build());
@@ -409,9 +413,13 @@ public final class RedisSessionStore implements SessionStore {
                 } else {
                     RedisURI uri = RedisURI.create(settings.redisUri().trim());
                     uri.setTimeout(timeout);
+                    if (uri.isSsl() && uri.getVerifyMode() == SslVerifyMode.NONE) {
+                        log.warn("readiness.sessions.redis.uri turns TLS peer verification off (verifyPeer): anyone"
+                                + " on the path to {} can read and change sessions", where);
+                    }
                     RedisClient c = client == null ? RedisClient.create(uri) : (RedisClient) client;
                     client = c;
-                    c.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
+                    c.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
                             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
                     StatefulRedisConnection<String, byte[]> conn = c.connect(CODEC, uri);
                     connection = conn;
@@ -421,9 +429,39 @@ public final class RedisSessionStore implements SessionStore {
             } catch (RedisException e) {
                 events.failed("connect", e);
                 throw new SessionStoreUnavailableException("session store cannot connect to Redis at " + where
-                        + ": " + e.getMessage(), e);
+                        + ": " + e.getMessage() + cause(e), e);
             }
         }
+    }
+
+    /**
+     * TLS for rediss:// URIs: the configured trust (or the JVM's default), peer verification as the URI says
+     * (Lettuce's default: full, chain and host name), and a handshake bounded by the command timeout rather
+     * than Lettuce's 10 s, so an untrusted or silent server fails a request as fast as any other Redis failure.
+     */
+    private SslOptions sslOptions(Duration timeout) {
+        SslOptions.Builder b = SslOptions.builder().jdkSslProvider().handshakeTimeout(timeout);
+        settings.tlsTrustManagers().ifPresent(b::trustManager);
+        return b.build();
+    }
+
+    /** The root cause, which for TLS says what is wrong (untrusted certificate, wrong host, not TLS at all). */
+    private static String cause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root == e) {
+            return "";
+        }
+        boolean tls = false;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            tls |= t instanceof javax.net.ssl.SSLException;
+        }
+        return " (" + (tls ? "TLS handshake failed: " : "") + root.getClass().getSimpleName() + ": " + root.getMessage()
+                + (tls ? "; the server's certificate must chain to readiness.sessions.redis.tls.ca-file, "
+                + "readiness.sessions.redis.tls.truststore or the JVM's trust store, and name the host in the URI)"
+                : ")");
     }
 
     private static String describe(SessionSettings s) {
