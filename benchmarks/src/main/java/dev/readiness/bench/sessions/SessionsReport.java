@@ -52,8 +52,13 @@ public final class SessionsReport implements ReportBenchmark {
                 + "a proxy delays every Redis reply by 40 ms; the median latency of 20 sequential requests with the "
                 + "delay minus without it, over the delay. " + warmupRounds + " unreported round(s), then " + rounds
                 + " measured rounds, each one repetition; the variants run one after the other within a round, each"
-                + " round starting with the next variant. The warm-up round measures throughput only. The ratio to"
-                + " in-memory sessions is paired: readiness over in-memory within the same round.");
+                + " round starting with the next variant. The warm-up round loads each variant and endpoint in"
+                + " 1 s slices until the JIT is quiet (less than 50 ms of compilation in a slice; at most 12 s) and"
+                + " measures nothing. The ratio to"
+                + " in-memory sessions is paired: readiness over in-memory within the same round. CPU per request:"
+                + " CPU time of the service's Tomcat and Lettuce threads (ThreadMXBean; not the load driver, JIT or"
+                + " GC threads) plus redis-server's (/proc/<pid>/stat) over the measured phase, divided by the"
+                + " requests; it depends much less on other load on the machine than requests per second do.");
         for (String endpoint : List.of("/session/counter", "/session/read")) {
             String what = endpoint.equals("/session/counter") ? "GET /session/counter (writes)" : "GET /session/read";
             s.add(compare("throughput, " + what, "requests/s", false, measured, endpoint,
@@ -62,6 +67,8 @@ public final class SessionsReport implements ReportBenchmark {
             s.add(Comparison.higherIsBetter("readiness sessions / in-memory throughput, " + what, "x")
                     .variant("readiness / in-memory, same round", ratios));
             s.note(targetNote(what, ratios));
+            s.add(compare("CPU per request (the service's Tomcat and Lettuce threads, plus redis-server), " + what, "µs",
+                    true, measured, endpoint, SessionsBenchmark.Result::cpuMicros, true));
             s.add(compare("Redis commands per request, " + what, "commands", true, measured, endpoint,
                     SessionsBenchmark.Result::commandsPerRequest, false).charted());
             s.add(compare("Redis round trips per request, " + what, "round trips", true, measured, endpoint,
