@@ -184,7 +184,8 @@ public final class SessionsBenchmark {
      * Warm-up round: load in one-second slices until the JIT is quiet (compilation time grew by less than 50 ms
      * in the last slice) or {@value #MAX_WARMUP_SLICES} slices passed. A fixed warm-up is not enough on a busy
      * 2-CPU machine: the compilers were still at work well into the first measured round, and whichever
-     * variant ran then looked two to three times more expensive than in the next round.
+     * variant ran then looked two to three times more expensive than in the next round. On a machine this busy the
+     * JIT is seldom quiet: the cap ends most warm-ups.
      */
     private Result warmUp(String variant, String base, String endpoint) throws Exception {
         List<String> cookies = new ArrayList<>();
@@ -208,7 +209,7 @@ public final class SessionsBenchmark {
                 Map.of(), Double.NaN, Double.NaN);
     }
 
-    private static final int MAX_WARMUP_SLICES = 12;
+    private static final int MAX_WARMUP_SLICES = 6;
 
     private Result measure(String variant, String base, String endpoint, RedisServer redis) throws Exception {
         // One session per simulated user, created by the mutating endpoint.

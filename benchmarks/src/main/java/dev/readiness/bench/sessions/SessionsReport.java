@@ -39,7 +39,9 @@ public final class SessionsReport implements ReportBenchmark {
         // One unreported round in either mode: without it the variant measured first runs on a cold JIT and
         // loses a factor of several to the others (882 against 4,199 requests/s for in-memory sessions).
         String duration = mode.pick(4, 8) + "s";
-        String warmup = mode.pick(1, 4) + "s";
+        // Each measured instance gets a real warm-up too: with 1 s, the variant measured first in a round ran at
+        // half its speed of the next round (shared code recompiled for the new mix of classes, we think).
+        String warmup = mode.pick(3, 4) + "s";
         int warmupRounds = 1;
         int rounds = mode.pick(2, 3);
         SessionsBenchmark bench = new SessionsBenchmark(Map.of("duration", duration, "warmup", warmup,
@@ -53,7 +55,7 @@ public final class SessionsReport implements ReportBenchmark {
                 + "delay minus without it, over the delay. " + warmupRounds + " unreported round(s), then " + rounds
                 + " measured rounds, each one repetition; the variants run one after the other within a round, each"
                 + " round starting with the next variant. The warm-up round loads each variant and endpoint in"
-                + " 1 s slices until the JIT is quiet (less than 50 ms of compilation in a slice; at most 12 s) and"
+                + " 1 s slices until the JIT is quiet (less than 50 ms of compilation in a slice; at most 6 s) and"
                 + " measures nothing. The ratio to"
                 + " in-memory sessions is paired: readiness over in-memory within the same round. CPU per request:"
                 + " CPU time of the service's Tomcat and Lettuce threads (ThreadMXBean; not the load driver, JIT or"
@@ -77,7 +79,9 @@ public final class SessionsReport implements ReportBenchmark {
         long errors = measured.stream().flatMap(List::stream).mapToLong(SessionsBenchmark.Result::errors).sum();
         s.note("failed requests over all measured rounds: " + errors);
         measured.get(measured.size() - 1).forEach(r -> s.note("last round, " + r.variant() + " " + r.endpoint()
-                + ": Redis commands " + r.commandStats()));
+                + ": Redis commands " + r.commandStats() + String.format(java.util.Locale.ROOT,
+                "; CPU per request %.0f µs in the service's threads + %.0f µs in redis-server", r.serverCpuMicros(),
+                r.redisCpuMicros())));
         return s.build();
     }
 
