@@ -6,7 +6,17 @@ import dev.readiness.sessions.codec.BasicAttributeCodec;
 import dev.readiness.sessions.codec.ClassAllowlist;
 import dev.readiness.sessions.codec.JdkSerializationCodec;
 
+import javax.net.ssl.TrustManagerFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -29,6 +39,9 @@ public final class SessionSettings {
 
     private final String redisUri;
     private final boolean cluster;
+    private final Optional<Path> tlsCaFile;
+    private final Optional<Path> tlsTrustStore;
+    private final char[] tlsTrustStorePassword;
     private final Duration commandTimeout;
     private final String keyPrefix;
     private final boolean required;
@@ -46,6 +59,9 @@ public final class SessionSettings {
     private SessionSettings(Builder b) {
         this.redisUri = b.redisUri;
         this.cluster = b.cluster;
+        this.tlsCaFile = Optional.ofNullable(b.tlsCaFile);
+        this.tlsTrustStore = Optional.ofNullable(b.tlsTrustStore);
+        this.tlsTrustStorePassword = b.tlsTrustStorePassword == null ? null : b.tlsTrustStorePassword.toCharArray();
         this.commandTimeout = b.commandTimeout;
         this.keyPrefix = b.keyPrefix;
         this.required = b.required;
@@ -73,6 +89,96 @@ public final class SessionSettings {
     /** {@code readiness.sessions.redis.cluster}, default false. */
     public boolean cluster() {
         return cluster;
+    }
+
+    /**
+     * {@code readiness.sessions.redis.tls.ca-file}, default none: a PEM file of the certificates (usually the CA)
+     * that a {@code rediss://} server's certificate must chain to, instead of the JVM's default trust store.
+     */
+    public Optional<Path> tlsCaFile() {
+        return tlsCaFile;
+    }
+
+    /**
+     * {@code readiness.sessions.redis.tls.truststore} (PKCS12 or JKS) with
+     * {@code readiness.sessions.redis.tls.truststore-password}, default none: as {@link #tlsCaFile()}, from a key
+     * store.
+     */
+    public Optional<Path> tlsTrustStore() {
+        return tlsTrustStore;
+    }
+
+    /**
+     * The trust managers for {@code rediss://} connections built from {@link #tlsCaFile()} or
+     * {@link #tlsTrustStore()}, read from the file now; empty when neither is set (the JVM's default trust
+     * store, {@code javax.net.ssl.trustStore}, applies). Peer verification stays on either way: the server's
+     * certificate must chain to a trusted one and name the host in the URI.
+     *
+     * @throws ReadinessConfigException naming the key and file when it cannot be read or holds no certificate
+     */
+    public Optional<TrustManagerFactory> tlsTrustManagers() {
+        if (tlsCaFile.isPresent()) {
+            return Optional.of(trustManagers(caFileStore(tlsCaFile.get())));
+        }
+        if (tlsTrustStore.isPresent()) {
+            return Optional.of(trustManagers(trustStore(tlsTrustStore.get(), tlsTrustStorePassword)));
+        }
+        return Optional.empty();
+    }
+
+    private static KeyStore caFileStore(Path file) {
+        String key = P + "redis.tls.ca-file";
+        try (InputStream in = Files.newInputStream(file)) {
+            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+            ReadinessConfigException.require(!certs.isEmpty(), key, file, "holds no PEM certificate");
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : certs) {
+                ks.setCertificateEntry("ca-" + i++, c);
+            }
+            return ks;
+        } catch (IOException e) {
+            throw new ReadinessConfigException(key, file, "cannot be read: " + e, e);
+        } catch (GeneralSecurityException e) {
+            throw new ReadinessConfigException(key, file, "is not a PEM file of X.509 certificates: " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore trustStore(Path file, char[] password) {
+        String key = P + "redis.tls.truststore";
+        KeyStore ks;
+        try {
+            ks = KeyStore.getInstance(file.toFile(), password);
+        } catch (IOException e) {
+            // A wrong password surfaces as an IOException whose cause is an UnrecoverableKeyException.
+            boolean badPassword = e.getCause() instanceof java.security.UnrecoverableKeyException;
+            throw new ReadinessConfigException(key, file, badPassword
+                    ? "cannot be opened with readiness.sessions.redis.tls.truststore-password (wrong password?)"
+                    : "cannot be read as a PKCS12 or JKS trust store: " + e.getMessage(), e);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new ReadinessConfigException(key, file, "is not a PKCS12 or JKS trust store: " + e.getMessage(), e);
+        }
+        try {
+            boolean any = false;
+            for (var aliases = ks.aliases(); aliases.hasMoreElements(); ) {
+                any |= ks.isCertificateEntry(aliases.nextElement());
+            }
+            ReadinessConfigException.require(any, key, file, "holds no trusted certificate entry");
+        } catch (java.security.KeyStoreException e) {
+            throw new ReadinessConfigException(key, file, "cannot be read: " + e.getMessage(), e);
+        }
+        return ks;
+    }
+
+    private static TrustManagerFactory trustManagers(KeyStore ks) {
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            return tmf;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JVM's default trust manager cannot use a key store: " + e, e);
+        }
     }
 
     /** {@code readiness.sessions.redis.command-timeout}, default 2s: the longest a request waits for Redis. */
@@ -171,6 +277,9 @@ public final class SessionSettings {
     public static final class Builder {
         private String redisUri;
         private boolean cluster;
+        private Path tlsCaFile;
+        private Path tlsTrustStore;
+        private String tlsTrustStorePassword;
         private Duration commandTimeout = Duration.ofSeconds(2);
         private String keyPrefix = "readiness:session:";
         private boolean required = true;
@@ -190,6 +299,12 @@ public final class SessionSettings {
 
         public Builder redisUri(String v) { this.redisUri = v; return this; }
         public Builder cluster(boolean v) { this.cluster = v; return this; }
+        public Builder tlsCaFile(Path v) { this.tlsCaFile = v; return this; }
+        public Builder tlsTrustStore(Path v, String password) {
+            this.tlsTrustStore = v;
+            this.tlsTrustStorePassword = password;
+            return this;
+        }
         public Builder commandTimeout(Duration v) { this.commandTimeout = v; return this; }
         public Builder keyPrefix(String v) { this.keyPrefix = v; return this; }
         public Builder required(boolean v) { this.required = v; return this; }
@@ -222,6 +337,14 @@ public final class SessionSettings {
             }
             ReadinessConfigException.require(cluster || sentinel || !redisUri.contains(","), P + "redis.uri",
                     redact(redisUri), "lists several servers; set readiness.sessions.redis.cluster=true for a Redis Cluster");
+            ReadinessConfigException.require(tlsCaFile == null || tlsTrustStore == null, P + "redis.tls.ca-file",
+                    tlsCaFile, "cannot be combined with readiness.sessions.redis.tls.truststore; set one of them");
+            ReadinessConfigException.require(tlsTrustStorePassword == null || tlsTrustStore != null,
+                    P + "redis.tls.truststore-password", "***", "is set without readiness.sessions.redis.tls.truststore");
+            ReadinessConfigException.require((tlsCaFile == null && tlsTrustStore == null) || lower.contains("rediss"),
+                    tlsCaFile != null ? P + "redis.tls.ca-file" : P + "redis.tls.truststore",
+                    tlsCaFile != null ? tlsCaFile : tlsTrustStore,
+                    "has no effect: readiness.sessions.redis.uri does not use TLS (rediss://)");
             ReadinessConfigException.require(positive(commandTimeout), P + "redis.command-timeout", commandTimeout,
                     "must be a positive duration");
             ReadinessConfigException.require(keyPrefix != null && !keyPrefix.contains("{") && !keyPrefix.contains("}"),
@@ -253,7 +376,9 @@ public final class SessionSettings {
             } catch (IllegalArgumentException e) {
                 throw new ReadinessConfigException(P + "allowlist", allowlist, e.getMessage(), e);
             }
-            return new SessionSettings(this);
+            SessionSettings built = new SessionSettings(this);
+            built.tlsTrustManagers(); // a file that cannot be read fails the start, not the first request
+            return built;
         }
 
         private static boolean positive(Duration d) {

@@ -20,6 +20,9 @@ import java.util.Optional;
  * readiness.sessions.redis.command-timeout=2s
  * readiness.sessions.redis.key-prefix=readiness:session:
  * readiness.sessions.redis.required=true
+ * readiness.sessions.redis.tls.ca-file=/etc/redis-ca/ca.pem          # rediss:// trust; default: the JVM's
+ * readiness.sessions.redis.tls.truststore=/etc/redis-ca/trust.p12    # or a PKCS12/JKS trust store
+ * readiness.sessions.redis.tls.truststore-password=...
  * readiness.sessions.cookie.name=SESSION
  * readiness.sessions.cookie.secure=true
  * readiness.sessions.cookie.same-site=Lax
@@ -70,6 +73,19 @@ public interface SessionsConfig {
 
         @WithDefault("true")
         boolean required();
+
+        Tls tls();
+    }
+
+    /** Trust for {@code rediss://}; without it the JVM's default trust store applies. */
+    interface Tls {
+        /** PEM certificates to trust (e.g. the managed Redis's CA, mounted from a Secret). */
+        Optional<String> caFile();
+
+        /** PKCS12 or JKS trust store. */
+        Optional<String> truststore();
+
+        Optional<String> truststorePassword();
     }
 
     interface Cookie {
@@ -99,6 +115,9 @@ public interface SessionsConfig {
         return SessionSettings.builder()
                 .redisUri(redis().uri().orElse(null))
                 .cluster(redis().cluster())
+                .tlsCaFile(redis().tls().caFile().map(java.nio.file.Path::of).orElse(null))
+                .tlsTrustStore(redis().tls().truststore().map(java.nio.file.Path::of).orElse(null),
+                        redis().tls().truststorePassword().orElse(null))
                 .commandTimeout(redis().commandTimeout())
                 .keyPrefix(redis().keyPrefix())
                 .required(redis().required())

@@ -45,6 +45,19 @@ class SessionIdsTest {
     }
 
     @Test
+    void exactlyTheUrlSafeBase64AlphabetIsAcceptedAtEveryPosition() {
+        java.util.regex.Pattern alphabet = java.util.regex.Pattern.compile("[A-Za-z0-9_-]");
+        String valid = ids.next();
+        for (char c = 0; c < 0x3000; c++) {
+            for (int pos : new int[] {0, SessionIds.TAG_LENGTH, SessionIds.LENGTH - 1}) {
+                String id = valid.substring(0, pos) + c + valid.substring(pos + 1);
+                assertThat(SessionIds.isWellFormed(id)).as("U+%04X at %d", (int) c, pos)
+                        .isEqualTo(alphabet.matcher(String.valueOf(c)).matches());
+            }
+        }
+    }
+
+    @Test
     void onlyTheTagIsEverLogged() {
         String id = ids.next();
         assertThat(SessionIds.loggable(id)).isEqualTo(id.substring(0, 4) + "...");

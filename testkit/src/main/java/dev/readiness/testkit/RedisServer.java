@@ -31,11 +31,13 @@ public final class RedisServer implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int tlsPort;
     private final Path dir;
 
-    private RedisServer(Process process, int port, Path dir) {
+    private RedisServer(Process process, int port, int tlsPort, Path dir) {
         this.process = process;
         this.port = port;
+        this.tlsPort = tlsPort;
         this.dir = dir;
     }
 
@@ -46,6 +48,35 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server on {@code port}; {@code extraArgs} are redis-server options such as {@code --requirepass x}. */
     public static RedisServer start(int port, String... extraArgs) throws IOException {
+        return start(port, 0, extraArgs);
+    }
+
+    /**
+     * Starts a server that also serves TLS on a second free loopback port ({@link #tlsPort()}, {@link #tlsUri()})
+     * with {@code certificate}; clients are not asked for a certificate. The plain port stays open for the test's
+     * own administration ({@link #command}, {@link #commandStats()}).
+     *
+     * @throws UnsupportedOperationException when this redis-server binary was built without TLS
+     */
+    public static RedisServer startTls(SelfSignedCertificate certificate, String... extraArgs) throws IOException {
+        int tlsPort = freePort();
+        List<String> args = new ArrayList<>(List.of("--tls-port", Integer.toString(tlsPort),
+                "--tls-cert-file", certificate.certificatePem().toString(),
+                "--tls-key-file", certificate.privateKeyPem().toString(), "--tls-auth-clients", "no"));
+        args.addAll(List.of(extraArgs));
+        try {
+            return start(freePort(), tlsPort, args.toArray(String[]::new));
+        } catch (IOException e) {
+            String m = String.valueOf(e.getMessage());
+            if (m.contains("not supported") || m.contains("Bad directive") || m.contains("BUILD_TLS")) {
+                throw new UnsupportedOperationException("redis-server " + binary() + " has no TLS support (built "
+                        + "without BUILD_TLS=yes): " + m, e);
+            }
+            throw e;
+        }
+    }
+
+    private static RedisServer start(int port, int tlsPort, String... extraArgs) throws IOException {
         Path dir = Files.createTempDirectory("redis-" + port + "-");
         List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
@@ -53,13 +84,26 @@ public final class RedisServer implements AutoCloseable {
         cmd.addAll(List.of(extraArgs));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile()).start();
-        RedisServer server = new RedisServer(p, port, dir);
+        RedisServer server = new RedisServer(p, port, tlsPort, dir);
         server.awaitReady(Duration.ofSeconds(20), extraArgs);
         return server;
     }
 
     public int port() {
         return port;
+    }
+
+    /** The TLS port of a server from {@link #startTls}; 0 otherwise. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** {@code rediss://127.0.0.1:<tls port>} of a server from {@link #startTls}. */
+    public String tlsUri() {
+        if (tlsPort == 0) {
+            throw new IllegalStateException("this redis-server was started without TLS; use RedisServer.startTls");
+        }
+        return "rediss://127.0.0.1:" + tlsPort;
     }
 
     /** {@code redis://127.0.0.1:<port>}. */

@@ -82,7 +82,12 @@ public final class SessionsBenchmark {
 
     record Result(String variant, String endpoint, double rps, long requests, long errors,
                   double commandsPerRequest, double clientCommandsPerRequest, double roundTrips,
-                  Map<String, Long> commandStats) {
+                  Map<String, Long> commandStats, double serverCpuMicros, double redisCpuMicros) {
+
+        /** CPU per request in microseconds: the service's Tomcat and Lettuce threads plus redis-server. */
+        double cpuMicros() {
+            return serverCpuMicros + redisCpuMicros;
+        }
     }
 
     /**
@@ -95,23 +100,34 @@ public final class SessionsBenchmark {
     }
 
     /**
-     * Runs {@code warmupRounds} unreported rounds, then {@code measuredRounds} rounds, and returns each measured
-     * round's results (one per variant and endpoint).
+     * Runs {@code warmupRounds} unreported rounds (throughput only, no round trips: they exist to compile the
+     * code every variant shares, Tomcat, Spring MVC, the HTTP client, before anything is reported), then
+     * {@code measuredRounds} rounds, and returns each measured round's results (one per variant and endpoint).
+     * Each round starts with a different variant, so no variant is always the one measured first.
      */
     List<List<Result>> measure(List<String> variants, int warmupRounds, int measuredRounds) throws Exception {
         List<List<Result>> measured = new ArrayList<>();
         int rounds = warmupRounds + measuredRounds;
         try (RedisServer redis = RedisServer.start(); TcpProxy proxy = TcpProxy.start("127.0.0.1", redis.port())) {
             for (int round = 1; round <= rounds; round++) {
+                boolean warmupRound = round <= warmupRounds;
                 List<Result> results = new ArrayList<>();
-                for (String variant : variants) {
+                List<String> order = new ArrayList<>(variants);
+                java.util.Collections.rotate(order, -(round - 1));
+                for (String variant : order) {
                     Map<String, Result> byEndpoint = new LinkedHashMap<>();
                     // Throughput and commands straight against Redis, as in production.
                     try (ConfigurableApplicationContext ctx = start(variant, redis.port())) {
                         String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
                         for (String endpoint : List.of("/session/counter", "/session/read")) {
-                            byEndpoint.put(endpoint, measure(variant, base, endpoint, redis));
+                            byEndpoint.put(endpoint, warmupRound ? warmUp(variant, base, endpoint)
+                                    : measure(variant, base, endpoint, redis));
                         }
+                    }
+                    if (warmupRound) {
+                        results.addAll(byEndpoint.values());
+                        redis.command("FLUSHALL");
+                        continue;
                     }
                     // Round trips through the delaying proxy, in a second instance of the same service.
                     try (ConfigurableApplicationContext ctx = start(variant, proxy.port())) {
@@ -121,15 +137,19 @@ public final class SessionsBenchmark {
                             Result r = byEndpoint.get(endpoint);
                             results.add(new Result(r.variant(), r.endpoint(), r.rps(), r.requests(), r.errors(),
                                     r.commandsPerRequest(), r.clientCommandsPerRequest(),
-                                    roundTrips(base + endpoint, cookie, proxy), r.commandStats()));
+                                    roundTrips(base + endpoint, cookie, proxy), r.commandStats(), r.serverCpuMicros(),
+                                    r.redisCpuMicros()));
                         }
                     }
                     redis.command("FLUSHALL");
                 }
-                if (round > warmupRounds) {
+                if (!warmupRound) {
                     measured.add(results);
                 }
-                System.out.printf(Locale.ROOT, "round %d of %d done%n", round, rounds);
+                System.out.printf(Locale.ROOT, "round %d of %d done%s: %s%n", round, rounds,
+                                warmupRound ? " (warm-up, not reported)" : "", results.stream().map(r -> r.variant() + " "
+                                + r.endpoint() + " " + Math.round(r.rps()) + " req/s " + Math.round(r.cpuMicros())
+                                + " us CPU/req").collect(Collectors.joining(", ")));
             }
         }
         return measured;
@@ -160,15 +180,55 @@ public final class SessionsBenchmark {
                 .collect(Collectors.joining("; "));
     }
 
+    /**
+     * Warm-up round: load in one-second slices until the JIT is quiet (compilation time grew by less than 50 ms
+     * in the last slice) or {@value #MAX_WARMUP_SLICES} slices passed. A fixed warm-up is not enough on a busy
+     * 2-CPU machine: the compilers were still at work well into the first measured round, and whichever
+     * variant ran then looked two to three times more expensive than in the next round. On a machine this busy the
+     * JIT is seldom quiet: the cap ends most warm-ups.
+     */
+    private Result warmUp(String variant, String base, String endpoint) throws Exception {
+        List<String> cookies = new ArrayList<>();
+        for (int i = 0; i < sessions; i++) {
+            cookies.add(newSession(base));
+        }
+        java.lang.management.CompilationMXBean jit = java.lang.management.ManagementFactory.getCompilationMXBean();
+        long[] counts = {0, 0};
+        int slices = 0;
+        for (long jit0 = jit.getTotalCompilationTime(); slices < MAX_WARMUP_SLICES; slices++) {
+            counts = load(base + endpoint, cookies, Duration.ofSeconds(1));
+            long jit1 = jit.getTotalCompilationTime();
+            if (slices >= 1 && jit1 - jit0 < 50) {
+                slices++;
+                break;
+            }
+            jit0 = jit1;
+        }
+        System.out.printf(Locale.ROOT, "warm-up %s %s: %d s until the JIT was quiet%n", variant, endpoint, slices);
+        return new Result(variant, endpoint, counts[0], counts[0], counts[1], Double.NaN, Double.NaN, Double.NaN,
+                Map.of(), Double.NaN, Double.NaN);
+    }
+
+    private static final int MAX_WARMUP_SLICES = 6;
+
     private Result measure(String variant, String base, String endpoint, RedisServer redis) throws Exception {
         // One session per simulated user, created by the mutating endpoint.
         List<String> cookies = new ArrayList<>();
         for (int i = 0; i < sessions; i++) {
             cookies.add(newSession(base));
         }
-        load(base + endpoint, cookies, warmup);
+        load(base + endpoint, cookies, warmup); // this service instance's own first requests
         redis.command("CONFIG", "RESETSTAT");
+        Map<Long, Long> server0 = serverThreadCpuNanos();
+        long redis0 = processCpuNanos(redis.pid());
         long[] counts = load(base + endpoint, cookies, duration);
+        Map<Long, Long> server1 = serverThreadCpuNanos();
+        long serverNanos = 0;
+        for (Map.Entry<Long, Long> e : server1.entrySet()) {
+            serverNanos += e.getValue() - server0.getOrDefault(e.getKey(), 0L);
+        }
+        double serverCpu = serverNanos / 1e3 / counts[0];
+        double redisCpu = (processCpuNanos(redis.pid()) - redis0) / 1e3 / counts[0];
         Map<String, Long> stats = commandStats(redis);
         long total = stats.values().stream().mapToLong(Long::longValue).sum();
         long client = variant.equals("readiness")
@@ -177,7 +237,58 @@ public final class SessionsBenchmark {
                 : total;
         double rps = counts[0] / (duration.toNanos() / 1e9);
         return new Result(variant, endpoint, rps, counts[0], counts[1], (double) total / counts[0],
-                (double) client / counts[0], Double.NaN, stats);
+                (double) client / counts[0], Double.NaN, stats, serverCpu, redisCpu);
+    }
+
+    /**
+     * CPU time per thread of the service under test: Tomcat's threads and Lettuce's (event loop, timers), by thread
+     * id. The load driver's threads and the JVM's own (JIT compilers, GC), which would swamp the difference between
+     * variants while the JIT is still busy, are left out. CPU per request depends much less on what else runs on
+     * the machine than requests per second do.
+     */
+    private static Map<Long, Long> serverThreadCpuNanos() {
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        Map<Long, Long> cpu = new java.util.HashMap<>();
+        for (java.lang.management.ThreadInfo t : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (t != null && (t.getThreadName().startsWith("http-nio") || t.getThreadName().startsWith("lettuce"))) {
+                long nanos = threads.getThreadCpuTime(t.getThreadId());
+                if (nanos >= 0) {
+                    cpu.put(t.getThreadId(), nanos);
+                }
+            }
+        }
+        return cpu;
+    }
+
+    /** utime + stime of a process from /proc/<pid>/stat (Linux; 0 elsewhere), in nanoseconds. */
+    static long processCpuNanos(long pid) {
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(pid), "stat"));
+            // the command name in parentheses may hold blanks: count fields after the last ')'
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" +");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // fields 14 and 15 of proc(5)
+            return ticks * (1_000_000_000L / CLOCK_TICKS);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** USER_HZ; 100 on every Linux this runs on, asked of getconf where it is available. */
+    private static final long CLOCK_TICKS = clockTicks();
+
+    private static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+            long t = Long.parseLong(out);
+            return t > 0 ? t : 100;
+        } catch (IOException | RuntimeException e) {
+            return 100;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
     }
 
     /** {requests, errors} completed by {@code threads} threads cycling over the sessions for {@code time}. */
@@ -259,12 +370,12 @@ public final class SessionsBenchmark {
                         + " round trips with %dms reply delay over %d sequential requests, %d CPUs%n",
                 threads, sessions, duration.toSeconds(), warmup.toSeconds(), delay.toMillis(), rtRequests,
                 Runtime.getRuntime().availableProcessors());
-        System.out.printf(Locale.ROOT, "%-15s %-17s %10s %8s %14s %14s %12s  %s%n", "variant", "endpoint", "req/s",
-                "errors", "redis cmd/req", "client cmd/req", "round trips", "INFO commandstats calls");
+        System.out.printf(Locale.ROOT, "%-15s %-17s %10s %8s %14s %14s %12s %16s  %s%n", "variant", "endpoint", "req/s",
+                "errors", "redis cmd/req", "client cmd/req", "round trips", "CPU us/req j+r", "INFO commandstats calls");
         for (Result r : results) {
-            System.out.printf(Locale.ROOT, "%-15s %-17s %10.0f %8d %14.2f %14.2f %12.2f  %s%n", r.variant(), r.endpoint(),
-                    r.rps(), r.errors(), r.commandsPerRequest(), r.clientCommandsPerRequest(), r.roundTrips(),
-                    r.commandStats());
+            System.out.printf(Locale.ROOT, "%-15s %-17s %10.0f %8d %14.2f %14.2f %12.2f %7.0f + %6.0f  %s%n", r.variant(),
+                    r.endpoint(), r.rps(), r.errors(), r.commandsPerRequest(), r.clientCommandsPerRequest(), r.roundTrips(),
+                    r.serverCpuMicros(), r.redisCpuMicros(), r.commandStats());
         }
         for (String endpoint : List.of("/session/counter", "/session/read")) {
             double ours = rps(results, "readiness", endpoint);

@@ -15,12 +15,16 @@ import dev.readiness.sessions.codec.AttributeCodec;
 import dev.readiness.sessions.codec.AttributeDecodeException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -29,7 +33,6 @@ import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.RedisCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -74,18 +77,26 @@ public final class RedisSessionStore implements SessionStore {
     static final String ACCESSED = "#a";
     static final String MAX_INACTIVE = "#i";
     static final String ATTR = "a:";
+    // Script arguments that never change, encoded once (Lettuce writes byte[] values as they are, no copy).
+    private static final byte[] ATTR_BYTES = ascii(ATTR);
+    private static final byte[] CREATED_FIELD = ascii(CREATED);
+    private static final byte[] ACCESSED_FIELD = ascii(ACCESSED);
+    private static final byte[] MAX_INACTIVE_FIELD = ascii(MAX_INACTIVE);
+    private static final byte[] MODE_NEW = ascii("n");
+    private static final byte[] MODE_UPDATE = ascii("u");
+    private static final byte[] MODE_FULL = ascii("f");
 
     private final SessionSettings settings;
     private final AttributeCodec codec;
     private final SessionEvents events;
     private final Clock clock;
     private final String where;
+    private final long timeoutNanos;
     private final AtomicLong decodeFailures = new AtomicLong();
 
     private final Object connectLock = new Object();
     private volatile AbstractRedisClient client;
     private volatile StatefulConnection<String, byte[]> connection;
-    private volatile RedisClusterCommands<String, byte[]> sync;
     private volatile RedisClusterAsyncCommands<String, byte[]> async;
     private volatile boolean closed;
 
@@ -95,6 +106,7 @@ public final class RedisSessionStore implements SessionStore {
         this.events = events;
         this.clock = clock;
         this.where = describe(settings);
+        this.timeoutNanos = settings.commandTimeout().toNanos();
     }
 
     /** A store with the configured codec and no metrics. */
@@ -134,7 +146,7 @@ public final class RedisSessionStore implements SessionStore {
             return Optional.empty();
         }
         long t0 = System.nanoTime();
-        Map<String, byte[]> hash = call("load", () -> commands().hgetall(key(id)));
+        Map<String, byte[]> hash = call("load", () -> await(commandsAsync().hgetall(key(id))));
         int bytes = 0;
         for (byte[] v : hash.values()) {
             bytes += v.length;
@@ -199,17 +211,18 @@ public final class RedisSessionStore implements SessionStore {
         checkSize(w, encoded, removed, mode.equals("f"));
         long now = clock.millis();
         List<byte[]> args = new ArrayList<>(8 + removed.size() + encoded.size() * 2);
-        args.add(ascii(mode));
-        args.add(ascii(Long.toString(w.maxInactive().toMillis())));
-        args.add(ascii(Long.toString(w.creates() ? now : w.creationTime())));
-        args.add(ascii(Integer.toString(removed.size())));
+        args.add(mode.equals("n") ? MODE_NEW : mode.equals("u") ? MODE_UPDATE : MODE_FULL);
+        args.add(number(w.maxInactive().toMillis()));
+        args.add(number(w.creates() ? now : w.creationTime()));
+        args.add(number(removed.size()));
         for (String r : removed) {
-            args.add(ascii(ATTR + r));
+            args.add(field(r));
         }
         int bytes = addPairs(args, encoded, now, w.maxInactive());
         long t0 = System.nanoTime();
         int[] commands = {1};
-        long result = call("save", () -> eval(Script.SAVE, new String[] {key(w.id())}, args, commands));
+        String[] keys = {key(w.id())};
+        long result = call("save", () -> eval(Script.SAVE, keys, args, commands));
         events.saved(System.nanoTime() - t0, bytes);
         if (result == -1) {
             throw new IllegalStateException("session id collision on create; ids are random, so this is a bug");
@@ -227,13 +240,14 @@ public final class RedisSessionStore implements SessionStore {
         checkSize(write, encoded, Set.of(), true);
         long now = clock.millis();
         List<byte[]> args = new ArrayList<>(4 + encoded.size() * 2);
-        args.add(ascii(Long.toString(write.maxInactive().toMillis())));
-        args.add(ascii(CREATED));
-        args.add(ascii(Long.toString(write.creationTime())));
+        args.add(number(write.maxInactive().toMillis()));
+        args.add(CREATED_FIELD);
+        args.add(number(write.creationTime()));
         int bytes = addPairs(args, encoded, now, write.maxInactive());
         long t0 = System.nanoTime();
         int[] commands = {1};
-        long result = call("rotate", () -> eval(Script.ROTATE, new String[] {key(oldId), key(write.id())}, args, commands));
+        String[] keys = {key(oldId), key(write.id())};
+        long result = call("rotate", () -> eval(Script.ROTATE, keys, args, commands));
         events.saved(System.nanoTime() - t0, bytes);
         if (result == -1) {
             throw new IllegalStateException("session id collision on rotation; ids are random, so this is a bug");
@@ -247,7 +261,7 @@ public final class RedisSessionStore implements SessionStore {
             return;
         }
         long t0 = System.nanoTime();
-        call("delete", () -> commands().del(key(id)));
+        call("delete", () -> await(commandsAsync().del(key(id))));
         events.saved(System.nanoTime() - t0, 0);
     }
 
@@ -315,13 +329,13 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private static int addPairs(List<byte[]> args, Map<String, byte[]> encoded, long now, Duration maxInactive) {
-        args.add(ascii(ACCESSED));
-        args.add(ascii(Long.toString(now)));
-        args.add(ascii(MAX_INACTIVE));
-        args.add(ascii(Long.toString(maxInactive.toMillis())));
+        args.add(ACCESSED_FIELD);
+        args.add(number(now));
+        args.add(MAX_INACTIVE_FIELD);
+        args.add(number(maxInactive.toMillis()));
         int bytes = 0;
         for (Map.Entry<String, byte[]> e : encoded.entrySet()) {
-            args.add((ATTR + e.getKey()).getBytes(StandardCharsets.UTF_8));
+            args.add(field(e.getKey()));
             args.add(e.getValue());
             bytes += e.getValue().length;
         }
@@ -330,16 +344,25 @@ public final class RedisSessionStore implements SessionStore {
 
     private long eval(Script script, String[] keys, List<byte[]> args, int[] commands) {
         byte[][] values = args.toArray(byte[][]::new);
-        RedisClusterCommands<String, byte[]> c = commands();
+        RedisClusterAsyncCommands<String, byte[]> c = commandsAsync();
         try {
-            Long r = c.evalsha(script.sha(), ScriptOutputType.INTEGER, keys, values);
+            Long r = await(c.evalsha(script.sha(), ScriptOutputType.INTEGER, keys, values));
             return r;
         } catch (RedisNoScriptException e) {
             // After a restart or SCRIPT FLUSH (or on a cluster node that never saw it): EVAL loads it again.
             commands[0]++;
-            Long r = c.eval(script.body(), ScriptOutputType.INTEGER, keys, values);
+            Long r = await(c.<Long>eval(script.body(), ScriptOutputType.INTEGER, keys, values));
             return r;
         }
+    }
+
+    /**
+     * Waits for a command as Lettuce's synchronous API would (the command timeout, then the command is
+     * cancelled; Redis errors surface as {@link RedisException}s), without that API's reflective proxy on every
+     * call.
+     */
+    private <T> T await(RedisFuture<T> future) {
+        return LettuceFutures.awaitOrCancel(future, timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
     private <T> T call(String operation, Supplier<T> op) {
@@ -357,15 +380,6 @@ public final class RedisSessionStore implements SessionStore {
         return SessionIds.key(settings.keyPrefix(), id);
     }
 
-    private RedisClusterCommands<String, byte[]> commands() {
-        RedisClusterCommands<String, byte[]> c = sync;
-        if (c == null) {
-            connect();
-            c = sync;
-        }
-        return c;
-    }
-
     private RedisClusterAsyncCommands<String, byte[]> commandsAsync() {
         RedisClusterAsyncCommands<String, byte[]> c = async;
         if (c == null) {
@@ -377,7 +391,7 @@ public final class RedisSessionStore implements SessionStore {
 
     private void connect() {
         synchronized (connectLock) {
-            if (sync != null) {
+            if (async != null) {
                 return;
             }
             if (closed) {
@@ -387,6 +401,7 @@ public final class RedisSessionStore implements SessionStore {
             SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
             TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
             try {
+                SslOptions ssl = sslOptions(timeout);
                 if (settings.cluster()) {
                     List<RedisURI> seeds = new ArrayList<>();
                     for (String u : settings.redisUri().split(",")) {
@@ -399,31 +414,64 @@ public final class RedisSessionStore implements SessionStore {
                     // Node connections open on first use, so commands may not be rejected while a node connects;
                     // the command timeout still bounds every call. Adaptive refresh follows MOVED after a failover.
                     c.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
+                            .sslOptions(ssl)
                             .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
                                     .enableAllAdaptiveRefreshTriggers().build())
                             .build());
                     StatefulRedisClusterConnection<String, byte[]> conn = c.connect(CODEC);
                     connection = conn;
                     async = conn.async();
-                    sync = conn.sync();
                 } else {
                     RedisURI uri = RedisURI.create(settings.redisUri().trim());
                     uri.setTimeout(timeout);
+                    if (uri.isSsl() && uri.getVerifyMode() == SslVerifyMode.NONE) {
+                        log.warn("readiness.sessions.redis.uri turns TLS peer verification off (verifyPeer): anyone"
+                                + " on the path to {} can read and change sessions", where);
+                    }
                     RedisClient c = client == null ? RedisClient.create(uri) : (RedisClient) client;
                     client = c;
-                    c.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
+                    c.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
                             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
                     StatefulRedisConnection<String, byte[]> conn = c.connect(CODEC, uri);
                     connection = conn;
                     async = conn.async();
-                    sync = conn.sync();
                 }
             } catch (RedisException e) {
                 events.failed("connect", e);
                 throw new SessionStoreUnavailableException("session store cannot connect to Redis at " + where
-                        + ": " + e.getMessage(), e);
+                        + ": " + e.getMessage() + cause(e), e);
             }
         }
+    }
+
+    /**
+     * TLS for rediss:// URIs: the configured trust (or the JVM's default), peer verification as the URI says
+     * (Lettuce's default: full, chain and host name), and a handshake bounded by the command timeout rather
+     * than Lettuce's 10 s, so an untrusted or silent server fails a request as fast as any other Redis failure.
+     */
+    private SslOptions sslOptions(Duration timeout) {
+        SslOptions.Builder b = SslOptions.builder().jdkSslProvider().handshakeTimeout(timeout);
+        settings.tlsTrustManagers().ifPresent(b::trustManager);
+        return b.build();
+    }
+
+    /** The root cause, which for TLS says what is wrong (untrusted certificate, wrong host, not TLS at all). */
+    private static String cause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root == e) {
+            return "";
+        }
+        boolean tls = false;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            tls |= t instanceof javax.net.ssl.SSLException;
+        }
+        return " (" + (tls ? "TLS handshake failed: " : "") + root.getClass().getSimpleName() + ": " + root.getMessage()
+                + (tls ? "; the server's certificate must chain to readiness.sessions.redis.tls.ca-file, "
+                + "readiness.sessions.redis.tls.truststore or the JVM's trust store, and name the host in the URI)"
+                : ")");
     }
 
     private static String describe(SessionSettings s) {
@@ -457,6 +505,19 @@ public final class RedisSessionStore implements SessionStore {
 
     private static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private static byte[] number(long n) {
+        return ascii(Long.toString(n));
+    }
+
+    /** The hash field of attribute {@code name}: {@code a:<name>}, UTF-8. */
+    private static byte[] field(String name) {
+        byte[] n = name.getBytes(StandardCharsets.UTF_8);
+        byte[] f = new byte[ATTR_BYTES.length + n.length];
+        System.arraycopy(ATTR_BYTES, 0, f, 0, ATTR_BYTES.length);
+        System.arraycopy(n, 0, f, ATTR_BYTES.length, n.length);
+        return f;
     }
 
     @Override

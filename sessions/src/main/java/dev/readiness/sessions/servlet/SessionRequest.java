@@ -6,7 +6,6 @@ import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.SessionStore;
 import dev.readiness.sessions.SessionWrite;
 import dev.readiness.sessions.StoredSession;
-import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -54,16 +53,62 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
     /** The first well-formed session cookie; malformed values are ignored (and get a new session). */
     private static String readCookie(HttpServletRequest request, String name) {
-        Cookie[] cookies = request.getCookies();
-        if (cookies == null) {
+        return sessionCookie(request.getHeaders("Cookie"), name);
+    }
+
+    /**
+     * The value of the first cookie named {@code name} whose value is a well-formed session id, from the
+     * {@code Cookie} headers ({@code name=value} pairs separated by {@code ;}, blanks around them ignored, a value
+     * may be in double quotes), or null. Reads the headers itself: {@code getCookies()} would build and validate a
+     * {@code Cookie} object for every cookie the browser sends, on every request.
+     */
+    static String sessionCookie(Enumeration<String> headers, String name) {
+        if (headers == null) {
             return null;
         }
-        for (Cookie c : cookies) {
-            if (name.equals(c.getName()) && SessionIds.isWellFormed(c.getValue())) {
-                return c.getValue();
+        while (headers.hasMoreElements()) {
+            String h = headers.nextElement();
+            int n = h == null ? 0 : h.length();
+            for (int start = 0; start < n; ) {
+                int end = h.indexOf(';', start);
+                if (end < 0) {
+                    end = n;
+                }
+                int eq = h.indexOf('=', start);
+                if (eq > 0 && eq < end) {
+                    int a = skipBlanks(h, start, eq);
+                    int b = trimBlanks(h, a, eq);
+                    int va = skipBlanks(h, eq + 1, end);
+                    int vb = trimBlanks(h, va, end);
+                    if (vb - va == SessionIds.LENGTH + 2 && h.charAt(va) == '"' && h.charAt(vb - 1) == '"') {
+                        va++;
+                        vb--;
+                    }
+                    if (b - a == name.length() && h.regionMatches(a, name, 0, b - a) && vb - va == SessionIds.LENGTH) {
+                        String value = h.substring(va, vb);
+                        if (SessionIds.isWellFormed(value)) {
+                            return value;
+                        }
+                    }
+                }
+                start = end + 1;
             }
         }
         return null;
+    }
+
+    private static int skipBlanks(String s, int from, int to) {
+        while (from < to && (s.charAt(from) == ' ' || s.charAt(from) == '\t')) {
+            from++;
+        }
+        return from;
+    }
+
+    private static int trimBlanks(String s, int from, int to) {
+        while (to > from && (s.charAt(to - 1) == ' ' || s.charAt(to - 1) == '\t')) {
+            to--;
+        }
+        return to;
     }
 
     @Override

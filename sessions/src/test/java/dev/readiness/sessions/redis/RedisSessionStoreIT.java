@@ -96,6 +96,15 @@ class RedisSessionStoreIT {
     }
 
     @Test
+    void attributesWithNonAsciiNamesAreWrittenAndRemovedByTheirUtf8Names() {
+        String id = create(Map.of("café", "au lait", "名前", "ada", "plain", 1));
+        StoredSession s = store.load(id).orElseThrow();
+        assertThat(s.attributes()).containsOnlyKeys("café", "名前", "plain");
+        store.save(new SessionWrite(id, s, s.creationTime(), s.maxInactive(), Map.of(), Set.of("café", "名前")));
+        assertThat(store.load(id).orElseThrow().attributes()).containsOnlyKeys("plain");
+    }
+
+    @Test
     void aMissingOrMalformedIdLoadsNothingAndMalformedIdsNeverReachRedis() throws Exception {
         assertThat(store.load(ids.next())).isEmpty();
         CommandStats.reset(redis);
