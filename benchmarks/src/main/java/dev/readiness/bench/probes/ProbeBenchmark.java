@@ -52,6 +52,9 @@ public final class ProbeBenchmark {
     /** Paced probes per second of the open-loop rows: 50 times what a kubelet sends to one pod at a 1 s period. */
     static final int RATE = 100;
 
+    /** The row of the floor server ({@link ProbeServer} {@code floor}): what the machine and the driver cost. */
+    static final String FLOOR = "floor: fixed bytes, one NIO thread";
+
     /** The row name of an open-loop measurement at {@code rate} probes per second. */
     static String paced(String name, int rate) {
         return name + ", " + rate + "/s paced";
@@ -64,11 +67,15 @@ public final class ProbeBenchmark {
         RedisServer redis = RedisServer.start();
         ForkedJvm ours = null;
         ForkedJvm boot = null;
+        ForkedJvm floor = null;
         try {
             ours = ForkedJvm.start("readiness", ForkedJvm.currentClasspath(), ProbeServer.class.getName(), Map.of(),
                     List.of(), false, "readiness", Integer.toString(redis.port()));
             boot = ForkedJvm.start("boot", ForkedJvm.currentClasspath(), ProbeServer.class.getName(), Map.of(),
                     List.of(), false, "boot", Integer.toString(redis.port()));
+            floor = ForkedJvm.start("floor", ForkedJvm.currentClasspath(), ProbeServer.class.getName(), Map.of(),
+                    List.of(), false, "floor", Integer.toString(redis.port()));
+            int floorPort = Integer.parseInt(floor.await("LISTENING (\\d+)", Duration.ofSeconds(60)));
             int ourPort = Integer.parseInt(ours.await("LISTENING (\\d+)", Duration.ofSeconds(60)));
             int bootPort = Integer.parseInt(boot.await("LISTENING (\\d+)", Duration.ofSeconds(120)));
 
@@ -103,6 +110,9 @@ public final class ProbeBenchmark {
             results.add(LoadDriver.run("hung: readiness /livez", ourLive, clients, measure, timeout));
             results.add(LoadDriver.run("hung: readiness /livez, 1 client", ourLive, 1, measure, timeout));
             results.add(LoadDriver.paced(paced("hung: readiness /livez", rate), ourLive, rate, measure, timeout));
+            URI floorUri = URI.create("http://127.0.0.1:" + floorPort + "/readyz");
+            LoadDriver.run("warmup", floorUri, 1, warmup, timeout);
+            results.add(LoadDriver.paced(paced(FLOOR, rate), floorUri, rate, measure, timeout));
             results.add(LoadDriver.run("hung: Boot readiness", bootReady, clients, measure, timeout));
             results.add(LoadDriver.run("hung: Boot readiness, 1 client", bootReady, 1, measure, timeout));
             results.add(LoadDriver.run("hung: Boot liveness", bootLive, clients, measure, timeout));
@@ -125,6 +135,9 @@ public final class ProbeBenchmark {
             redis.resume();
             if (boot != null) {
                 boot.close();
+            }
+            if (floor != null) {
+                floor.close();
             }
             if (ours != null) {
                 ours.close();

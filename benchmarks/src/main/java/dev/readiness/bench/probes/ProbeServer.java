@@ -10,7 +10,9 @@ import io.lettuce.core.RedisURI;
 /**
  * One server of the probe benchmark in a JVM of its own, the way each runs in its own pod: {@code readiness}
  * (a management server with a Redis PING check in readiness, default options) or {@code boot}
- * ({@link BootAnchor}). Arguments: the variant and the Redis port. Prints {@code LISTENING <port>} once it
+ * ({@link BootAnchor}), or {@code floor}: one thread on non-blocking sockets that answers every request with the
+ * same prepared bytes and closes, the least any HTTP server can do, so what the driver measures against it is the
+ * cost of the machine, the kernel and the driver themselves. Arguments: the variant and the Redis port. Prints {@code LISTENING <port>} once it
  * listens on an ephemeral loopback port, then serves until killed.
  */
 public final class ProbeServer {
@@ -26,10 +28,67 @@ public final class ProbeServer {
         int port = switch (args[0]) {
             case "readiness" -> readiness(redisPort);
             case "boot" -> BootAnchor.port(BootAnchor.start(redisPort));
-            default -> throw new IllegalArgumentException("unknown variant " + args[0] + "; readiness or boot");
+            case "floor" -> floor();
+            default -> throw new IllegalArgumentException("unknown variant " + args[0] + "; readiness, boot or floor");
         };
         System.out.println("LISTENING " + port);
         Thread.currentThread().join(); // serve until killed
+    }
+
+    private static final byte[] FIXED = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15"
+            + "\r\nConnection: close\r\n\r\n{\"status\":\"UP\"}").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static int floor() throws java.io.IOException {
+        java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open();
+        server.bind(new java.net.InetSocketAddress("127.0.0.1", 0), 1024);
+        server.configureBlocking(false);
+        java.nio.channels.Selector selector = java.nio.channels.Selector.open();
+        server.register(selector, java.nio.channels.SelectionKey.OP_ACCEPT);
+        Thread t = new Thread(() -> {
+            try {
+                while (true) {
+                    selector.select();
+                    for (var it = selector.selectedKeys().iterator(); it.hasNext(); ) {
+                        var key = it.next();
+                        it.remove();
+                        if (key.isAcceptable()) {
+                            java.nio.channels.SocketChannel c;
+                            while ((c = server.accept()) != null) {
+                                c.configureBlocking(false);
+                                c.register(selector, java.nio.channels.SelectionKey.OP_READ,
+                                        java.nio.ByteBuffer.allocate(4096));
+                            }
+                        } else if (key.isReadable()) {
+                            var c = (java.nio.channels.SocketChannel) key.channel();
+                            var buffer = (java.nio.ByteBuffer) key.attachment();
+                            int n;
+                            try {
+                                n = c.read(buffer);
+                            } catch (java.io.IOException e) {
+                                n = -1;
+                            }
+                            if (n < 0 || !buffer.hasRemaining()) {
+                                c.close();
+                            } else if (endOfHead(buffer)) {
+                                key.cancel();
+                                c.write(java.nio.ByteBuffer.wrap(FIXED)); // fits a loopback send buffer at once
+                                c.close();
+                            }
+                        }
+                    }
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, "floor-server");
+        t.setDaemon(true);
+        t.start();
+        return server.socket().getLocalPort();
+    }
+
+    private static boolean endOfHead(java.nio.ByteBuffer b) {
+        int p = b.position();
+        return p >= 4 && b.get(p - 4) == '\r' && b.get(p - 3) == '\n' && b.get(p - 2) == '\r' && b.get(p - 1) == '\n';
     }
 
     private static int readiness(int redisPort) {
