@@ -923,6 +923,13 @@ public class ReadinessProperties {
         /** Whether the {@code redis-sessions} check gates readiness (otherwise it only marks it degraded). */
         private boolean required = true;
 
+        /** Trust for {@code rediss://}; without it the JVM's default trust store applies. */
+        private final SessionsTls tls = new SessionsTls();
+
+        public SessionsTls getTls() {
+            return tls;
+        }
+
         public String getUri() {
             return uri;
         }
@@ -961,6 +968,46 @@ public class ReadinessProperties {
 
         public void setRequired(boolean required) {
             this.required = required;
+        }
+    }
+
+    /** {@code readiness.sessions.redis.tls.*}: which certificates a {@code rediss://} connection trusts. */
+    public static class SessionsTls {
+
+        /**
+         * A PEM file of the certificates to trust (usually the managed Redis's CA, mounted from a Secret). Read and
+         * checked at start. Default none.
+         */
+        private String caFile;
+
+        /** A PKCS12 or JKS trust store, instead of {@code ca-file}. Default none. */
+        private String truststore;
+
+        /** The trust store's password. Default none. */
+        private String truststorePassword;
+
+        public String getCaFile() {
+            return caFile;
+        }
+
+        public void setCaFile(String caFile) {
+            this.caFile = caFile;
+        }
+
+        public String getTruststore() {
+            return truststore;
+        }
+
+        public void setTruststore(String truststore) {
+            this.truststore = truststore;
+        }
+
+        public String getTruststorePassword() {
+            return truststorePassword;
+        }
+
+        public void setTruststorePassword(String truststorePassword) {
+            this.truststorePassword = truststorePassword;
         }
     }
 

@@ -178,6 +178,27 @@ public final class ReadinessSessionsAutoConfiguration {
             public boolean required() {
                 return r.isRequired();
             }
+
+            @Override
+            public SessionsConfig.Tls tls() {
+                ReadinessProperties.SessionsTls t = r.getTls();
+                return new SessionsConfig.Tls() {
+                    @Override
+                    public Optional<String> caFile() {
+                        return Optional.ofNullable(t.getCaFile());
+                    }
+
+                    @Override
+                    public Optional<String> truststore() {
+                        return Optional.ofNullable(t.getTruststore());
+                    }
+
+                    @Override
+                    public Optional<String> truststorePassword() {
+                        return Optional.ofNullable(t.getTruststorePassword());
+                    }
+                };
+            }
         };
         SessionsConfig.Cookie cookie = new SessionsConfig.Cookie() {
             @Override

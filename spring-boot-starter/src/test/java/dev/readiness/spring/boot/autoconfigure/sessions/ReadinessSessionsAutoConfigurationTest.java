@@ -114,6 +114,8 @@ class ReadinessSessionsAutoConfigurationTest {
             "readiness.sessions.max-size          | 10     | readiness.sessions.max-size",
             "readiness.sessions.refresh-threshold | PT1H   | readiness.sessions.refresh-threshold",
             "readiness.sessions.cookie.same-site  | Loose  | readiness.sessions.cookie.same-site",
+            "readiness.sessions.redis.tls.ca-file | /nonexistent/ca.pem | readiness.sessions.redis.tls.ca-file",
+            "readiness.sessions.redis.tls.truststore | /nonexistent/trust.p12 | readiness.sessions.redis.tls.truststore",
     })
     void aBadValueFailsTheStartWithTheKey(String key, String value, String named) {
         runner().withPropertyValues("readiness.sessions.redis.uri=" + redis.uri(), key + "=" + value).run(context -> {
