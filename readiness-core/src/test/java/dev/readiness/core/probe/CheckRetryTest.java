@@ -9,6 +9,8 @@ import dev.readiness.core.time.ManualExecutor;
 import dev.readiness.core.time.ManualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.List;
@@ -134,19 +136,12 @@ class CheckRetryTest {
         assertThat(redis.at).containsExactly(2000L, 2100L);
     }
 
-    @Test
-    void aZeroInitialRetryDelayLeavesTheIntervalAlone() {
+    /** Zero turns the retries off; a first retry delay as long as the interval leaves nothing to retry early. */
+    @ParameterizedTest(name = "initial-retry-delay {0} ms")
+    @ValueSource(longs = {0, 5000})
+    void anInitialRetryDelayOfZeroOrTheIntervalLeavesTheIntervalAlone(long delayMillis) {
         Recorded redis = new Recorded();
-        registry.readiness("redis", redis, DEFAULTS.toBuilder().initialRetryDelay(Duration.ZERO).build());
-        startNow();
-        runFor(Duration.ofSeconds(11));
-        assertThat(redis.at).containsExactly(0L, 5000L, 10000L);
-    }
-
-    @Test
-    void anInitialRetryDelayAsLongAsTheIntervalAddsNoRetry() {
-        Recorded redis = new Recorded();
-        registry.readiness("redis", redis, DEFAULTS.toBuilder().initialRetryDelay(Duration.ofSeconds(5)).build());
+        registry.readiness("redis", redis, DEFAULTS.toBuilder().initialRetryDelay(Duration.ofMillis(delayMillis)).build());
         startNow();
         runFor(Duration.ofSeconds(11));
         assertThat(redis.at).containsExactly(0L, 5000L, 10000L);
