@@ -53,8 +53,11 @@ public final class DrainSettings {
         return d;
     }
 
-    /** Parses {@code readiness.drain.exit-code}: a number 0..255, or {@code jvm}. */
-    static OptionalInt parseExitCode(String value) {
+    /**
+     * Parses {@code readiness.drain.exit-code}: a number 0..255, or {@code jvm}. Shared by every front end of
+     * the setting (SmallRye mapping, Spring Boot properties), so the value means the same everywhere.
+     */
+    public static OptionalInt parseExitCode(String value) {
         String v = value == null ? "" : value.trim();
         if (v.equalsIgnoreCase("jvm")) {
             return OptionalInt.empty();

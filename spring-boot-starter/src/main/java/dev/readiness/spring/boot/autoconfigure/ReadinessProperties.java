@@ -408,20 +408,7 @@ public class ReadinessProperties {
         public DrainSettings toSettings() {
             return DrainSettings.builder().propagationDelay(propagationDelay).timeout(timeout)
                     .resourceCloseTimeout(resourceCloseTimeout).terminationGracePeriod(terminationGracePeriod)
-                    .exitCode(parseExitCode(exitCode)).build();
-        }
-
-        private static OptionalInt parseExitCode(String value) {
-            String v = value == null ? "" : value.trim();
-            if (v.equalsIgnoreCase("jvm")) {
-                return OptionalInt.empty();
-            }
-            try {
-                return OptionalInt.of(Integer.parseInt(v));
-            } catch (NumberFormatException e) {
-                throw new ReadinessConfigException("readiness.drain.exit-code", value,
-                        "must be 0..255, or 'jvm' to let the JVM choose (143 after SIGTERM)");
-            }
+                    .exitCode(DrainSettings.parseExitCode(exitCode)).build();
         }
     }
 

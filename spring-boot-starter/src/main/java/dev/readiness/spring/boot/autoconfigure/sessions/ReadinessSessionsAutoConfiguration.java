@@ -153,6 +153,23 @@ public final class ReadinessSessionsAutoConfiguration {
     static SessionSettings settings(ReadinessProperties.Sessions s) {
         ReadinessProperties.SessionsRedis r = s.getRedis();
         ReadinessProperties.SessionsCookie c = s.getCookie();
+        ReadinessProperties.SessionsTls t = r.getTls();
+        SessionsConfig.Tls tls = new SessionsConfig.Tls() {
+            @Override
+            public Optional<String> caFile() {
+                return Optional.ofNullable(t.getCaFile());
+            }
+
+            @Override
+            public Optional<String> truststore() {
+                return Optional.ofNullable(t.getTruststore());
+            }
+
+            @Override
+            public Optional<String> truststorePassword() {
+                return Optional.ofNullable(t.getTruststorePassword());
+            }
+        };
         SessionsConfig.Redis redis = new SessionsConfig.Redis() {
             @Override
             public Optional<String> uri() {
@@ -181,23 +198,7 @@ public final class ReadinessSessionsAutoConfiguration {
 
             @Override
             public SessionsConfig.Tls tls() {
-                ReadinessProperties.SessionsTls t = r.getTls();
-                return new SessionsConfig.Tls() {
-                    @Override
-                    public Optional<String> caFile() {
-                        return Optional.ofNullable(t.getCaFile());
-                    }
-
-                    @Override
-                    public Optional<String> truststore() {
-                        return Optional.ofNullable(t.getTruststore());
-                    }
-
-                    @Override
-                    public Optional<String> truststorePassword() {
-                        return Optional.ofNullable(t.getTruststorePassword());
-                    }
-                };
+                return tls;
             }
         };
         SessionsConfig.Cookie cookie = new SessionsConfig.Cookie() {
