@@ -42,6 +42,7 @@ public final class SessionSettings {
     private final Optional<Path> tlsCaFile;
     private final Optional<Path> tlsTrustStore;
     private final char[] tlsTrustStorePassword;
+    private final Optional<TrustManagerFactory> tlsTrust;
     private final Duration commandTimeout;
     private final String keyPrefix;
     private final boolean required;
@@ -62,6 +63,8 @@ public final class SessionSettings {
         this.tlsCaFile = Optional.ofNullable(b.tlsCaFile);
         this.tlsTrustStore = Optional.ofNullable(b.tlsTrustStore);
         this.tlsTrustStorePassword = b.tlsTrustStorePassword == null ? null : b.tlsTrustStorePassword.toCharArray();
+        // read once, here: a file that cannot be read fails the start, not the first request
+        this.tlsTrust = readTrustManagers();
         this.commandTimeout = b.commandTimeout;
         this.keyPrefix = b.keyPrefix;
         this.required = b.required;
@@ -110,13 +113,16 @@ public final class SessionSettings {
 
     /**
      * The trust managers for {@code rediss://} connections built from {@link #tlsCaFile()} or
-     * {@link #tlsTrustStore()}, read from the file now; empty when neither is set (the JVM's default trust
-     * store, {@code javax.net.ssl.trustStore}, applies). Peer verification stays on either way: the server's
+     * {@link #tlsTrustStore()}, read from the file once, when these settings were built; empty when neither is
+     * set (the JVM's default trust store, {@code javax.net.ssl.trustStore}, applies). Peer verification stays on either way: the server's
      * certificate must chain to a trusted one and name the host in the URI.
-     *
-     * @throws ReadinessConfigException naming the key and file when it cannot be read or holds no certificate
      */
     public Optional<TrustManagerFactory> tlsTrustManagers() {
+        return tlsTrust;
+    }
+
+    /** @throws ReadinessConfigException naming the key and file when it cannot be read or holds no certificate */
+    private Optional<TrustManagerFactory> readTrustManagers() {
         if (tlsCaFile.isPresent()) {
             return Optional.of(trustManagers(caFileStore(tlsCaFile.get())));
         }
@@ -376,9 +382,7 @@ public final class SessionSettings {
             } catch (IllegalArgumentException e) {
                 throw new ReadinessConfigException(P + "allowlist", allowlist, e.getMessage(), e);
             }
-            SessionSettings built = new SessionSettings(this);
-            built.tlsTrustManagers(); // a file that cannot be read fails the start, not the first request
-            return built;
+            return new SessionSettings(this);
         }
 
         private static boolean positive(Duration d) {
