@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Probe latency and throughput on loopback while Redis hangs, readiness against Spring Boot Actuator, in one
@@ -69,15 +68,13 @@ public final class ProbeBenchmark {
         ForkedJvm boot = null;
         ForkedJvm floor = null;
         try {
-            ours = ForkedJvm.start("readiness", ForkedJvm.currentClasspath(), ProbeServer.class.getName(), Map.of(),
-                    List.of(), false, "readiness", Integer.toString(redis.port()));
-            boot = ForkedJvm.start("boot", ForkedJvm.currentClasspath(), ProbeServer.class.getName(), Map.of(),
-                    List.of(), false, "boot", Integer.toString(redis.port()));
-            floor = ForkedJvm.start("floor", ForkedJvm.currentClasspath(), ProbeServer.class.getName(), Map.of(),
-                    List.of(), false, "floor", Integer.toString(redis.port()));
-            int floorPort = Integer.parseInt(floor.await("LISTENING (\\d+)", Duration.ofSeconds(60)));
-            int ourPort = Integer.parseInt(ours.await("LISTENING (\\d+)", Duration.ofSeconds(60)));
-            int bootPort = Integer.parseInt(boot.await("LISTENING (\\d+)", Duration.ofSeconds(120)));
+            // all three start at once; each is awaited in turn
+            ours = ProbeServer.fork("readiness", redis.port());
+            boot = ProbeServer.fork("boot", redis.port());
+            floor = ProbeServer.fork("floor", redis.port());
+            int floorPort = ProbeServer.port(floor, Duration.ofSeconds(60));
+            int ourPort = ProbeServer.port(ours, Duration.ofSeconds(60));
+            int bootPort = ProbeServer.port(boot, Duration.ofSeconds(120));
 
             URI ourReady = URI.create("http://127.0.0.1:" + ourPort + "/readyz");
             URI ourLive = URI.create("http://127.0.0.1:" + ourPort + "/livez");

@@ -4,8 +4,22 @@ import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.health.check.redis.RedisPingCheck;
 import dev.readiness.health.management.ManagementServer;
+import dev.readiness.testkit.process.ForkedJvm;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One server of the probe benchmark in a JVM of its own, the way each runs in its own pod: {@code readiness}
@@ -18,6 +32,19 @@ import io.lettuce.core.RedisURI;
 public final class ProbeServer {
 
     private ProbeServer() {
+    }
+
+    /** Starts {@code variant} in a JVM of its own on this JVM's class path. */
+    static ForkedJvm fork(String variant, int redisPort) throws IOException {
+        return ForkedJvm.start(variant,
+                ForkedJvm.currentClasspath(), ProbeServer.class.getName(),
+                Map.of(), List.of(), false, variant, Integer.toString(redisPort));
+    }
+
+    /** Waits for a forked server's {@code LISTENING <port>} line and returns the port. */
+    static int port(ForkedJvm server, Duration within)
+            throws InterruptedException {
+        return Integer.parseInt(server.await("LISTENING (\\d+)", within));
     }
 
     public static void main(String[] args) throws Exception {
@@ -36,14 +63,14 @@ public final class ProbeServer {
     }
 
     private static final byte[] FIXED = ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15"
-            + "\r\nConnection: close\r\n\r\n{\"status\":\"UP\"}").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            + "\r\nConnection: close\r\n\r\n{\"status\":\"UP\"}").getBytes(StandardCharsets.US_ASCII);
 
-    private static int floor() throws java.io.IOException {
-        java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open();
-        server.bind(new java.net.InetSocketAddress("127.0.0.1", 0), 1024);
+    private static int floor() throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
+        server.bind(new InetSocketAddress("127.0.0.1", 0), 1024);
         server.configureBlocking(false);
-        java.nio.channels.Selector selector = java.nio.channels.Selector.open();
-        server.register(selector, java.nio.channels.SelectionKey.OP_ACCEPT);
+        Selector selector = Selector.open();
+        server.register(selector, SelectionKey.OP_ACCEPT);
         Thread t = new Thread(() -> {
             try {
                 while (true) {
@@ -52,33 +79,33 @@ public final class ProbeServer {
                         var key = it.next();
                         it.remove();
                         if (key.isAcceptable()) {
-                            java.nio.channels.SocketChannel c;
+                            SocketChannel c;
                             while ((c = server.accept()) != null) {
                                 c.configureBlocking(false);
-                                c.register(selector, java.nio.channels.SelectionKey.OP_READ,
-                                        java.nio.ByteBuffer.allocate(4096));
+                                c.register(selector, SelectionKey.OP_READ,
+                                        ByteBuffer.allocate(4096));
                             }
                         } else if (key.isReadable()) {
-                            var c = (java.nio.channels.SocketChannel) key.channel();
-                            var buffer = (java.nio.ByteBuffer) key.attachment();
+                            var c = (SocketChannel) key.channel();
+                            var buffer = (ByteBuffer) key.attachment();
                             int n;
                             try {
                                 n = c.read(buffer);
-                            } catch (java.io.IOException e) {
+                            } catch (IOException e) {
                                 n = -1;
                             }
                             if (n < 0 || !buffer.hasRemaining()) {
                                 c.close();
                             } else if (endOfHead(buffer)) {
                                 key.cancel();
-                                c.write(java.nio.ByteBuffer.wrap(FIXED)); // fits a loopback send buffer at once
+                                c.write(ByteBuffer.wrap(FIXED)); // fits a loopback send buffer at once
                                 c.close();
                             }
                         }
                     }
                 }
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
         }, "floor-server");
         t.setDaemon(true);
@@ -86,7 +113,7 @@ public final class ProbeServer {
         return server.socket().getLocalPort();
     }
 
-    private static boolean endOfHead(java.nio.ByteBuffer b) {
+    private static boolean endOfHead(ByteBuffer b) {
         int p = b.position();
         return p >= 4 && b.get(p - 4) == '\r' && b.get(p - 3) == '\n' && b.get(p - 2) == '\r' && b.get(p - 1) == '\n';
     }
