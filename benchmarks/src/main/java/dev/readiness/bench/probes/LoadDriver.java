@@ -1,19 +1,27 @@
 package dev.readiness.bench.probes;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A closed-loop HTTP load driver on loopback: {@code clients} threads each send GET requests one after the
@@ -123,10 +131,10 @@ final class LoadDriver {
      */
     static Result paced(String name, URI uri, int rate, Duration duration, Duration timeout) throws Exception {
         TIMEOUT_MARK = timeout.toNanos();
-        java.net.InetSocketAddress address = new java.net.InetSocketAddress(uri.getHost(), uri.getPort());
+        InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort());
         byte[] request = ("GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
                 + "\r\nUser-Agent: kube-probe/1.34\r\nAccept: */*\r\nConnection: close\r\n\r\n")
-                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+                .getBytes(StandardCharsets.US_ASCII);
         ExecutorService senders = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "paced-" + name);
             t.setDaemon(true);
@@ -135,14 +143,14 @@ final class LoadDriver {
         int n = (int) Math.max(1, Math.min(1_000_000, (long) rate * duration.toSeconds()));
         long period = 1_000_000_000L / Math.max(1, rate);
         long[] latencies = new long[n];
-        java.util.concurrent.atomic.AtomicIntegerArray counts = new java.util.concurrent.atomic.AtomicIntegerArray(4);
-        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(n);
+        AtomicIntegerArray counts = new AtomicIntegerArray(4);
+        CountDownLatch done = new CountDownLatch(n);
         long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             long scheduled = start + i * period;
             long wait;
             while ((wait = scheduled - System.nanoTime()) > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                LockSupport.parkNanos(wait);
             }
             int index = i;
             senders.execute(() -> {
@@ -172,12 +180,12 @@ final class LoadDriver {
      * One probe on a new connection: the HTTP status, 0 when the deadline passed first, -1 on any other failure.
      * Reads the whole answer (to the server's close).
      */
-    private static int probe(java.net.InetSocketAddress address, byte[] request, long deadline) {
-        try (java.net.Socket socket = new java.net.Socket()) {
+    private static int probe(InetSocketAddress address, byte[] request, long deadline) {
+        try (Socket socket = new Socket()) {
             socket.setTcpNoDelay(true);
             socket.connect(address, remainingMillis(deadline));
             socket.getOutputStream().write(request);
-            java.io.InputStream in = socket.getInputStream();
+            InputStream in = socket.getInputStream();
             byte[] buffer = new byte[4096];
             int length = 0;
             int read;
@@ -189,19 +197,19 @@ final class LoadDriver {
                 }
             } while (read >= 0);
             // "HTTP/1.1 200 ..."
-            String head = new String(buffer, 0, Math.min(length, 12), java.nio.charset.StandardCharsets.US_ASCII);
+            String head = new String(buffer, 0, Math.min(length, 12), StandardCharsets.US_ASCII);
             return head.startsWith("HTTP/1.") && head.length() >= 12 ? Integer.parseInt(head.substring(9, 12)) : -1;
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
             return 0;
         } catch (IOException | NumberFormatException e) {
             return -1;
         }
     }
 
-    private static int remainingMillis(long deadline) throws java.net.SocketTimeoutException {
+    private static int remainingMillis(long deadline) throws SocketTimeoutException {
         long left = (deadline - System.nanoTime()) / 1_000_000;
         if (left <= 0) {
-            throw new java.net.SocketTimeoutException("deadline passed");
+            throw new SocketTimeoutException("deadline passed");
         }
         return (int) Math.min(Integer.MAX_VALUE, left);
     }
