@@ -49,6 +49,38 @@ class StartupReportTest {
     }
 
     @Test
+    void theSpringSessionAnchorFindsOneJarOfEachOnTheBenchmarksClassPath() throws Exception {
+        List<String> jars = StartupReport.springSessionJars();
+        assertThat(jars).hasSameSizeAs(StartupReport.SPRING_SESSION_JARS);
+        for (int i = 0; i < jars.size(); i++) {
+            assertThat(Path.of(jars.get(i))).isRegularFile();
+            assertThat(Path.of(jars.get(i)).getFileName().toString()).startsWith(StartupReport.SPRING_SESSION_JARS.get(i));
+        }
+    }
+
+    @Test
+    void theTargetIsTenPercentOr150MillisecondsWhicheverIsLarger() {
+        // 10 % of 3,000 ms is 300 ms
+        assertThat(StartupReport.targetNote("x", "plain", List.of(3000.0, 2900.0, 3100.0), List.of(3300.0)))
+                .contains("ready 300 ms after plain (3000 ms), +10.0 %", "at most 300 ms added", ": met.");
+        assertThat(StartupReport.targetNote("x", "plain", List.of(3000.0), List.of(3301.0))).contains("NOT met");
+        // 10 % of 1,000 ms is less than 150 ms
+        assertThat(StartupReport.targetNote("x", "plain", List.of(1000.0), List.of(1150.0)))
+                .contains("at most 150 ms added", ": met.");
+        assertThat(StartupReport.targetNote("x", "Spring Session", List.of(4000.0), List.of(3600.0)))
+                .contains("ready 400 ms before Spring Session (4000 ms), -10.0 %", ": met.");
+    }
+
+    @Test
+    void theAnchorsClassFilesAreCopiedAlone() throws Exception {
+        Path dir = StartupReport.classFiles(repo.resolve("anchors"), StartupReportTest.class);
+        assertThat(dir.resolve("dev/readiness/bench/startup/StartupReportTest.class")).isRegularFile();
+        try (var files = Files.walk(dir)) {
+            assertThat(files.filter(Files::isRegularFile).count()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void withoutSpringBootsBannerTheLastExceptionLineDescribesTheFailure() {
         assertThat(StartupReport.failureDescription(List.of("starting", "java.lang.IllegalStateException: no port",
                 "\tat Foo.main(Foo.java:3)"))).contains("java.lang.IllegalStateException: no port");

@@ -43,7 +43,7 @@ public class PlainBootService {
      * URL, DataSource auto-configuration is excluded (by name: the benchmarks module does not compile against
      * spring-boot-jdbc). A method reference, not a nested class: this class is copied alone.
      */
-    static void databaseOnlyWithUrl(ConfigurableApplicationContext context) {
+    public static void databaseOnlyWithUrl(ConfigurableApplicationContext context) {
         ConfigurableEnvironment env = context.getEnvironment();
         String url = env.getProperty("spring.datasource.url");
         if (url == null || url.isBlank()) {
