@@ -167,9 +167,8 @@ public final class SessionsBenchmark {
             }
             case "readiness" -> sources.add(ReadinessSessionsConfig.class);
             case "spring-session" -> sources.add(SpringSessionConfig.class);
-            case "round-trip-floor" -> sources.add(RoundTripFloorConfig.class);
             default -> throw new IllegalArgumentException("unknown variant " + variant
-                    + ": use in-memory, readiness, spring-session, round-trip-floor");
+                    + ": use in-memory, readiness, spring-session");
         }
         return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).properties(props.toArray(String[]::new))
                 .run();
@@ -385,11 +384,6 @@ public final class SessionsBenchmark {
             if (ours > 0 && spring > 0 && memory > 0) {
                 System.out.printf(Locale.ROOT, "%s: readiness = %.2fx Spring Session, %.2fx in-memory%n", endpoint,
                         ours / spring, ours / memory);
-            }
-            double floor = rps(results, "round-trip-floor", endpoint);
-            if (floor > 0 && memory > 0) {
-                System.out.printf(Locale.ROOT, "%s: in-memory + bare round trips (the floor) = %.2fx in-memory%n",
-                        endpoint, floor / memory);
             }
         }
     }

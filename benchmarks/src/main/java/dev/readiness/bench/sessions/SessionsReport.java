@@ -15,8 +15,7 @@ import java.util.function.ToDoubleFunction;
  */
 public final class SessionsReport implements ReportBenchmark {
 
-    private static final List<String> VARIANTS = List.of("in-memory", "readiness", "spring-session",
-            "round-trip-floor");
+    private static final List<String> VARIANTS = List.of("in-memory", "readiness", "spring-session");
     /** The issue's target: readiness sessions reach at least this share of in-memory sessions' throughput. */
     static final double TARGET = 0.8;
 
@@ -61,21 +60,15 @@ public final class SessionsReport implements ReportBenchmark {
                 + " in-memory sessions is paired: readiness over in-memory within the same round. CPU per request:"
                 + " CPU time of the service's Tomcat and Lettuce threads (ThreadMXBean; not the load driver, JIT or"
                 + " GC threads) plus redis-server's (/proc/<pid>/stat) over the measured phase, divided by the"
-                + " requests; it depends much less on other load on the machine than requests per second do."
-                + " The floor (" + RoundTripFloorConfig.class.getSimpleName() + ") is the in-memory service plus"
-                + " only the bare Redis round trips the issue allows (two awaited Lettuce commands, GET and SET of"
-                + " one small key, for the writing endpoint; one GET for the reading one), with nothing else of a"
-                + " session store: no session store with those round trips can be faster on the same machine.");
+                + " requests; it depends much less on other load on the machine than requests per second do.");
         for (String endpoint : List.of("/session/counter", "/session/read")) {
             String what = endpoint.equals("/session/counter") ? "GET /session/counter (writes)" : "GET /session/read";
             s.add(compare("throughput, " + what, "requests/s", false, measured, endpoint,
                     SessionsBenchmark.Result::rps, true).charted());
-            List<Double> ratios = pairedRatios(measured, "readiness", endpoint);
-            List<Double> floor = pairedRatios(measured, "round-trip-floor", endpoint);
+            List<Double> ratios = pairedRatios(measured, endpoint);
             s.add(Comparison.higherIsBetter("readiness sessions / in-memory throughput, " + what, "x")
-                    .variant("readiness / in-memory, same round", ratios)
-                    .variant("floor (bare round trips) / in-memory, same round", floor));
-            s.note(targetNote(what, ratios, floor));
+                    .variant("readiness / in-memory, same round", ratios));
+            s.note(targetNote(what, ratios));
             s.add(compare("CPU per request (the service's Tomcat and Lettuce threads, plus redis-server), " + what, "µs",
                     true, measured, endpoint, SessionsBenchmark.Result::cpuMicros, true));
             s.add(compare("Redis commands per request, " + what, "commands", true, measured, endpoint,
@@ -92,32 +85,20 @@ public final class SessionsReport implements ReportBenchmark {
         return s.build();
     }
 
-    /** {@code variant}'s throughput over in-memory throughput, one value per measured round. */
-    static List<Double> pairedRatios(List<List<SessionsBenchmark.Result>> rounds, String variant, String endpoint) {
-        return rounds.stream().map(round -> rps(round, variant, endpoint) / rps(round, "in-memory", endpoint))
+    /** Readiness throughput over in-memory throughput, one value per measured round. */
+    static List<Double> pairedRatios(List<List<SessionsBenchmark.Result>> rounds, String endpoint) {
+        return rounds.stream().map(round -> rps(round, "readiness", endpoint) / rps(round, "in-memory", endpoint))
                 .toList();
     }
 
-    /**
-     * Whether the issue's target (readiness sessions at least 0.8x in-memory sessions) held in every round, and
-     * what the floor (in-memory plus the bare round trips) reached in the same rounds: where the floor itself stays
-     * under the target, the machine, not the store, decides it.
-     */
-    static String targetNote(String what, List<Double> ratios, List<Double> floor) {
+    /** Whether the issue's target (readiness sessions at least 0.8x in-memory sessions) held in every round. */
+    static String targetNote(String what, List<Double> ratios) {
         long met = ratios.stream().filter(r -> r >= TARGET).count();
-        long floorMet = floor.stream().filter(r -> r >= TARGET).count();
-        return what + ": readiness / in-memory throughput per round " + list(ratios) + "; target >= " + TARGET + "x "
-                + (met == ratios.size() ? "met in every round" : met == 0 ? "NOT met in any round"
-                : "met in " + met + " of " + ratios.size() + " rounds only")
-                + ". The floor, in-memory plus nothing but the bare round trips, reached " + list(floor)
-                + (floorMet == 0 ? ": no store making those round trips can meet the target on this machine"
-                : floorMet == floor.size() ? ": the round trips alone leave room for the target on this machine"
-                : ": the round trips alone meet the target in " + floorMet + " of " + floor.size() + " rounds");
-    }
-
-    private static String list(List<Double> values) {
-        return values.stream().map(r -> String.format(java.util.Locale.ROOT, "%.2f", r))
+        String list = ratios.stream().map(r -> String.format(java.util.Locale.ROOT, "%.2f", r))
                 .collect(java.util.stream.Collectors.joining(", "));
+        return what + ": readiness / in-memory throughput per round " + list + "; target >= " + TARGET + "x "
+                + (met == ratios.size() ? "met in every round" : met == 0 ? "NOT met in any round"
+                : "met in " + met + " of " + ratios.size() + " rounds only");
     }
 
     private static double rps(List<SessionsBenchmark.Result> round, String variant, String endpoint) {
@@ -133,7 +114,6 @@ public final class SessionsReport implements ReportBenchmark {
         Comparison c = (lower ? Comparison.lowerIsBetter(figure, unit) : Comparison.higherIsBetter(figure, unit))
                 .anchor("Spring Session Data Redis", values(rounds, "spring-session", endpoint, value))
                 .variant("readiness sessions", values(rounds, "readiness", endpoint, value));
-        c.variant("floor: in-memory + bare round trips", values(rounds, "round-trip-floor", endpoint, value));
         return withInMemory ? c.variant("in-memory (no Redis)", values(rounds, "in-memory", endpoint, value)) : c;
     }
 
