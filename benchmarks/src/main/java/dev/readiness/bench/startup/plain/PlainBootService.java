@@ -32,7 +32,12 @@ import java.util.Map;
 public class PlainBootService {
 
     public static void main(String[] args) {
-        SpringApplication app = new SpringApplication(PlainBootService.class);
+        run(PlainBootService.class, args);
+    }
+
+    /** Starts {@code source} the way every anchor of the start-up benchmark starts, with the sample's settings. */
+    public static void run(Class<?> source, String[] args) {
+        SpringApplication app = new SpringApplication(source);
         app.setDefaultProperties(Map.of("server.tomcat.accept-count", "4096", "server.shutdown", "graceful"));
         app.addInitializers(PlainBootService::databaseOnlyWithUrl);
         app.run(args);
@@ -43,7 +48,7 @@ public class PlainBootService {
      * URL, DataSource auto-configuration is excluded (by name: the benchmarks module does not compile against
      * spring-boot-jdbc). A method reference, not a nested class: this class is copied alone.
      */
-    public static void databaseOnlyWithUrl(ConfigurableApplicationContext context) {
+    static void databaseOnlyWithUrl(ConfigurableApplicationContext context) {
         ConfigurableEnvironment env = context.getEnvironment();
         String url = env.getProperty("spring.datasource.url");
         if (url == null || url.isBlank()) {

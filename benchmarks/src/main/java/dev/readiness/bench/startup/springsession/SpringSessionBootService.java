@@ -1,12 +1,9 @@
 package dev.readiness.bench.startup.springsession;
 
 import dev.readiness.bench.startup.plain.PlainBootService;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;
 import org.springframework.session.data.redis.config.annotation.web.http.EnableRedisHttpSession;
-
-import java.util.Map;
 
 /**
  * The start-up benchmark's second anchor: {@link PlainBootService}'s endpoints with their sessions in Redis through
@@ -20,9 +17,6 @@ import java.util.Map;
 public class SpringSessionBootService {
 
     public static void main(String[] args) {
-        SpringApplication app = new SpringApplication(SpringSessionBootService.class);
-        app.setDefaultProperties(Map.of("server.tomcat.accept-count", "4096", "server.shutdown", "graceful"));
-        app.addInitializers(PlainBootService::databaseOnlyWithUrl);
-        app.run(args);
+        PlainBootService.run(SpringSessionBootService.class, args);
     }
 }
