@@ -191,7 +191,7 @@ public final class RedisServer implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        deleteQuietly(dir);
+        TempDirs.deleteQuietly(dir);
     }
 
     /** The redis-server binary this class starts. */
@@ -338,13 +338,5 @@ public final class RedisServer implements AutoCloseable {
             throw new IOException("connection closed");
         }
         return b.toString();
-    }
-
-    private static void deleteQuietly(Path dir) {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temporary directory; the OS cleans up what is left
-        }
     }
 }

@@ -98,11 +98,7 @@ public final class SelfSignedCertificate implements AutoCloseable {
 
     @Override
     public void close() {
-        try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // temporary directory; the OS cleans up what is left
-        }
+        TempDirs.deleteQuietly(dir);
     }
 
     private void writePrivateKeyPem() throws IOException {
