@@ -26,6 +26,13 @@ public interface SessionEvents {
     default void failed(String operation, Throwable cause) {
     }
 
+    /**
+     * The near cache: {@code hit} (a load answered without Redis), {@code miss}, {@code invalidation} (Redis said a
+     * cached session changed) or {@code flush} (everything dropped: a disconnect, a failure).
+     */
+    default void nearCache(String event) {
+    }
+
     /** One HTTP request finished after sending {@code commands} commands to Redis. */
     default void requestCompleted(int commands) {
     }

@@ -56,6 +56,8 @@ public final class SessionSettings {
     private final Mode mode;
     private final String codec;
     private final List<String> allowlist;
+    private final boolean nearCache;
+    private final long nearCacheMaxBytes;
 
     private SessionSettings(Builder b) {
         this.redisUri = b.redisUri;
@@ -78,6 +80,8 @@ public final class SessionSettings {
         this.mode = b.mode;
         this.codec = b.codec;
         this.allowlist = List.copyOf(b.allowlist);
+        this.nearCache = b.nearCache;
+        this.nearCacheMaxBytes = b.nearCacheMaxBytes;
     }
 
     public static Builder builder() {
@@ -241,6 +245,21 @@ public final class SessionSettings {
         return refreshThreshold;
     }
 
+    /**
+     * {@code readiness.sessions.redis.near-cache.enabled}, default true: keep sessions this instance read or wrote,
+     * invalidated by Redis's client tracking (RESP3, Redis 6.2 or later), so reading an unchanged session costs no
+     * round trip. Standalone and Sentinel; off for a Redis Cluster. It turns itself off, saying so, where Redis
+     * does not offer tracking. What it trades is described in the sessions guide.
+     */
+    public boolean nearCache() {
+        return nearCache;
+    }
+
+    /** {@code readiness.sessions.redis.near-cache.max-bytes}, default 16777216: the near cache's size bound. */
+    public long nearCacheMaxBytes() {
+        return nearCacheMaxBytes;
+    }
+
     /** {@code readiness.sessions.mode}: redis (default) or mirror. */
     public Mode mode() {
         return mode;
@@ -299,6 +318,8 @@ public final class SessionSettings {
         private Mode mode = Mode.REDIS;
         private String codec = "basic";
         private List<String> allowlist = List.of();
+        private boolean nearCache = true;
+        private long nearCacheMaxBytes = 16L * 1024 * 1024;
 
         private Builder() {
         }
@@ -324,6 +345,8 @@ public final class SessionSettings {
         public Builder mode(Mode v) { this.mode = v; return this; }
         public Builder codec(String v) { this.codec = v; return this; }
         public Builder allowlist(List<String> v) { this.allowlist = v; return this; }
+        public Builder nearCache(boolean v) { this.nearCache = v; return this; }
+        public Builder nearCacheMaxBytes(long v) { this.nearCacheMaxBytes = v; return this; }
 
         /**
          * @throws ReadinessConfigException naming the key, the bad value and what is allowed
@@ -372,6 +395,8 @@ public final class SessionSettings {
             ReadinessConfigException.require(refreshThreshold != null && !refreshThreshold.isNegative()
                             && refreshThreshold.compareTo(maxInactiveInterval) < 0, P + "refresh-threshold",
                     refreshThreshold, "must be 0 or more and less than max-inactive-interval (" + maxInactiveInterval + ")");
+            ReadinessConfigException.require(nearCacheMaxBytes >= 64 * 1024 && nearCacheMaxBytes <= (1L << 40),
+                    P + "redis.near-cache.max-bytes", nearCacheMaxBytes, "must be between 65536 and 1099511627776 bytes");
             ReadinessConfigException.require(mode != null, P + "mode", mode, "must be redis or mirror");
             String c = codec == null ? "" : codec.trim().toLowerCase(Locale.ROOT);
             ReadinessConfigException.require(List.of("basic", "json", "jdk").contains(c), P + "codec", codec,

@@ -20,6 +20,8 @@ import java.util.Optional;
  * readiness.sessions.redis.command-timeout=2s
  * readiness.sessions.redis.key-prefix=readiness:session:
  * readiness.sessions.redis.required=true
+ * readiness.sessions.redis.near-cache.enabled=true   # unchanged sessions read with no round trip (client tracking)
+ * readiness.sessions.redis.near-cache.max-bytes=16777216
  * readiness.sessions.redis.tls.ca-file=/etc/redis-ca/ca.pem          # rediss:// trust; default: the JVM's
  * readiness.sessions.redis.tls.truststore=/etc/redis-ca/trust.p12    # or a PKCS12/JKS trust store
  * readiness.sessions.redis.tls.truststore-password=...
@@ -75,6 +77,17 @@ public interface SessionsConfig {
         boolean required();
 
         Tls tls();
+
+        NearCache nearCache();
+    }
+
+    /** Sessions kept in this instance while Redis's client tracking promises to invalidate them. */
+    interface NearCache {
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("16777216")
+        long maxBytes();
     }
 
     /** Trust for {@code rediss://}; without it the JVM's default trust store applies. */
@@ -131,6 +144,8 @@ public interface SessionsConfig {
                 .mode(m)
                 .codec(codec())
                 .allowlist(allowlist().orElse(List.of()))
+                .nearCache(redis().nearCache().enabled())
+                .nearCacheMaxBytes(redis().nearCache().maxBytes())
                 .build();
     }
 

@@ -16,9 +16,17 @@ import java.util.Set;
  * @param attributes     decoded attributes; those that failed to decode are absent
  * @param sizes          encoded size in bytes of each stored attribute (including undecodable ones)
  * @param undecodable    attributes that were stored but could not be decoded (removed at the next save)
+ * @param cached         whether it came from the store's near cache (no round trip) rather than from Redis
  */
 public record StoredSession(String id, long creationTime, long lastAccessTime, Duration maxInactive,
-                            Map<String, Object> attributes, Map<String, Integer> sizes, Set<String> undecodable) {
+                            Map<String, Object> attributes, Map<String, Integer> sizes, Set<String> undecodable,
+                            boolean cached) {
+
+    /** A session loaded from the store itself. */
+    public StoredSession(String id, long creationTime, long lastAccessTime, Duration maxInactive,
+                         Map<String, Object> attributes, Map<String, Integer> sizes, Set<String> undecodable) {
+        this(id, creationTime, lastAccessTime, maxInactive, attributes, sizes, undecodable, false);
+    }
 
     public StoredSession {
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));

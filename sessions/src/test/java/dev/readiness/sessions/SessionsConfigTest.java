@@ -42,6 +42,16 @@ class SessionsConfigTest {
         assertThat(s.createCodec().name()).isEqualTo("basic");
         assertThat(s.required()).isTrue();
         assertThat(s.commandTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(s.nearCache()).isTrue();
+        assertThat(s.nearCacheMaxBytes()).isEqualTo(16L * 1024 * 1024);
+    }
+
+    @Test
+    void theNearCacheCanBeTurnedOffAndBounded() {
+        SessionSettings s = settings(with("readiness.sessions.redis.near-cache.enabled", "false",
+                "readiness.sessions.redis.near-cache.max-bytes", "1048576"));
+        assertThat(s.nearCache()).isFalse();
+        assertThat(s.nearCacheMaxBytes()).isEqualTo(1048576);
     }
 
     @Test
@@ -98,6 +108,11 @@ class SessionsConfigTest {
         cases.put(with("readiness.sessions.allowlist", "!*"), "readiness.sessions.allowlist");
         cases.put(with("readiness.sessions.max-size", "lots"), "lots");
         cases.put(with("readiness.sessions.max-inactive-interval", "soon"), "soon");
+        cases.put(with("readiness.sessions.redis.near-cache.max-bytes", "1024"),
+                "readiness.sessions.redis.near-cache.max-bytes=1024 is invalid: must be between 65536");
+        cases.put(with("readiness.sessions.redis.near-cache.max-bytes", "-1"), "near-cache.max-bytes=-1");
+        cases.put(with("readiness.sessions.redis.near-cache.max-bytes", "16MB"), "16MB");
+        cases.put(with("readiness.sessions.redis.near-cache.enabled", "maybe"), "maybe");
         cases.forEach((props, message) -> assertThatThrownBy(() -> settings(props))
                 .as(props.toString()).isInstanceOf(ReadinessConfigException.class).hasMessageContaining(message));
     }

@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code readiness.sessions.payload}: bytes read (op=load) and written (op=save)</li>
  *   <li>{@code readiness.sessions.decode.failures}: attributes dropped because they could not be decoded</li>
  *   <li>{@code readiness.sessions.redis.errors}: failed Redis operations, tagged by operation</li>
+ *   <li>{@code readiness.sessions.near.cache}: the near cache's hits, misses, invalidations (pushed by Redis) and
+ *       flushes, tagged {@code event}</li>
  * </ul>
  * Events before {@link #bindTo} are not recorded.
  */
@@ -74,6 +76,14 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
         MeterRegistry r = registry;
         if (r != null) {
             r.counter("readiness.sessions.redis.errors", "op", operation).increment();
+        }
+    }
+
+    @Override
+    public void nearCache(String event) {
+        MeterRegistry r = registry;
+        if (r != null) {
+            r.counter("readiness.sessions.near.cache", "event", event).increment();
         }
     }
 

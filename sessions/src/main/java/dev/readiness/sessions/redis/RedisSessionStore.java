@@ -17,6 +17,8 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisNoScriptException;
@@ -26,8 +28,12 @@ import io.lettuce.core.SocketOptions;
 import io.lettuce.core.SslOptions;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.TrackingArgs;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.push.PushListener;
+import io.lettuce.core.api.push.PushMessage;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -54,6 +60,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -66,6 +73,12 @@ import java.util.function.Supplier;
  * one HGETALL; save, rotation and replace are one EVALSHA each; expiry is the key's own TTL. Nothing uses
  * keyspace notifications or CONFIG, so managed Redis works. Commands fail after the command timeout, and at
  * once while the connection is down (no queueing), so a request never hangs on Redis.
+ * <p>
+ * With the near cache (standalone and Sentinel, on by default) the store's connection turns on Redis's client
+ * tracking ({@code CLIENT TRACKING ON NOLOOP} over RESP3) and keeps each session it loaded or wrote. Loading an
+ * unchanged session then costs no round trip; Redis pushes an invalidation on the same connection as soon as
+ * another client changes the session or it expires. The cache is dropped whole when the connection drops or a
+ * command fails, and is served only while tracking is confirmed on the current connection. See {@link NearCache}.
  * <p>
  * The client connects lazily: an application starts while Redis is down and reports readiness DOWN.
  */
@@ -100,6 +113,11 @@ public final class RedisSessionStore implements SessionStore {
     private volatile RedisClusterAsyncCommands<String, byte[]> async;
     private volatile boolean closed;
 
+    private final NearCache nearCache;
+    private final AtomicBoolean trackingPending = new AtomicBoolean();
+    private volatile boolean nearCacheOff;
+    private volatile StatefulRedisConnection<String, byte[]> standalone;
+
     private RedisSessionStore(SessionSettings settings, AttributeCodec codec, SessionEvents events, Clock clock) {
         this.settings = settings;
         this.codec = codec;
@@ -107,6 +125,11 @@ public final class RedisSessionStore implements SessionStore {
         this.clock = clock;
         this.where = describe(settings);
         this.timeoutNanos = settings.commandTimeout().toNanos();
+        if (settings.nearCache() && settings.cluster()) {
+            log.info("readiness.sessions.redis.near-cache is not used with a Redis Cluster: every load reads Redis");
+        }
+        this.nearCache = settings.nearCache() && !settings.cluster()
+                ? new NearCache(settings.nearCacheMaxBytes(), events::nearCache) : null;
     }
 
     /** A store with the configured codec and no metrics. */
@@ -145,13 +168,39 @@ public final class RedisSessionStore implements SessionStore {
         if (!SessionIds.isWellFormed(id)) {
             return Optional.empty();
         }
+        String key = key(id);
+        RedisClusterAsyncCommands<String, byte[]> c = commandsAsync();
+        NearCache nc = nearCache;
+        NearCache.Ticket ticket = null;
+        if (nc != null) {
+            Map<String, byte[]> cached = nc.get(key);
+            if (cached != null) {
+                Optional<StoredSession> s = parse(id, cached, true);
+                if (s.isPresent() && s.get().lastAccessTime() + s.get().maxInactive().toMillis() > clock.millis()) {
+                    events.nearCache("hit");
+                    return s;
+                }
+                nc.forget(key); // expired by its own clock; Redis's push may be on its way
+            }
+            events.nearCache("miss");
+            ensureTracking(nc);
+            ticket = nc.beforeLoad(key);
+        }
         long t0 = System.nanoTime();
-        Map<String, byte[]> hash = call("load", () -> await(commandsAsync().hgetall(key(id))));
+        Map<String, byte[]> hash = call("load", () -> await(c.hgetall(key)));
         int bytes = 0;
         for (byte[] v : hash.values()) {
             bytes += v.length;
         }
         events.loaded(System.nanoTime() - t0, bytes);
+        if (nc != null) {
+            nc.loaded(ticket, key, hash);
+        }
+        return parse(id, hash, false);
+    }
+
+    /** The session a hash holds; metadata that is not ours makes it absent, undecodable attributes are dropped. */
+    private Optional<StoredSession> parse(String id, Map<String, byte[]> hash, boolean cached) {
         if (hash.isEmpty()) {
             return Optional.empty();
         }
@@ -185,7 +234,7 @@ public final class RedisSessionStore implements SessionStore {
             }
         }
         return Optional.of(new StoredSession(id, created, accessed, Duration.ofMillis(maxInactive), attributes, sizes,
-                undecodable));
+                undecodable, cached));
     }
 
     @Override
@@ -222,12 +271,48 @@ public final class RedisSessionStore implements SessionStore {
         long t0 = System.nanoTime();
         int[] commands = {1};
         String[] keys = {key(w.id())};
-        long result = call("save", () -> eval(Script.SAVE, keys, args, commands));
+        NearCache nc = nearCache;
+        NearCache.Ticket ticket = nc == null ? null : nc.beforeWrite(keys[0]);
+        long result;
+        try {
+            result = call("save", () -> eval(Script.SAVE, keys, args, commands));
+        } catch (RuntimeException e) {
+            if (nc != null) {
+                nc.forget(keys[0]);
+            }
+            throw e;
+        }
         events.saved(System.nanoTime() - t0, bytes);
+        if (nc != null) {
+            cacheWritten(nc, ticket, keys[0], mode, result, args, removed.size());
+        }
         if (result == -1) {
             throw new IllegalStateException("session id collision on create; ids are random, so this is a bug");
         }
         return new SaveResult(result == 1 ? SaveResult.Status.SAVED : SaveResult.Status.GONE, commands[0], bytes);
+    }
+
+    /**
+     * Brings the near cache up to date after a save (this connection gets no push for its own writes): a new
+     * session is cached whole, an update is applied to the cached state, anything else is forgotten.
+     */
+    private static void cacheWritten(NearCache nc, NearCache.Ticket ticket, String key, String mode, long result,
+                                     List<byte[]> args, int removedCount) {
+        if (result != 1 || mode.equals("f")) {
+            nc.forget(key);
+            return;
+        }
+        byte[][] removed = args.subList(4, 4 + removedCount).toArray(byte[][]::new);
+        byte[][] set = args.subList(4 + removedCount, args.size()).toArray(byte[][]::new);
+        Map<String, byte[]> created = null;
+        if (mode.equals("n")) {
+            created = new HashMap<>();
+            created.put(CREATED, args.get(2));
+            for (int i = 0; i + 1 < set.length; i += 2) {
+                created.put(new String(set[i], StandardCharsets.UTF_8), set[i + 1]);
+            }
+        }
+        nc.written(ticket, key, created, removed, set);
     }
 
     @Override
@@ -247,7 +332,13 @@ public final class RedisSessionStore implements SessionStore {
         long t0 = System.nanoTime();
         int[] commands = {1};
         String[] keys = {key(oldId), key(write.id())};
-        long result = call("rotate", () -> eval(Script.ROTATE, keys, args, commands));
+        forget(keys);
+        long result;
+        try {
+            result = call("rotate", () -> eval(Script.ROTATE, keys, args, commands));
+        } finally {
+            forget(keys);
+        }
         events.saved(System.nanoTime() - t0, bytes);
         if (result == -1) {
             throw new IllegalStateException("session id collision on rotation; ids are random, so this is a bug");
@@ -261,8 +352,113 @@ public final class RedisSessionStore implements SessionStore {
             return;
         }
         long t0 = System.nanoTime();
-        call("delete", () -> await(commandsAsync().del(key(id))));
+        String[] keys = {key(id)};
+        forget(keys);
+        try {
+            call("delete", () -> await(commandsAsync().del(keys[0])));
+        } finally {
+            forget(keys);
+        }
         events.saved(System.nanoTime() - t0, 0);
+    }
+
+    private void forget(String[] keys) {
+        NearCache nc = nearCache;
+        if (nc != null) {
+            for (String k : keys) {
+                nc.forget(k);
+            }
+        }
+    }
+
+    /**
+     * Turns client tracking on for the current connection, once, in the background: {@code CLIENT TRACKING ON
+     * NOLOOP}, then {@code CLIENT INFO} to confirm the connection speaks RESP3 and tracks. Until the confirmation
+     * arrives every load reads Redis. A server that refuses (older than 6.2, RESP2 only, a proxy that does not
+     * pass tracking through) turns the near cache off for good, with one warning; a connection problem leaves it
+     * to the next load to try again.
+     */
+    private void ensureTracking(NearCache nc) {
+        StatefulRedisConnection<String, byte[]> conn = standalone;
+        if (conn == null || nearCacheOff || nc.tracking() || !trackingPending.compareAndSet(false, true)) {
+            return;
+        }
+        long epoch = nc.epoch();
+        try {
+            RedisAsyncCommands<String, byte[]> a = conn.async();
+            RedisFuture<String> on = a.clientTracking(TrackingArgs.Builder.enabled().noloop());
+            RedisFuture<String> info = a.clientInfo();
+            info.whenComplete((line, err) -> {
+                trackingPending.set(false);
+                Throwable failure = on.toCompletableFuture().isCompletedExceptionally() ? cause(on) : err;
+                if (failure == null && trackingConfirmed(line, negotiatedResp3(conn))) {
+                    nc.trackingConfirmed(epoch);
+                } else if (failure == null || failure instanceof RedisCommandExecutionException) {
+                    nearCacheOff = true;
+                    nc.flush();
+                    log.warn("readiness.sessions.redis.near-cache is off: Redis at {} does not offer client tracking"
+                            + " over RESP3 (Redis 6.2 or later; {}); every load reads Redis", where,
+                            failure != null ? failure.getMessage() : "CLIENT INFO: " + line);
+                }
+            });
+        } catch (RuntimeException e) {
+            trackingPending.set(false); // rejected while disconnected: the next load tries again
+        }
+    }
+
+    /**
+     * Whether a CLIENT INFO line says tracking is on ({@code t} among the flags) on a RESP3 connection: its
+     * {@code resp=} field (Redis 7 and later) or, where the line has none (Redis 6.2), the protocol Lettuce
+     * negotiated.
+     */
+    static boolean trackingConfirmed(String clientInfo, boolean negotiatedResp3) {
+        if (clientInfo == null) {
+            return false;
+        }
+        boolean resp3 = negotiatedResp3;
+        boolean tracking = false;
+        for (String field : clientInfo.trim().split(" ")) {
+            if (field.startsWith("resp=")) {
+                resp3 = field.equals("resp=3");
+            } else if (field.startsWith("flags=")) {
+                tracking = field.indexOf('t', "flags=".length()) >= 0;
+            }
+        }
+        return resp3 && tracking;
+    }
+
+    private static boolean negotiatedResp3(StatefulRedisConnection<?, ?> conn) {
+        return conn instanceof io.lettuce.core.StatefulRedisConnectionImpl<?, ?> impl
+                && impl.getConnectionState().getNegotiatedProtocolVersion() == io.lettuce.core.protocol.ProtocolVersion.RESP3;
+    }
+
+    private static Throwable cause(RedisFuture<?> f) {
+        try {
+            f.toCompletableFuture().getNow(null);
+            return null;
+        } catch (java.util.concurrent.CompletionException e) {
+            return e.getCause();
+        } catch (RuntimeException e) {
+            return e;
+        }
+    }
+
+    /** Redis's pushes on the store's connection: {@code invalidate} with the changed keys, or null for all. */
+    private static PushListener invalidations(NearCache nc) {
+        return (PushMessage m) -> {
+            if (!"invalidate".equals(m.getType())) {
+                return;
+            }
+            List<Object> content = m.getContent(b -> StandardCharsets.UTF_8.decode(b).toString());
+            Object keys = content.size() > 1 ? content.get(1) : null;
+            if (keys instanceof List<?> list) {
+                for (Object k : list) {
+                    nc.invalidated(String.valueOf(k));
+                }
+            } else {
+                nc.flush(); // FLUSHALL, FLUSHDB, or the server dropped its tracking table
+            }
+        };
     }
 
     @Override
@@ -273,8 +469,10 @@ public final class RedisSessionStore implements SessionStore {
                 return "PONG".equals(pong) ? CheckResult.up().withDetail("redis", where)
                         : CheckResult.down("unexpected PING reply from " + where + ": " + pong);
             } catch (TimeoutException e) {
+                flushNearCache();
                 return CheckResult.down("Redis at " + where + " did not answer PING within " + timeout);
             } catch (ExecutionException e) {
+                flushNearCache();
                 return CheckResult.down("Redis at " + where + ": " + e.getCause().getMessage());
             } catch (SessionStoreUnavailableException e) {
                 return CheckResult.down(e.getMessage());
@@ -369,10 +567,33 @@ public final class RedisSessionStore implements SessionStore {
         try {
             return op.get();
         } catch (RedisException e) {
+            // The invalidation stream may have gaps too: trust nothing cached until Redis answers again.
+            flushNearCache();
             events.failed(operation, e);
             throw new SessionStoreUnavailableException("session store " + operation + " failed: Redis at " + where
                     + " did not answer within " + settings.commandTimeout()
                     + " (readiness.sessions.redis.command-timeout): " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether loads are being answered from the near cache now (tracking confirmed on the current connection). */
+    boolean nearCacheServing() {
+        NearCache nc = nearCache;
+        return nc != null && !nearCacheOff && nc.tracking();
+    }
+
+    /**
+     * "off" (not configured, or a cluster), "refused" (Redis would not track) or what it holds, e.g.
+     * "NearCache[3 sessions, 812 bytes, tracking=true]".
+     */
+    String nearCacheState() {
+        return nearCache == null ? "off" : nearCacheOff ? "refused" : nearCache.toString();
+    }
+
+    private void flushNearCache() {
+        NearCache nc = nearCache;
+        if (nc != null) {
+            nc.flush();
         }
     }
 
@@ -433,6 +654,23 @@ public final class RedisSessionStore implements SessionStore {
                     c.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
                             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
                     StatefulRedisConnection<String, byte[]> conn = c.connect(CODEC, uri);
+                    NearCache nc = nearCache;
+                    if (nc != null) {
+                        conn.addListener(invalidations(nc));
+                        conn.addListener(new RedisConnectionStateListener() {
+                            @Override
+                            public void onRedisConnected(io.lettuce.core.RedisChannelHandler<?, ?> ch,
+                                                         java.net.SocketAddress address) {
+                                nc.flush(); // a new connection tracks nothing until told to
+                            }
+
+                            @Override
+                            public void onRedisDisconnected(io.lettuce.core.RedisChannelHandler<?, ?> ch) {
+                                nc.flush();
+                            }
+                        });
+                        standalone = conn;
+                    }
                     connection = conn;
                     async = conn.async();
                 }

@@ -21,7 +21,9 @@ record Script(String body, String sha) {
      * Save. KEYS[1] the session. ARGV[1] 'n' create, 'u' update, 'f' full replace (mirror mode); ARGV[2] ttl ms;
      * ARGV[3] creation time; ARGV[4] number of removed fields R; ARGV[5..4+R] removed fields; the rest field/value
      * pairs (always at least the access time). An update checks existence with the PEXPIRE itself (0 when the key
-     * is gone), so it never brings back an invalidated or expired session and costs no extra command.
+     * is gone), so it never brings back an invalidated or expired session and costs no extra command. The
+     * closing EXISTS is a read: a write ends the caller's client tracking of the key, and the read starts it
+     * again, so a near cache holding this session hears of the next change made elsewhere.
      * Returns 1 saved, 0 gone, -1 the id of a new session exists already.
      */
     static final Script SAVE = of("""
@@ -39,6 +41,7 @@ record Script(String body, String sha) {
             if r > 0 then redis.call('HDEL', k, unpack(ARGV, 5, 4 + r)) end
             redis.call('HSET', k, unpack(ARGV, 5 + r, #ARGV))
             if mode ~= 'u' then redis.call('PEXPIRE', k, ARGV[2]) end
+            redis.call('EXISTS', k)
             return 1
             """);
 

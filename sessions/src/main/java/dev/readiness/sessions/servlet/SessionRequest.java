@@ -149,8 +149,11 @@ final class SessionRequest extends HttpServletRequestWrapper {
         if (id == null) {
             return Optional.empty();
         }
-        commands++;
-        return store().load(id);
+        Optional<StoredSession> s = store().load(id);
+        if (s.isEmpty() || !s.get().cached()) {
+            commands++;
+        }
+        return s;
     }
 
     @Override

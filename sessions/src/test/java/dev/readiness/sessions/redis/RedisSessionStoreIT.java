@@ -62,7 +62,8 @@ class RedisSessionStoreIT {
     }
 
     static SessionSettings.Builder settings(String uri) {
-        return SessionSettings.builder().redisUri(uri).commandTimeout(Duration.ofSeconds(2)).maxSize(4096);
+        // Every load reads Redis here, so command counts are exact; NearCacheIT covers the near cache.
+        return SessionSettings.builder().redisUri(uri).commandTimeout(Duration.ofSeconds(2)).maxSize(4096).nearCache(false);
     }
 
     static String create(Map<String, Object> attributes) {

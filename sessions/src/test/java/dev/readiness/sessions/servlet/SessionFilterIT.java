@@ -37,7 +37,7 @@ class SessionFilterIT {
     @BeforeAll
     static void start() throws Exception {
         redis = RedisServer.start();
-        SessionSettings settings = SessionSettings.builder().redisUri(redis.uri()).maxSize(8192)
+        SessionSettings settings = SessionSettings.builder().redisUri(redis.uri()).maxSize(8192).nearCache(false)
                 .commandTimeout(Duration.ofSeconds(2)).refreshThreshold(Duration.ofSeconds(60)).build();
         Clock clock = new Clock() {
             @Override

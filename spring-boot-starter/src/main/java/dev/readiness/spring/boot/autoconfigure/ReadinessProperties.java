@@ -913,8 +913,15 @@ public class ReadinessProperties {
         /** Trust for {@code rediss://}; without it the JVM's default trust store applies. */
         private final SessionsTls tls = new SessionsTls();
 
+        /** Sessions kept in this instance while Redis's client tracking promises to invalidate them. */
+        private final SessionsNearCache nearCache = new SessionsNearCache();
+
         public SessionsTls getTls() {
             return tls;
+        }
+
+        public SessionsNearCache getNearCache() {
+            return nearCache;
         }
 
         public String getUri() {
@@ -955,6 +962,38 @@ public class ReadinessProperties {
 
         public void setRequired(boolean required) {
             this.required = required;
+        }
+    }
+
+    /**
+     * {@code readiness.sessions.redis.near-cache.*}: sessions this instance read or wrote, served without a round trip
+     * until Redis's client tracking (RESP3) says they changed.
+     */
+    public static class SessionsNearCache {
+
+        /**
+         * Whether reading an unchanged session is served from this instance. Standalone and Sentinel; off for a
+         * cluster; turns itself off where Redis offers no client tracking. Default true.
+         */
+        private boolean enabled = true;
+
+        /** Bound on what the near cache holds, in bytes. Default 16777216 (16 MiB). */
+        private long maxBytes = 16L * 1024 * 1024;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public long getMaxBytes() {
+            return maxBytes;
+        }
+
+        public void setMaxBytes(long maxBytes) {
+            this.maxBytes = maxBytes;
         }
     }
 

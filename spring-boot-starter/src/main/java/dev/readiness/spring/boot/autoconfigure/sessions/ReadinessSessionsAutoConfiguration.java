@@ -170,6 +170,18 @@ public final class ReadinessSessionsAutoConfiguration {
                 return Optional.ofNullable(t.getTruststorePassword());
             }
         };
+        ReadinessProperties.SessionsNearCache n = r.getNearCache();
+        SessionsConfig.NearCache nearCache = new SessionsConfig.NearCache() {
+            @Override
+            public boolean enabled() {
+                return n.isEnabled();
+            }
+
+            @Override
+            public long maxBytes() {
+                return n.getMaxBytes();
+            }
+        };
         SessionsConfig.Redis redis = new SessionsConfig.Redis() {
             @Override
             public Optional<String> uri() {
@@ -199,6 +211,11 @@ public final class ReadinessSessionsAutoConfiguration {
             @Override
             public SessionsConfig.Tls tls() {
                 return tls;
+            }
+
+            @Override
+            public SessionsConfig.NearCache nearCache() {
+                return nearCache;
             }
         };
         SessionsConfig.Cookie cookie = new SessionsConfig.Cookie() {
