@@ -6,8 +6,8 @@ import dev.readiness.sessions.codec.AttributeCodec;
 import java.util.Optional;
 
 /**
- * Where sessions live, independent of servlets. Every method is one round trip to the store (a save after a
- * lost script cache is two); every write is atomic.
+ * Where sessions live, independent of servlets. Every method is at most one round trip to the store (a load
+ * answered by a near cache is none; a save after a lost script cache is two); every write is atomic.
  */
 public interface SessionStore extends AutoCloseable {
 

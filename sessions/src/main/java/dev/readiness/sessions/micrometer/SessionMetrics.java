@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,6 +34,7 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
     private volatile DistributionSummary loadBytes;
     private volatile DistributionSummary saveBytes;
     private volatile Counter decodeFailures;
+    private volatile Map<String, Counter> nearCache = Map.of();
 
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -45,6 +49,12 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
                 .description("Session payload bytes").register(registry);
         decodeFailures = Counter.builder("readiness.sessions.decode.failures")
                 .description("Attributes dropped because they could not be decoded").register(registry);
+        Map<String, Counter> near = new HashMap<>();
+        for (String event : List.of("hit", "miss", "invalidation", "flush")) {
+            near.put(event, Counter.builder("readiness.sessions.near.cache").tag("event", event)
+                    .description("Near cache hits, misses, invalidations pushed by Redis, and flushes").register(registry));
+        }
+        nearCache = Map.copyOf(near);
         this.registry = registry;
     }
 
@@ -81,9 +91,9 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
 
     @Override
     public void nearCache(String event) {
-        MeterRegistry r = registry;
-        if (r != null) {
-            r.counter("readiness.sessions.near.cache", "event", event).increment();
+        Counter c = nearCache.get(event);
+        if (c != null) {
+            c.increment();
         }
     }
 

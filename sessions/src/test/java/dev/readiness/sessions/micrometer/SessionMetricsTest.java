@@ -27,4 +27,23 @@ class SessionMetricsTest {
         assertThat(registry.get("readiness.sessions.decode.failures").counter().count()).isEqualTo(1);
         assertThat(registry.get("readiness.sessions.redis.errors").tag("op", "load").counter().count()).isEqualTo(1);
     }
+
+    @Test
+    void nearCacheEventsAreCountedByEventAndUnknownOnesAreIgnored() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SessionMetrics metrics = new SessionMetrics();
+        metrics.nearCache("hit"); // before binding: not recorded
+        metrics.bindTo(registry);
+        metrics.nearCache("hit");
+        metrics.nearCache("hit");
+        metrics.nearCache("miss");
+        metrics.nearCache("invalidation");
+        metrics.nearCache("something-new");
+        assertThat(registry.get("readiness.sessions.near.cache").tag("event", "hit").counter().count()).isEqualTo(2);
+        assertThat(registry.get("readiness.sessions.near.cache").tag("event", "miss").counter().count()).isEqualTo(1);
+        assertThat(registry.get("readiness.sessions.near.cache").tag("event", "invalidation").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("readiness.sessions.near.cache").tag("event", "flush").counter().count()).isZero();
+        assertThat(registry.find("readiness.sessions.near.cache").tag("event", "something-new").counter()).isNull();
+    }
 }
