@@ -6,6 +6,7 @@ import dev.readiness.sessions.redis.RedisSessionStore;
 import dev.readiness.sessions.servlet.SessionFilter;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessFailureAnalyzer;
+import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
 import dev.readiness.testkit.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,6 +108,21 @@ class ReadinessSessionsAutoConfigurationTest {
                         .anyMatch(c -> c.name().equals("redis-sessions") && !c.required()));
     }
 
+    @Test
+    void theNearCacheIsOnByDefaultAndItsKeysBind() {
+        ReadinessProperties.Sessions defaults = new ReadinessProperties().getSessions();
+        defaults.getRedis().setUri(redis.uri());
+        assertThat(ReadinessSessionsAutoConfiguration.settings(defaults).nearCache()).isTrue();
+        runner().withPropertyValues("readiness.sessions.redis.uri=" + redis.uri(),
+                "readiness.sessions.redis.near-cache.enabled=false",
+                "readiness.sessions.redis.near-cache.max-bytes=1048576").run(context -> {
+            ReadinessProperties.Sessions bound = context.getBean(ReadinessProperties.class).getSessions();
+            SessionSettings settings = ReadinessSessionsAutoConfiguration.settings(bound);
+            assertThat(settings.nearCache()).isFalse();
+            assertThat(settings.nearCacheMaxBytes()).isEqualTo(1048576);
+        });
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
             "readiness.sessions.mode              | sticky | readiness.sessions.mode",
@@ -116,6 +132,7 @@ class ReadinessSessionsAutoConfigurationTest {
             "readiness.sessions.cookie.same-site  | Loose  | readiness.sessions.cookie.same-site",
             "readiness.sessions.redis.tls.ca-file | /nonexistent/ca.pem | readiness.sessions.redis.tls.ca-file",
             "readiness.sessions.redis.tls.truststore | /nonexistent/trust.p12 | readiness.sessions.redis.tls.truststore",
+            "readiness.sessions.redis.near-cache.max-bytes | 1024 | readiness.sessions.redis.near-cache.max-bytes",
     })
     void aBadValueFailsTheStartWithTheKey(String key, String value, String named) {
         runner().withPropertyValues("readiness.sessions.redis.uri=" + redis.uri(), key + "=" + value).run(context -> {
