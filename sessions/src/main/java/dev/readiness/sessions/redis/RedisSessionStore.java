@@ -444,7 +444,7 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     /** Redis's pushes on the store's connection: {@code invalidate} with the changed keys, or null for all. */
-    private static PushListener invalidations(NearCache nc) {
+    static PushListener invalidations(NearCache nc) {
         return (PushMessage m) -> {
             if (!"invalidate".equals(m.getType())) {
                 return;

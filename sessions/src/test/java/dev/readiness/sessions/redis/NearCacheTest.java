@@ -2,6 +2,10 @@ package dev.readiness.sessions.redis;
 
 import org.junit.jupiter.api.Test;
 
+import io.lettuce.core.api.push.PushListener;
+import io.lettuce.core.api.push.PushMessage;
+
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -185,5 +189,70 @@ class NearCacheTest {
         assertThat(RedisSessionStore.trackingConfirmed("", true)).isFalse();
         assertThat(RedisSessionStore.trackingConfirmed(null, true)).isFalse();
         assertThat(RedisSessionStore.trackingConfirmed("\u0000\r\n garbage =", true)).isFalse();
+    }
+
+    /** A push as Lettuce hands it over: bulk strings as ByteBuffers, decoded by the listener's function. */
+    static PushMessage push(String type, Object... content) {
+        return new PushMessage() {
+            @Override
+            public String getType() {
+                return type;
+            }
+
+            @Override
+            public List<Object> getContent() {
+                return getContent(b -> b);
+            }
+
+            @Override
+            public List<Object> getContent(java.util.function.Function<ByteBuffer, Object> decode) {
+                List<Object> out = new ArrayList<>();
+                for (Object o : content) {
+                    out.add(decodeAll(o, decode));
+                }
+                return out;
+            }
+        };
+    }
+
+    private static Object decodeAll(Object o, java.util.function.Function<ByteBuffer, Object> decode) {
+        if (o instanceof String str) {
+            return decode.apply(ByteBuffer.wrap(str.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (o instanceof List<?> list) {
+            List<Object> out = new ArrayList<>();
+            for (Object e : list) {
+                out.add(decodeAll(e, decode));
+            }
+            return out;
+        }
+        return o;
+    }
+
+    @Test
+    void pushesInvalidateTheKeysTheyNameAndAnythingOddEmptiesTheCache() {
+        track();
+        PushListener listener = RedisSessionStore.invalidations(cache);
+        cache.loaded(cache.beforeLoad("a"), "a", hash("#a", "1"));
+        cache.loaded(cache.beforeLoad("b"), "b", hash("#a", "1"));
+        cache.loaded(cache.beforeLoad("c"), "c", hash("#a", "1"));
+
+        listener.onPushMessage(push("message", "__redis__:invalidate", List.of("a"))); // not ours: ignored
+        assertThat(cache.size()).isEqualTo(3);
+        listener.onPushMessage(push("invalidate", "invalidate", List.of("a", "b", "never-cached")));
+        assertThat(cache.get("a")).isNull();
+        assertThat(cache.get("b")).isNull();
+        assertThat(cache.get("c")).isNotNull();
+        assertThat(cache.tracking()).isTrue();
+
+        for (PushMessage odd : List.of(push("invalidate", "invalidate", (Object) null), push("invalidate"),
+                push("invalidate", "invalidate", 42L), push("invalidate", "invalidate", "not-a-list"))) {
+            cache.trackingConfirmed(cache.epoch());
+            cache.loaded(cache.beforeLoad("c"), "c", hash("#a", "1"));
+            assertThat(cache.size()).isEqualTo(1);
+            listener.onPushMessage(odd);
+            assertThat(cache.size()).as("after %s", odd.getContent()).isZero();
+            assertThat(cache.tracking()).isFalse();
+        }
     }
 }
