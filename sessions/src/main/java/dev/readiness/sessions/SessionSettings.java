@@ -246,10 +246,12 @@ public final class SessionSettings {
     }
 
     /**
-     * {@code readiness.sessions.redis.near-cache.enabled}, default true: keep sessions this instance read or wrote,
-     * invalidated by Redis's client tracking (RESP3, Redis 6.2 or later), so reading an unchanged session costs no
-     * round trip. Standalone and Sentinel; off for a Redis Cluster. It turns itself off, saying so, where Redis
-     * does not offer tracking. What it trades is described in the sessions guide.
+     * {@code readiness.sessions.redis.near-cache.enabled}, default false: keep sessions this instance read or
+     * wrote, invalidated by Redis's client tracking (RESP3, Redis 6.2 or later), so reading an unchanged session
+     * costs no round trip. Standalone and Sentinel; off for a Redis Cluster. It turns itself off, saying so, where
+     * Redis does not offer tracking. It trades consistency: until the invalidation has arrived, a read on this
+     * instance can return a session as it was before another instance changed it (the sessions guide has the
+     * measured window). Off by default for that reason.
      */
     public boolean nearCache() {
         return nearCache;
@@ -318,7 +320,7 @@ public final class SessionSettings {
         private Mode mode = Mode.REDIS;
         private String codec = "basic";
         private List<String> allowlist = List.of();
-        private boolean nearCache = true;
+        private boolean nearCache = false;
         private long nearCacheMaxBytes = 16L * 1024 * 1024;
 
         private Builder() {

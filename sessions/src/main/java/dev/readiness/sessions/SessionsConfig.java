@@ -20,7 +20,7 @@ import java.util.Optional;
  * readiness.sessions.redis.command-timeout=2s
  * readiness.sessions.redis.key-prefix=readiness:session:
  * readiness.sessions.redis.required=true
- * readiness.sessions.redis.near-cache.enabled=true   # unchanged sessions read with no round trip (client tracking)
+ * readiness.sessions.redis.near-cache.enabled=false  # true: unchanged sessions read with no round trip
  * readiness.sessions.redis.near-cache.max-bytes=16777216
  * readiness.sessions.redis.tls.ca-file=/etc/redis-ca/ca.pem          # rediss:// trust; default: the JVM's
  * readiness.sessions.redis.tls.truststore=/etc/redis-ca/trust.p12    # or a PKCS12/JKS trust store
@@ -83,7 +83,7 @@ public interface SessionsConfig {
 
     /** Sessions kept in this instance while Redis's client tracking promises to invalidate them. */
     interface NearCache {
-        @WithDefault("true")
+        @WithDefault("false")
         boolean enabled();
 
         @WithDefault("16777216")

@@ -42,15 +42,15 @@ class SessionsConfigTest {
         assertThat(s.createCodec().name()).isEqualTo("basic");
         assertThat(s.required()).isTrue();
         assertThat(s.commandTimeout()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(s.nearCache()).isTrue();
+        assertThat(s.nearCache()).as("a consistency trade: opt in").isFalse();
         assertThat(s.nearCacheMaxBytes()).isEqualTo(16L * 1024 * 1024);
     }
 
     @Test
-    void theNearCacheCanBeTurnedOffAndBounded() {
-        SessionSettings s = settings(with("readiness.sessions.redis.near-cache.enabled", "false",
+    void theNearCacheCanBeTurnedOnAndBounded() {
+        SessionSettings s = settings(with("readiness.sessions.redis.near-cache.enabled", "true",
                 "readiness.sessions.redis.near-cache.max-bytes", "1048576"));
-        assertThat(s.nearCache()).isFalse();
+        assertThat(s.nearCache()).isTrue();
         assertThat(s.nearCacheMaxBytes()).isEqualTo(1048576);
     }
 

@@ -31,6 +31,6 @@ public class ReadinessSessionsConfig {
     static SessionSettings settings(Environment env) {
         return SessionSettings.builder().redisUri(env.getRequiredProperty("readiness.sessions.redis.uri"))
                 .cookieSecure(false).commandTimeout(Duration.ofSeconds(2))
-                .nearCache(env.getProperty("readiness.sessions.redis.near-cache.enabled", Boolean.class, true)).build();
+                .nearCache(env.getProperty("readiness.sessions.redis.near-cache.enabled", Boolean.class, false)).build();
     }
 }

@@ -74,7 +74,7 @@ import java.util.function.Supplier;
  * keyspace notifications or CONFIG, so managed Redis works. Commands fail after the command timeout, and at
  * once while the connection is down (no queueing), so a request never hangs on Redis.
  * <p>
- * With the near cache (standalone and Sentinel, on by default) the store's connection turns on Redis's client
+ * With the near cache (standalone and Sentinel; off by default) the store's connection turns on Redis's client
  * tracking ({@code CLIENT TRACKING ON NOLOOP} over RESP3) and keeps each session it loaded or wrote. Loading an
  * unchanged session then costs no round trip; Redis pushes an invalidation on the same connection as soon as
  * another client changes the session or it expires. The cache is dropped whole when the connection drops or a

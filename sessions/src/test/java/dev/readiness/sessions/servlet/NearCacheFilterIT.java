@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The filter with the near cache on (the default): what a request costs in Redis commands, counted by Redis. */
+/** The filter with the near cache on: what a request costs in Redis commands, counted by Redis. */
 class NearCacheFilterIT {
 
     @Test
@@ -27,7 +27,7 @@ class NearCacheFilterIT {
             }
         };
         try (RedisServer redis = RedisServer.start()) {
-            SessionSettings settings = SessionSettings.builder().redisUri(redis.uri()).build();
+            SessionSettings settings = SessionSettings.builder().redisUri(redis.uri()).nearCache(true).build();
             try (RedisSessionStore store = RedisSessionStore.create(settings, settings.createCodec(), events);
                  TestApp app = new TestApp(new SessionFilter(store, settings, events))) {
                 Browser b = new Browser();

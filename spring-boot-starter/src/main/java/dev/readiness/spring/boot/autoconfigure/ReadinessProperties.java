@@ -973,9 +973,10 @@ public class ReadinessProperties {
 
         /**
          * Whether reading an unchanged session is served from this instance. Standalone and Sentinel; off for a
-         * cluster; turns itself off where Redis offers no client tracking. Default true.
+         * cluster; turns itself off where Redis offers no client tracking. Until an invalidation arrives, a read
+         * here can return a session as it was before another instance changed it. Default false.
          */
-        private boolean enabled = true;
+        private boolean enabled = false;
 
         /** Bound on what the near cache holds, in bytes. Default 16777216 (16 MiB). */
         private long maxBytes = 16L * 1024 * 1024;

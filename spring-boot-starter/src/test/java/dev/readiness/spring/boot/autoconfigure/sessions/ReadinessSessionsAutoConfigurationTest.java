@@ -109,16 +109,16 @@ class ReadinessSessionsAutoConfigurationTest {
     }
 
     @Test
-    void theNearCacheIsOnByDefaultAndItsKeysBind() {
+    void theNearCacheIsOffByDefaultAndItsKeysBind() {
         ReadinessProperties.Sessions defaults = new ReadinessProperties().getSessions();
         defaults.getRedis().setUri(redis.uri());
-        assertThat(ReadinessSessionsAutoConfiguration.settings(defaults).nearCache()).isTrue();
+        assertThat(ReadinessSessionsAutoConfiguration.settings(defaults).nearCache()).isFalse();
         runner().withPropertyValues("readiness.sessions.redis.uri=" + redis.uri(),
-                "readiness.sessions.redis.near-cache.enabled=false",
+                "readiness.sessions.redis.near-cache.enabled=true",
                 "readiness.sessions.redis.near-cache.max-bytes=1048576").run(context -> {
             ReadinessProperties.Sessions bound = context.getBean(ReadinessProperties.class).getSessions();
             SessionSettings settings = ReadinessSessionsAutoConfiguration.settings(bound);
-            assertThat(settings.nearCache()).isFalse();
+            assertThat(settings.nearCache()).isTrue();
             assertThat(settings.nearCacheMaxBytes()).isEqualTo(1048576);
         });
     }
