@@ -245,8 +245,9 @@ public final class RedisServer implements AutoCloseable {
             Path bin = dir.resolve("redis-server");
             Files.copy(in, bin, StandardCopyOption.REPLACE_EXISTING);
             Files.setPosixFilePermissions(bin, PosixFilePermissions.fromString("rwxr-xr-x"));
-            bin.toFile().deleteOnExit();
+            // deleteOnExit works in reverse order of registration: the directory first would still hold the binary.
             dir.toFile().deleteOnExit();
+            bin.toFile().deleteOnExit();
             return bin;
         }
     }
