@@ -6,6 +6,9 @@ package dev.readiness.sessions;
  */
 public interface SessionEvents {
 
+    /** The events {@link #nearCache} reports. */
+    java.util.List<String> NEAR_CACHE_EVENTS = java.util.List.of("hit", "miss", "invalidation", "flush");
+
     /** Reports nothing. */
     SessionEvents NONE = new SessionEvents() {
     };

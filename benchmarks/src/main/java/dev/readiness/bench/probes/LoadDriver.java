@@ -1,5 +1,7 @@
 package dev.readiness.bench.probes;
 
+import dev.readiness.bench.report.Stats;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -117,7 +119,7 @@ final class LoadDriver {
             return new Result(name, 0, 0, 0, 0, 0, seconds, 0, 0, 0);
         }
         return new Result(name, merged.length, (int) totals[0], (int) totals[1], (int) totals[2], (int) totals[3],
-                seconds, percentile(merged, 0.50), percentile(merged, 0.99), merged[merged.length - 1]);
+                seconds, Stats.percentile(merged, 0.50), Stats.percentile(merged, 0.99), merged[merged.length - 1]);
     }
 
     /**
@@ -173,7 +175,7 @@ final class LoadDriver {
         long[] sorted = latencies.clone();
         Arrays.sort(sorted);
         return new Result(name, n, counts.get(0), counts.get(1), counts.get(2), counts.get(3), seconds,
-                percentile(sorted, 0.50), percentile(sorted, 0.99), sorted[n - 1]);
+                Stats.percentile(sorted, 0.50), Stats.percentile(sorted, 0.99), sorted[n - 1]);
     }
 
     /**
@@ -212,10 +214,5 @@ final class LoadDriver {
             throw new SocketTimeoutException("deadline passed");
         }
         return (int) Math.min(Integer.MAX_VALUE, left);
-    }
-
-    static long percentile(long[] sorted, double p) {
-        int i = (int) Math.ceil(p * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 }

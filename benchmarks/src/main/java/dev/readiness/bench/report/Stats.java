@@ -38,6 +38,12 @@ public record Stats(int n, double median, double min, double p90, double max) {
         return of(Arrays.stream(values).boxed().toList());
     }
 
+    /** The {@code p} quantile (0 to 1) of sorted values, nearest rank: the rule {@link #p90} follows too. */
+    public static long percentile(long[] sorted, double p) {
+        int i = (int) Math.ceil(p * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
+    }
+
     /** (max - min) / median: 0 when every repetition agreed; NaN when the median is 0. */
     public double relativeSpread() {
         return median == 0 ? Double.NaN : (max - min) / Math.abs(median);

@@ -1,5 +1,6 @@
 package dev.readiness.bench.sessions;
 
+import dev.readiness.bench.report.Stats;
 import dev.readiness.sessions.SessionIds;
 import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.SessionWrite;
@@ -60,11 +61,11 @@ public final class InvalidationLag {
     }
 
     record Result(int staleFirst, long staleReads, long[] lagNanos, long hits, long loads) {
+        /** Microseconds at percentile {@code p} (0 to 100). */
         double percentile(double p) {
             long[] sorted = lagNanos.clone();
             Arrays.sort(sorted);
-            int i = (int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1);
-            return sorted[Math.max(0, i)] / 1e3;
+            return Stats.percentile(sorted, p / 100) / 1e3;
         }
     }
 

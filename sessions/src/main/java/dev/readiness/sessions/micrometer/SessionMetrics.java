@@ -8,7 +8,6 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -50,7 +49,7 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
         decodeFailures = Counter.builder("readiness.sessions.decode.failures")
                 .description("Attributes dropped because they could not be decoded").register(registry);
         Map<String, Counter> near = new HashMap<>();
-        for (String event : List.of("hit", "miss", "invalidation", "flush")) {
+        for (String event : NEAR_CACHE_EVENTS) {
             near.put(event, Counter.builder("readiness.sessions.near.cache").tag("event", event)
                     .description("Near cache hits, misses, invalidations pushed by Redis, and flushes").register(registry));
         }

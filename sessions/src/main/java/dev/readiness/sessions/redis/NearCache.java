@@ -2,6 +2,7 @@ package dev.readiness.sessions.redis;
 
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -140,7 +141,7 @@ final class NearCache {
      * the cached state, if there is one. When anything else touched the stripe between dispatch and reply, the
      * entry is dropped instead.
      */
-    void written(Ticket t, String key, Map<String, byte[]> created, byte[][] removed, byte[][] set) {
+    void written(Ticket t, String key, Map<String, byte[]> created, List<byte[]> removed, List<byte[]> set) {
         long now = stripes.incrementAndGet(t.stripe());
         if (now != t.seq() + 1 || !unchangedSince(t, now)) {
             drop(key);
@@ -157,13 +158,14 @@ final class NearCache {
             for (byte[] r : removed) {
                 next.remove(field(r));
             }
-            for (int i = 0; i + 1 < set.length; i += 2) {
-                next.put(field(set[i]), set[i + 1]);
+            for (int i = 0; i + 1 < set.size(); i += 2) {
+                next.put(field(set.get(i)), set.get(i + 1));
             }
-            if (!entries.replace(key, old, new Entry(next, size(key, next)))) {
+            Entry updated = new Entry(next, size(key, next));
+            if (!entries.replace(key, old, updated)) {
                 drop(key); // a load stored something meanwhile; let the next load decide
             } else {
-                bytes.addAndGet(size(key, next) - old.bytes());
+                bytes.addAndGet(updated.bytes() - old.bytes());
             }
         }
         if (!unchangedSince(t, now)) {

@@ -302,14 +302,15 @@ public final class RedisSessionStore implements SessionStore {
             nc.forget(key);
             return;
         }
-        byte[][] removed = args.subList(4, 4 + removedCount).toArray(byte[][]::new);
-        byte[][] set = args.subList(4 + removedCount, args.size()).toArray(byte[][]::new);
+        // Views of the script's own arguments (no copies): the cache applies exactly what the script applied.
+        List<byte[]> removed = args.subList(4, 4 + removedCount);
+        List<byte[]> set = args.subList(4 + removedCount, args.size());
         Map<String, byte[]> created = null;
         if (mode.equals("n")) {
             created = new HashMap<>();
             created.put(CREATED, args.get(2));
-            for (int i = 0; i + 1 < set.length; i += 2) {
-                created.put(new String(set[i], StandardCharsets.UTF_8), set[i + 1]);
+            for (int i = 0; i + 1 < set.size(); i += 2) {
+                created.put(new String(set.get(i), StandardCharsets.UTF_8), set.get(i + 1));
             }
         }
         nc.written(ticket, key, created, removed, set);

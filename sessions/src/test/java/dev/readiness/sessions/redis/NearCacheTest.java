@@ -28,10 +28,10 @@ class NearCacheTest {
         return m;
     }
 
-    static byte[][] bytes(String... s) {
-        byte[][] b = new byte[s.length][];
-        for (int i = 0; i < s.length; i++) {
-            b[i] = s[i].getBytes(StandardCharsets.UTF_8);
+    static List<byte[]> bytes(String... s) {
+        List<byte[]> b = new ArrayList<>();
+        for (String x : s) {
+            b.add(x.getBytes(StandardCharsets.UTF_8));
         }
         return b;
     }
