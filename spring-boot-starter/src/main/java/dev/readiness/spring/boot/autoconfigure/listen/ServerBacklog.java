@@ -15,13 +15,18 @@ import java.util.function.IntSupplier;
 /**
  * The backlog the embedded web server asks {@code listen()} for, read from the server itself at each sample:
  * Tomcat's {@code acceptCount} ({@code server.tomcat.accept-count}), Jetty's {@code acceptQueueSize}. Without an
- * embedded server it knows, {@code readiness.listen.requested-backlog} (or unknown).
+ * embedded server it knows, or without readiness-health (which holds the readers), {@code
+ * readiness.listen.requested-backlog} (or unknown).
  */
 final class ServerBacklog implements IntSupplier {
 
     private static final boolean WEB_SERVER = present("org.springframework.boot.web.server.context.WebServerApplicationContext");
-    private static final boolean TOMCAT = WEB_SERVER && present("org.springframework.boot.tomcat.TomcatWebServer");
-    private static final boolean JETTY = WEB_SERVER && present("org.springframework.boot.jetty.JettyWebServer");
+    // The readers live in readiness-health, an optional module: a server on the class path without it is read
+    // as "no server we know" (the configured backlog), never as a NoClassDefFoundError at the first sample.
+    private static final boolean TOMCAT = WEB_SERVER && present("org.springframework.boot.tomcat.TomcatWebServer")
+            && present("dev.readiness.health.listen.TomcatAcceptCount");
+    private static final boolean JETTY = WEB_SERVER && present("org.springframework.boot.jetty.JettyWebServer")
+            && present("dev.readiness.health.listen.JettyAcceptQueue");
 
     private final ApplicationContext context;
     private final OptionalInt configured;
