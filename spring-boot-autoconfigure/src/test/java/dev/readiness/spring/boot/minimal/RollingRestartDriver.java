@@ -16,9 +16,9 @@ import java.util.Map;
  * at a 1 s interval, a constant request rate with one request in ten slow (up to 1 s), a real SIGTERM per
  * restart. Not a test (bounded by its arguments); prints the summary.
  * <pre>
- * mvn -B -q -pl spring-boot-starter -am test-compile dependency:build-classpath \
+ * mvn -B -q -pl spring-boot-autoconfigure -am test-compile dependency:build-classpath \
  *     -Dmdep.outputFile=target/test-classpath.txt -Dmdep.includeScope=test
- * cd spring-boot-starter
+ * cd spring-boot-autoconfigure
  * java -cp target/test-classes:target/classes:$(cat target/test-classpath.txt) \
  *     dev.readiness.spring.boot.minimal.RollingRestartDriver --restarts 6 --rate 50
  * </pre>
