@@ -51,6 +51,12 @@ public final class ReadinessAutoConfiguration {
         return new CheckBeanRegistrar(beans, registry);
     }
 
+    /** Says at start which readiness modules are absent, what the application goes without, and what to add. */
+    @Bean
+    MissingModules readinessMissingModules(ApplicationContext context) {
+        return new MissingModules(context.getClassLoader(), context.getEnvironment());
+    }
+
     /** Probe and check meters ({@code readiness.probe.*}, {@code readiness.check.*}) when Micrometer is present. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
