@@ -78,7 +78,7 @@ public final class ReadinessSessionsAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    RedisSessionStore readinessSessionStore(SessionSettings settings, ObjectProvider<SessionMetrics> metrics) {
+    RedisSessionStore readinessSessionStore(SessionSettings settings, ObjectProvider<SessionEvents> metrics) {
         RedisSessionStore store = RedisSessionStore.create(settings, settings.createCodec(), events(metrics));
         connectInBackground(store, settings.commandTimeout());
         return store;
@@ -107,7 +107,7 @@ public final class ReadinessSessionsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "readinessSessionFilter")
     FilterRegistrationBean<SessionFilter> readinessSessionFilter(RedisSessionStore store, SessionSettings settings,
-                                                                 ObjectProvider<SessionMetrics> metrics) {
+                                                                 ObjectProvider<SessionEvents> metrics) {
         FilterRegistrationBean<SessionFilter> registration =
                 new FilterRegistrationBean<>(new SessionFilter(store, settings, events(metrics)));
         registration.setName("readinessSessionFilter");
@@ -131,8 +131,12 @@ public final class ReadinessSessionsAutoConfiguration {
         return () -> checks;
     }
 
-    private static SessionEvents events(ObjectProvider<SessionMetrics> metrics) {
-        SessionMetrics m = metrics.getIfAvailable();
+    /**
+     * The metrics bean as its {@link SessionEvents} side: a parameter typed {@code SessionMetrics} would make Spring
+     * load Micrometer's {@code MeterBinder} to resolve it, which an application without Micrometer lacks.
+     */
+    private static SessionEvents events(ObjectProvider<SessionEvents> metrics) {
+        SessionEvents m = metrics.getIfAvailable();
         return m != null ? m : SessionEvents.NONE;
     }
 
