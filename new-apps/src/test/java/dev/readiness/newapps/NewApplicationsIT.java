@@ -1,0 +1,284 @@
+package dev.readiness.newapps;
+
+import dev.readiness.newapps.NewProjects.App;
+import dev.readiness.testkit.RedisServer;
+import dev.readiness.testkit.process.ForkedJvm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static dev.readiness.newapps.NewProjects.BATCH;
+import static dev.readiness.newapps.NewProjects.WEB;
+import static dev.readiness.newapps.NewProjects.deps;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Brand-new Spring Boot 4 applications, each with the dependencies a user would add from the README, built by
+ * their own {@code mvn package} against the installed artifacts and run as processes ({@code java -jar}'s
+ * launcher, the repackaged jar and nothing else on the class path). Each asserts what its combination should
+ * have (probes on the management port as DESIGN.md gives them, sessions shared by two instances on one real
+ * redis-server, a SIGTERM drain that fails no request and exits 0) and that what it lacks is named in one INFO
+ * line with the artifact to add.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class NewApplicationsIT {
+
+    private static final App STARTER = new App("starter-tomcat", WEB,
+            deps("spring-boot-starter-webmvc", "readiness-spring-boot-starter"));
+    private static final App STARTER_JETTY = new App("starter-jetty", WEB,
+            deps("spring-boot-starter-webmvc-without-tomcat", "spring-boot-starter-jetty",
+                    "readiness-spring-boot-starter"));
+    private static final App STARTER_ACTUATOR = new App("starter-actuator", WEB,
+            deps("spring-boot-starter-webmvc", "spring-boot-starter-actuator", "readiness-spring-boot-starter"));
+    private static final App STARTER_BATCH = new App("starter-batch", BATCH,
+            deps("spring-boot-starter", "readiness-spring-boot-starter"));
+    private static final App AUTOCONFIGURE = new App("autoconfigure-only", WEB,
+            deps("spring-boot-starter-webmvc", "readiness-spring-boot-autoconfigure"));
+    private static final App WITH_HEALTH = new App("autoconfigure-health", WEB,
+            deps("spring-boot-starter-webmvc", "readiness-spring-boot-autoconfigure", "readiness-health"));
+    private static final App WITH_SESSIONS = new App("autoconfigure-sessions", WEB,
+            deps("spring-boot-starter-webmvc", "readiness-spring-boot-autoconfigure", "readiness-sessions"));
+    private static final App WITH_GC = new App("autoconfigure-gc-tuning", WEB,
+            deps("spring-boot-starter-webmvc", "readiness-spring-boot-autoconfigure", "readiness-gc-tuning"));
+
+    private static final List<App> APPS = List.of(STARTER, STARTER_JETTY, STARTER_ACTUATOR, STARTER_BATCH,
+            AUTOCONFIGURE, WITH_HEALTH, WITH_SESSIONS, WITH_GC);
+
+    private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
+    private static final Duration START = Duration.ofSeconds(90);
+
+    private NewProjects projects;
+    private RedisServer redis;
+    private final List<ForkedJvm> running = new ArrayList<>();
+
+    @BeforeAll
+    void buildTheApplications() throws Exception {
+        Path reactor = Path.of(System.getProperty("readiness.root")).toAbsolutePath().normalize();
+        Path localRepository = Path.of(System.getProperty("readiness.localRepository"));
+        String version = System.getProperty("readiness.version");
+        NewProjects.requireInstalled(reactor, localRepository, version, List.of(
+                "readiness-core:readiness-core", "health:readiness-health", "sessions:readiness-sessions",
+                "gc-tuning:readiness-gc-tuning", "spring-boot-autoconfigure:readiness-spring-boot-autoconfigure",
+                "spring-boot-starter:readiness-spring-boot-starter"));
+        projects = new NewProjects(Path.of(System.getProperty("apps.dir")), version,
+                System.getProperty("spring-boot.version"));
+        projects.write(APPS);
+        projects.build(Path.of(System.getProperty("maven.home")), localRepository);
+        redis = RedisServer.start();
+    }
+
+    @AfterAll
+    void stopEverything() {
+        running.forEach(ForkedJvm::close);
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @Test
+    void theStarterAloneGivesProbesSharedSessionsAndADrainOnTomcat() throws Exception {
+        everythingOfTheStarter(STARTER);
+    }
+
+    @Test
+    void theStarterAloneGivesProbesSharedSessionsAndADrainOnJetty() throws Exception {
+        everythingOfTheStarter(STARTER_JETTY);
+    }
+
+    private void everythingOfTheStarter(App app) throws Exception {
+        Instance a = start(app, withRedis(inAPod()));
+        Instance b = start(app, withRedis(inAPod()));
+        for (Instance i : List.of(a, b)) {
+            probesAsDesigned(i);
+            assertThat(Http.get(i.management, "/metrics").body()).contains("readiness_probe");
+        }
+        assertThat(a.jvm.count("is not on the class path")).as("the starter brings every module").isZero();
+        sessionsFollowTheUserAcross(a, b);
+        drainsWithoutFailingARequest(a);
+    }
+
+    @Test
+    void actuatorHealthGroupsAnswerFromTheRegistryBesideTheManagementServer() throws Exception {
+        Instance i = start(STARTER_ACTUATOR, withRedis(new LinkedHashMap<>()));
+        probesAsDesigned(i);
+        Http.Response readiness = Http.get(i.port, "/actuator/health/readiness");
+        assertThat(readiness.status()).isEqualTo(200);
+        assertThat(readiness.body()).contains("\"status\":\"UP\"");
+        assertThat(Http.get(i.port, "/actuator/health/liveness").status()).isEqualTo(200);
+    }
+
+    @Test
+    void aWorkerWithNoWebServerStillServesItsProbesAndStopsOnSigterm() throws Exception {
+        Instance i = start(STARTER_BATCH, inAPod());
+        i.jvm.await("worker started", START);
+        probesAsDesigned(i);
+        assertThat(i.jvm.count("HTTP sessions stay")).as("no servlet container, nothing said of sessions").isZero();
+        i.jvm.signal("TERM");
+        assertThat(i.jvm.awaitExit(Duration.ofSeconds(60))).isZero();
+    }
+
+    @Test
+    void theAutoConfigurationAloneStartsAndNamesEveryModuleItLacks() throws Exception {
+        Instance i = start(AUTOCONFIGURE, withRedis(new LinkedHashMap<>()));
+        await().atMost(START).until(() -> Http.status(i.port, "/") == 200);
+        assertThat(Http.status(i.management, "/readyz")).as("no management server without readiness-health")
+                .isEqualTo(-1);
+        namesMissing(i, "readiness-health", "readiness-sessions", "readiness-gc-tuning");
+        sessionsStayInEachInstance(i);
+    }
+
+    @Test
+    void withTheHealthModuleAloneTheProbesAndTheDrainWork() throws Exception {
+        Instance i = start(WITH_HEALTH, withRedis(inAPod()));
+        probesAsDesigned(i);
+        namesMissing(i, "readiness-sessions", "readiness-gc-tuning");
+        sessionsStayInEachInstance(i);
+        drainsWithoutFailingARequest(i);
+    }
+
+    @Test
+    void withTheSessionsModuleAloneSessionsAreSharedThroughRedis() throws Exception {
+        Instance a = start(WITH_SESSIONS, withRedis(new LinkedHashMap<>()));
+        Instance b = start(WITH_SESSIONS, withRedis(new LinkedHashMap<>()));
+        for (Instance i : List.of(a, b)) {
+            await().atMost(START).until(() -> Http.status(i.port, "/") == 200);
+        }
+        namesMissing(a, "readiness-health", "readiness-gc-tuning");
+        sessionsFollowTheUserAcross(a, b);
+    }
+
+    @Test
+    void withTheGcModuleAloneTheGcPressureCheckIsRegistered() throws Exception {
+        Instance i = start(WITH_GC, new LinkedHashMap<>());
+        await().atMost(START).until(() -> Http.status(i.port, "/") == 200);
+        i.jvm.await("registered liveness check 'gc-pressure'", Duration.ofSeconds(10));
+        namesMissing(i, "readiness-health", "readiness-sessions");
+    }
+
+    // --- what each combination should have ---
+
+    private static void probesAsDesigned(Instance i) {
+        await().atMost(START).until(() -> Http.status(i.management, "/readyz") == 200);
+        for (String probe : List.of("/livez", "/readyz", "/startupz")) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                Http.Response r = Http.get(i.management, probe);
+                assertThat(r.status()).as(probe).isEqualTo(200);
+                assertThat(r.header("content-type")).as(probe).startsWith("application/json");
+                assertThat(r.body()).as(probe).contains("\"status\":\"UP\"");
+            });
+        }
+    }
+
+    /** One user, one cookie, alternating between two instances: the counter goes on where it left off. */
+    private static void sessionsFollowTheUserAcross(Instance a, Instance b) throws IOException {
+        Http.Response first = Http.get(a.port, "/session/counter");
+        assertThat(first.body()).isEqualTo("1");
+        String cookie = sessionCookie(first);
+        for (int n = 2; n <= 10; n++) {
+            Instance i = n % 2 == 0 ? b : a;
+            Http.Response r = Http.get(i.port, "/session/counter", cookie);
+            assertThat(r.status()).isEqualTo(200);
+            assertThat(r.body()).as("request %d, on %s", n, i == a ? "A" : "B").isEqualTo(Integer.toString(n));
+        }
+    }
+
+    /** Without readiness-sessions the container keeps the session: a second request with its cookie goes on. */
+    private static void sessionsStayInEachInstance(Instance i) throws IOException {
+        Http.Response first = Http.get(i.port, "/session/counter");
+        assertThat(first.body()).isEqualTo("1");
+        String cookie = first.header("set-cookie").split(";", 2)[0];
+        assertThat(cookie).as("the container's own session cookie").startsWith("JSESSIONID=");
+        assertThat(Http.get(i.port, "/session/counter", cookie).body()).isEqualTo("2");
+    }
+
+    private static String sessionCookie(Http.Response r) {
+        String setCookie = r.header("set-cookie");
+        assertThat(setCookie).as("readiness' session cookie").startsWith("SESSION=");
+        return setCookie.split(";", 2)[0];
+    }
+
+    /**
+     * SIGTERM with a request in flight: readiness 503 at once while requests still succeed for the propagation
+     * delay, the request in flight answers, and the JVM exits 0. Every request sent is counted, none retried.
+     */
+    private static void drainsWithoutFailingARequest(Instance i) throws Exception {
+        Http.Sent slowRequest = Http.send(i.port, "/slow?ms=2500", null);
+        CompletableFuture<Http.Response> inFlight = CompletableFuture.supplyAsync(() -> {
+            try (slowRequest) {
+                return slowRequest.response();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        i.jvm.signal("TERM");
+        await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
+                .until(() -> Http.status(i.management, "/readyz") == 503);
+        int served = 0;
+        for (int n = 0; n < 5; n++) {
+            Http.Response r = Http.get(i.port, "/");
+            assertThat(r.status()).as("request %d during the propagation delay", n).isEqualTo(200);
+            served++;
+        }
+        assertThat(served).isEqualTo(5);
+        Http.Response slow = inFlight.get(30, TimeUnit.SECONDS);
+        assertThat(slow.status()).as("the request in flight at SIGTERM").isEqualTo(200);
+        assertThat(slow.body()).isEqualTo("slow 2500");
+        assertThat(i.jvm.awaitExit(Duration.ofSeconds(60))).as("exit status after the drain").isZero();
+        assertThat(String.join("\n", i.jvm.lines())).contains("drain");
+    }
+
+    private static void namesMissing(Instance i, String... artifacts) throws InterruptedException {
+        for (String artifact : artifacts) {
+            i.jvm.await("INFO.*readiness: " + artifact + " is not on the class path: .*Add dev\\.readiness:"
+                    + artifact, Duration.ofSeconds(10));
+        }
+        long named = i.jvm.count("is not on the class path");
+        assertThat(named).as("only the absent modules are named").isEqualTo(artifacts.length);
+    }
+
+    // --- processes ---
+
+    private record Instance(ForkedJvm jvm, int port, int management) {
+    }
+
+    /** The environment Kubernetes gives every pod, which turns the drain on by default. */
+    private static Map<String, String> inAPod() {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("KUBERNETES_SERVICE_HOST", "127.0.0.1");
+        env.put("KUBERNETES_SERVICE_PORT", "443");
+        env.put("READINESS_DRAIN_PROPAGATION_DELAY", "1500ms");
+        env.put("READINESS_DRAIN_TIMEOUT", "10s");
+        return env;
+    }
+
+    private Map<String, String> withRedis(Map<String, String> env) {
+        env.put("READINESS_SESSIONS_REDIS_URI", redis.uri());
+        // plain http on loopback: a Secure cookie would never come back
+        env.put("READINESS_SESSIONS_COOKIE_SECURE", "false");
+        return env;
+    }
+
+    private Instance start(App app, Map<String, String> env) throws IOException {
+        int port = RedisServer.freePort();
+        int management = RedisServer.freePort();
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.put("SERVER_PORT", Integer.toString(port));
+        all.put("READINESS_MANAGEMENT_PORT", Integer.toString(management));
+        ForkedJvm jvm = ForkedJvm.start(app.name(), app.jar(projects.root()).toString(), LAUNCHER, all,
+                List.of("-XX:TieredStopAtLevel=1", "-Xmx256m"), true);
+        running.add(jvm);
+        return new Instance(jvm, port, management);
+    }
+}
