@@ -24,10 +24,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.web.servlet.FrameworkServlet;
+import org.springframework.web.servlet.support.SessionFlashMapManager;
 
 import java.time.Duration;
 import java.util.EnumSet;
@@ -138,6 +142,39 @@ public final class ReadinessSessionsAutoConfiguration {
     private static SessionEvents events(ObjectProvider<SessionEvents> metrics) {
         SessionEvents m = metrics.getIfAvailable();
         return m != null ? m : SessionEvents.NONE;
+    }
+
+    /**
+     * What Spring MVC reads of the session on every request, made free for a request that does not touch its
+     * session: the flash-map manager behind a marker cookie ({@link MarkedFlashMapManager}; an application's own
+     * {@code flashMapManager} of another type is left alone), and no request-handled event.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(SessionFlashMapManager.class)
+    static final class FlashMaps {
+
+        /**
+         * Also turns off the DispatcherServlet's {@code ServletRequestHandledEvent} unless the application set
+         * {@code spring.mvc.publish-request-handled-events}: the event carries the session id, which Spring reads
+         * with {@code getSession(false)}, so publishing it loaded the session from Redis on every request.
+         */
+        @Bean
+        static BeanPostProcessor readinessFlashMapManager(ObjectProvider<SessionSettings> settings,
+                                                          Environment environment) {
+            boolean keepEvents = environment.containsProperty("spring.mvc.publish-request-handled-events");
+            return new BeanPostProcessor() {
+                @Override
+                public Object postProcessAfterInitialization(Object bean, String name) {
+                    if (bean.getClass() == SessionFlashMapManager.class) {
+                        return new MarkedFlashMapManager((SessionFlashMapManager) bean, settings.getObject());
+                    }
+                    if (bean instanceof FrameworkServlet servlet && !keepEvents) {
+                        servlet.setPublishEvents(false);
+                    }
+                    return bean;
+                }
+            };
+        }
     }
 
     @Configuration(proxyBeanMethods = false)
