@@ -48,7 +48,17 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server on {@code port}; {@code extraArgs} are redis-server options such as {@code --requirepass x}. */
     public static RedisServer start(int port, String... extraArgs) throws IOException {
-        return start(port, 0, extraArgs);
+        return start(port, 0, false, extraArgs);
+    }
+
+    /**
+     * As {@link #start(String...)}, in a session of its own ({@code setsid}), for a development Redis that a JVM
+     * started in a terminal owns: Ctrl-C sends SIGINT to the terminal's foreground process group, which then
+     * reaches only the JVM, so the JVM drains with its Redis still serving and stops it last. Without
+     * {@code setsid} on the PATH it starts in the JVM's group, as {@link #start(String...)} does.
+     */
+    public static RedisServer startInOwnSession() throws IOException {
+        return start(freePort(), 0, true);
     }
 
     /**
@@ -65,7 +75,7 @@ public final class RedisServer implements AutoCloseable {
                 "--tls-key-file", certificate.privateKeyPem().toString(), "--tls-auth-clients", "no"));
         args.addAll(List.of(extraArgs));
         try {
-            return start(freePort(), tlsPort, args.toArray(String[]::new));
+            return start(freePort(), tlsPort, false, args.toArray(String[]::new));
         } catch (IOException e) {
             String m = String.valueOf(e.getMessage());
             if (m.contains("not supported") || m.contains("Bad directive") || m.contains("BUILD_TLS")) {
@@ -76,9 +86,16 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    private static RedisServer start(int port, int tlsPort, String... extraArgs) throws IOException {
+    private static RedisServer start(int port, int tlsPort, boolean ownSession, String... extraArgs)
+            throws IOException {
         Path dir = Files.createTempDirectory("redis-" + port + "-");
-        List<String> cmd = new ArrayList<>(List.of(binary().toString(), "--port", Integer.toString(port),
+        List<String> cmd = new ArrayList<>();
+        Path setsid = ownSession ? onPath("setsid") : null;
+        if (setsid != null) {
+            // a child of the JVM is never a group leader, so setsid execs redis-server in place: same pid
+            cmd.add(setsid.toString());
+        }
+        cmd.addAll(List.of(binary().toString(), "--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                 "--protected-mode", "no"));
         cmd.addAll(List.of(extraArgs));
@@ -210,16 +227,22 @@ public final class RedisServer implements AutoCloseable {
             }
             return cachedBinary = p;
         }
+        Path onPath = onPath("redis-server");
+        return cachedBinary = onPath != null ? onPath : extractEmbedded();
+    }
+
+    /** The executable {@code name} in a directory of the PATH, or null. */
+    private static Path onPath(String name) {
         String path = System.getenv("PATH");
         if (path != null) {
             for (String d : path.split(java.io.File.pathSeparator)) {
-                Path p = Path.of(d, "redis-server");
+                Path p = Path.of(d, name);
                 if (Files.isExecutable(p)) {
-                    return cachedBinary = p;
+                    return p;
                 }
             }
         }
-        return cachedBinary = extractEmbedded();
+        return null;
     }
 
     private static Path extractEmbedded() throws IOException {

@@ -33,7 +33,7 @@ final class DevRedis implements AutoCloseable {
 
     static DevRedis start() {
         try {
-            RedisServer server = RedisServer.start();
+            RedisServer server = RedisServer.startInOwnSession();
             log.warn("READINESS_SESSIONS_REDIS_URI is not set: started a local development Redis at {} (pid {},"
                     + " binary {}). Development only: sessions are lost when this process stops. In a cluster, set"
                     + " READINESS_SESSIONS_REDIS_URI.", server.uri(), server.pid(), RedisServer.binary());

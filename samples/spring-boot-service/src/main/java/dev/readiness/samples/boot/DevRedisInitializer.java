@@ -34,7 +34,7 @@ final class DevRedisInitializer implements ApplicationContextInitializer<Configu
         }
         RedisServer server;
         try {
-            server = RedisServer.start();
+            server = RedisServer.startInOwnSession();
             log.warn("READINESS_SESSIONS_REDIS_URI is not set: started a local development Redis at {} (pid {},"
                     + " binary {}). Development only: sessions are lost when this process stops. In a cluster, set"
                     + " READINESS_SESSIONS_REDIS_URI.", server.uri(), server.pid(), RedisServer.binary());
