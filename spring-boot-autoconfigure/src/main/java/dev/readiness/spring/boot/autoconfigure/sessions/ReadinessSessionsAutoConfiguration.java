@@ -53,7 +53,7 @@ import java.util.Optional;
  */
 @AutoConfiguration(after = ReadinessAutoConfiguration.class)
 @ConditionalOnBean(HealthRegistry.class)
-@ConditionalOnClass({SessionFilter.class, FilterRegistrationBean.class})
+@ConditionalOnClass(value = {SessionFilter.class, FilterRegistrationBean.class}, name = "io.lettuce.core.RedisClient")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty("readiness.sessions.redis.uri")
 @ConditionalOnBooleanProperty(name = "readiness.sessions.enabled", matchIfMissing = true)
