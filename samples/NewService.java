@@ -120,11 +120,17 @@ public final class NewService {
             Files.writeString(copy, rewrite(Files.readString(file, StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
         }
         addModule(root.resolve("samples/pom.xml"));
-        Path overlay = root.resolve("src/k8s").resolve(from).resolve("kustomization.yaml");
-        if (Files.isRegularFile(overlay)) {
-            Path copy = root.resolve("src/k8s").resolve(name).resolve("kustomization.yaml");
-            Files.createDirectories(copy.getParent());
-            Files.writeString(copy, rewrite(Files.readString(overlay)).replace("readiness/" + name, name));
+        Path overlay = root.resolve("src/k8s").resolve(from);
+        if (Files.isRegularFile(overlay.resolve("kustomization.yaml"))) {
+            // The kustomization and the patch files it names.
+            Path copies = root.resolve("src/k8s").resolve(name);
+            Files.createDirectories(copies);
+            try (Stream<Path> list = Files.list(overlay)) {
+                for (Path file : list.filter(Files::isRegularFile).toList()) {
+                    Files.writeString(copies.resolve(file.getFileName()),
+                            rewrite(Files.readString(file)).replace("readiness/" + name, name));
+                }
+            }
         }
         out.println("created samples/" + name + " (package " + pkg + ") from samples/" + from
                 + " and its overlay src/k8s/" + name);

@@ -1,6 +1,7 @@
 package dev.readiness.bench.probes;
 
 import dev.readiness.bench.report.Stats;
+import dev.readiness.testkit.http.NoRetryHttpClient;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,10 +9,6 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,9 +62,9 @@ final class LoadDriver {
 
     static Result run(String name, URI uri, int clients, Duration duration, Duration timeout) throws Exception {
         TIMEOUT_MARK = timeout.toNanos();
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(timeout).build();
-        HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+        // Kept-alive connections, each request sent once: a failure is counted, never resent.
+        NoRetryHttpClient client = new NoRetryHttpClient(timeout, true);
+        String path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
         ExecutorService pool = Executors.newFixedThreadPool(clients, r -> {
             Thread t = new Thread(r, "load-" + name);
             t.setDaemon(true);
@@ -85,10 +82,10 @@ final class LoadDriver {
                     long t0 = System.nanoTime();
                     long took;
                     try {
-                        HttpResponse<byte[]> r = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                        NoRetryHttpClient.Response r = client.get(uri.getPort(), path, timeout);
                         took = System.nanoTime() - t0;
-                        counts[r.statusCode() == 200 ? 0 : r.statusCode() == 503 ? 1 : 3]++;
-                    } catch (HttpTimeoutException e) {
+                        counts[r.status() == 200 ? 0 : r.status() == 503 ? 1 : 3]++;
+                    } catch (SocketTimeoutException e) {
                         took = Math.max(System.nanoTime() - t0, timeout.toNanos());
                         counts[2]++;
                     } catch (IOException e) {
@@ -114,6 +111,7 @@ final class LoadDriver {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         pool.shutdownNow();
+        client.close();
         long[] merged = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         if (merged.length == 0) {
             return new Result(name, 0, 0, 0, 0, 0, seconds, 0, 0, 0);

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -155,18 +156,48 @@ class CgroupReaderTest {
     }
 
     @Test
-    void thisMachineRealCgroupIsReadAsTheJdkReadsIt() {
+    void thisMachineRealCgroupIsReadAsTheJdkReadsIt() throws Exception {
         Assumptions.assumeTrue(Files.isReadable(Path.of("/proc/self/cgroup")),
                 "no /proc/self/cgroup on this machine: real cgroup not tested");
         ContainerLimits l = CgroupReader.read();
         System.out.println("this machine: " + l);
         Assumptions.assumeTrue(l.version() != CgroupVersion.NONE, "no cgroup mounted for this process");
         assertThat(l.memorySource()).startsWith("cgroup " + l.version().name().toLowerCase());
-        // the JDK of this test reads the same cgroup: a memory limit we find is its container limit too
+        // The JDK reads the same cgroup: it must agree that there is a limit, and on its value.
+        Map<String, String> jdk = jdkSystemSettings();
         com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
                 java.lang.management.ManagementFactory.getOperatingSystemMXBean();
-        l.memoryLimit().ifPresent(limit -> assertThat(os.getTotalMemorySize()).isEqualTo(limit));
-        l.cpuLimit().ifPresent(cpus -> assertThat(Runtime.getRuntime().availableProcessors())
-                .isLessThanOrEqualTo((int) Math.ceil(cpus)));
+        if (l.memoryLimit().isPresent()) {
+            assertThat(jdk.get("Memory Limit")).as("the JDK's memory limit").isNotEqualTo("Unlimited");
+            assertThat(os.getTotalMemorySize()).isEqualTo(l.memoryLimit().getAsLong());
+        } else {
+            assertThat(jdk.get("Memory Limit")).as("the JDK's memory limit").isEqualTo("Unlimited");
+        }
+        if (l.cpuLimit().isPresent()) {
+            double jdkCpus = Double.parseDouble(jdk.get("CPU Quota"))
+                    / Double.parseDouble(jdk.get("CPU Period").replace("us", ""));
+            assertThat(l.cpuLimit().getAsDouble()).isCloseTo(jdkCpus, within(0.001));
+            assertThat(Runtime.getRuntime().availableProcessors())
+                    .isLessThanOrEqualTo((int) Math.ceil(l.cpuLimit().getAsDouble()));
+        } else {
+            assertThat(jdk.get("CPU Quota")).as("the JDK's CPU quota").isEqualTo("-1");
+        }
+    }
+
+    /** What {@code java -XshowSettings:system} prints about this cgroup, as "key: value" pairs. */
+    private static Map<String, String> jdkSystemSettings() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XshowSettings:system", "-version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        Map<String, String> settings = new java.util.HashMap<>();
+        for (String line : out.split("\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                settings.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+            }
+        }
+        assertThat(settings).as(out).containsKeys("Memory Limit", "CPU Quota", "CPU Period");
+        return settings;
     }
 }

@@ -15,17 +15,20 @@ import java.util.List;
  * @param stillRunning    requests still running when the drain timeout passed (0 when all finished)
  * @param oldestRunning   age of the oldest of those, zero when none
  * @param failedResources names of resources whose close failed or timed out
+ * @param failedServers   names of servers that failed to stop accepting or to stop: they may have taken new
+ *                        connections after the drain began
  */
 public record DrainReport(Duration propagation, Duration requests, Duration resources, Duration total,
                           long accepted, long completed, int stillRunning, Duration oldestRunning,
-                          List<String> failedResources) {
+                          List<String> failedResources, List<String> failedServers) {
 
     public DrainReport {
         failedResources = List.copyOf(failedResources);
+        failedServers = List.copyOf(failedServers);
     }
 
-    /** Whether every request finished and every resource closed in time. */
+    /** Whether every server stopped, every request finished and every resource closed in time. */
     public boolean clean() {
-        return stillRunning == 0 && failedResources.isEmpty();
+        return stillRunning == 0 && failedResources.isEmpty() && failedServers.isEmpty();
     }
 }

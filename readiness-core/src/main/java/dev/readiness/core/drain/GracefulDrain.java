@@ -7,8 +7,10 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -206,10 +208,12 @@ public final class GracefulDrain {
 
         enter(DrainPhase.DRAINING);
         tracker.startClosingConnections();
+        Set<String> failedServers = new LinkedHashSet<>();
         for (DrainableServer s : servers) {
             try {
                 s.stopAccepting();
             } catch (Exception e) {
+                failedServers.add(s.name());
                 log.warn("server {} failed to stop accepting: {}", s.name(), e.toString());
             }
         }
@@ -238,6 +242,7 @@ public final class GracefulDrain {
             try {
                 s.stop();
             } catch (Exception e) {
+                failedServers.add(s.name());
                 log.warn("server {} failed to stop: {}", s.name(), e.toString());
             }
         }
@@ -252,11 +257,11 @@ public final class GracefulDrain {
         DrainReport report = new DrainReport(Duration.ofNanos(propagationEnd - begin),
                 Duration.ofNanos(requestsEnd - propagationEnd), Duration.ofNanos(end - requestsEnd),
                 Duration.ofNanos(end - begin), tracker.accepted(), tracker.completed(), idle ? 0 : still,
-                idle ? Duration.ZERO : oldest, failed);
+                idle ? Duration.ZERO : oldest, failed, List.copyOf(failedServers));
         log.info("drain phase 4/4 stopped: drain complete in {} ms (propagation {} ms, requests {} ms, resources {} ms); requests accepted {},"
-                        + " completed {}, still running {}; resources failed {}", report.total().toMillis(),
+                        + " completed {}, still running {}; resources failed {}; servers failed {}", report.total().toMillis(),
                 report.propagation().toMillis(), report.requests().toMillis(), report.resources().toMillis(),
-                report.accepted(), report.completed(), report.stillRunning(), failed);
+                report.accepted(), report.completed(), report.stillRunning(), failed, report.failedServers());
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -1,14 +1,11 @@
 package dev.readiness.core.drain;
 
+import dev.readiness.testkit.http.NoRetryHttpClient;
 import dev.readiness.testkit.process.ForkedJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,8 +23,8 @@ class DrainSignalIT {
 
     private static final Duration START = Duration.ofSeconds(30);
     private final List<ForkedJvm> forked = new ArrayList<>();
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    // Each request on its own connection, sent once: a failed request is never hidden by a resend.
+    private final NoRetryHttpClient client = new NoRetryHttpClient(Duration.ofSeconds(2), false);
 
     @AfterEach
     void kill() {
@@ -50,22 +47,21 @@ class DrainSignalIT {
         return Integer.parseInt(jvm.await("LISTENING port=(\\d+)", START));
     }
 
-    private HttpResponse<String> get(int port, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+    private NoRetryHttpClient.Response get(int port, String path) throws Exception {
+        return client.get(port, path, Duration.ofSeconds(30));
     }
 
     @Test
     void drainWithNoTrafficTurnsReadinessDownKeepsServingAndExitsZero() throws Exception {
         ForkedJvm jvm = service("no-traffic", Map.of("READINESS_DRAIN_PROPAGATION_DELAY", "2s"));
         int port = port(jvm);
-        assertThat(get(port, "/readyz").statusCode()).isEqualTo(200);
+        assertThat(get(port, "/readyz").status()).isEqualTo(200);
 
         long t0 = System.nanoTime();
         jvm.signal("TERM");
         jvm.await("drain phase 1/4", Duration.ofSeconds(10));
-        assertThat(get(port, "/readyz").statusCode()).as("readiness DOWN at once").isEqualTo(503);
-        assertThat(get(port, "/").statusCode()).as("still serving during the propagation delay").isEqualTo(200);
+        assertThat(get(port, "/readyz").status()).as("readiness DOWN at once").isEqualTo(503);
+        assertThat(get(port, "/").status()).as("still serving during the propagation delay").isEqualTo(200);
 
         assertThat(jvm.awaitExit(Duration.ofSeconds(20))).isZero();
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
@@ -79,7 +75,7 @@ class DrainSignalIT {
     void inFlightRequestFinishesAndNewConnectionsAreRefusedAfterThePropagationDelay() throws Exception {
         ForkedJvm jvm = service("in-flight", Map.of());
         int port = port(jvm);
-        CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
+        CompletableFuture<NoRetryHttpClient.Response> slow = CompletableFuture.supplyAsync(() -> {
             try {
                 return get(port, "/slow?ms=3000");
             } catch (Exception e) {
@@ -91,9 +87,9 @@ class DrainSignalIT {
         jvm.await("drain phase 2/4 requests: stopped accepting on 1 server\\(s\\); waiting up to 5s for 1 ",
                 Duration.ofSeconds(10));
         assertThat(refused(port)).as("accepting stopped").isTrue();
-        HttpResponse<String> r = slow.get(20, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(r.statusCode()).isEqualTo(200);
-        assertThat(r.body()).isEqualTo("slept 3000");
+        NoRetryHttpClient.Response r = slow.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.text()).isEqualTo("slept 3000");
         assertThat(jvm.awaitExit(Duration.ofSeconds(20))).isZero();
         assertThat(jvm.lines()).anySatisfy(l -> assertThat(l).contains("still running 0"));
     }

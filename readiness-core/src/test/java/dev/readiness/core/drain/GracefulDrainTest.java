@@ -183,13 +183,16 @@ class GracefulDrainTest {
     }
 
     @Test
-    void aServerThatFailsToStopAcceptingDoesNotStopTheDrain() {
+    void aServerThatFailsToStopAcceptingDoesNotStopTheDrainButMakesItUnclean() {
         GracefulDrain d = drain(DrainSettings.defaults()).server(() -> {
             throw new java.io.IOException("socket gone");
         }).build();
         d.register("pool", () -> events.add("close pool"));
-        assertThat(d.drain().clean()).isTrue();
+        DrainReport report = d.drain();
         assertThat(events).contains("close pool");
+        assertThat(report.failedServers()).singleElement().asString().isNotBlank();
+        assertThat(report.clean()).as("a server that may still accept is not a clean drain").isFalse();
+        assertThat(registry.state()).isEqualTo(AvailabilityState.STOPPED);
     }
 
     @Test

@@ -2,15 +2,12 @@ package dev.readiness.testkit.rolling;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.readiness.testkit.http.NoRetryHttpClient;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,7 +27,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * failed {@code unhealthyThreshold} times in a row, and puts it back after one success. Until then it keeps
  * sending it requests, which is the lag a service must survive on SIGTERM. Requests are spread round-robin and
  * never retried by the proxy: a backend that fails a request makes the client's request fail (502), and no
- * backend in rotation gives 503.
+ * backend in rotation gives 503. Forwarded requests go over kept-alive connections to the backends, as a load
+ * balancer's do, through {@link NoRetryHttpClient}: each is sent once, so a connection the backend closes under
+ * a request shows as a 502 instead of being resent.
  * <p>
  * Traffic goes to loopback only. Close it to stop the health checks and the front server.
  */
@@ -77,7 +76,8 @@ public final class LaggingProxy implements AutoCloseable {
     private final HttpServer front;
     private final ExecutorService frontThreads = Executors.newCachedThreadPool(daemon("lagging-proxy"));
     private final ScheduledExecutorService checker = Executors.newSingleThreadScheduledExecutor(daemon("lagging-proxy-health"));
-    private final HttpClient client;
+    private final NoRetryHttpClient client = new NoRetryHttpClient(Duration.ofSeconds(2), true);
+    private final NoRetryHttpClient healthClient = new NoRetryHttpClient(Duration.ofSeconds(2), false);
     private final List<Backend> backends = new CopyOnWriteArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
     private final int unhealthyThreshold;
@@ -93,8 +93,6 @@ public final class LaggingProxy implements AutoCloseable {
     public LaggingProxy(Duration healthInterval, int unhealthyThreshold, Duration requestTimeout) throws IOException {
         this.unhealthyThreshold = unhealthyThreshold;
         this.requestTimeout = requestTimeout;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).executor(frontThreads).build();
         this.front = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1000);
         front.setExecutor(frontThreads);
         front.createContext("/", this::forward);
@@ -129,15 +127,13 @@ public final class LaggingProxy implements AutoCloseable {
     private void checkAll() {
         for (Backend b : backends) {
             boolean ok;
+            if (Thread.currentThread().isInterrupted()) {
+                return;
+            }
             try {
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(uri(b, b.healthPath))
-                        .timeout(Duration.ofMillis(800)).build(), HttpResponse.BodyHandlers.discarding());
-                ok = r.statusCode() / 100 == 2;
+                ok = healthClient.get(b.port, b.healthPath, Duration.ofMillis(800)).status() / 100 == 2;
             } catch (IOException e) {
                 ok = false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
             }
             if (b.removed) {
                 continue;
@@ -157,10 +153,6 @@ public final class LaggingProxy implements AutoCloseable {
 
     private void event(String what) {
         events.add(String.format(java.util.Locale.ROOT, "%.3fs %s", (System.nanoTime() - t0) / 1e9, what));
-    }
-
-    private static URI uri(Backend b, String pathAndQuery) {
-        return URI.create("http://127.0.0.1:" + b.port + pathAndQuery);
     }
 
     private Backend pick() {
@@ -184,20 +176,18 @@ public final class LaggingProxy implements AutoCloseable {
                 return;
             }
             b.forwarded.incrementAndGet();
+            NoRetryHttpClient.Response r;
             try {
-                HttpResponse<byte[]> r = client.send(HttpRequest.newBuilder(uri(b, ex.getRequestURI().toString()))
-                        .timeout(requestTimeout).build(), HttpResponse.BodyHandlers.ofByteArray());
-                if (r.statusCode() >= 500) {
-                    b.failed.incrementAndGet();
-                }
-                respond(ex, r.statusCode(), r.body(), b);
+                r = client.get(b.port, ex.getRequestURI().toString(), requestTimeout);
             } catch (IOException e) {
                 b.failed.incrementAndGet();
                 respond(ex, 502, "backend " + b.name + " failed: " + e, b);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                respond(ex, 502, "interrupted", b);
+                return;
             }
+            if (r.status() >= 500) {
+                b.failed.incrementAndGet();
+            }
+            respond(ex, r.status(), r.body(), b);
         }
     }
 
@@ -222,6 +212,8 @@ public final class LaggingProxy implements AutoCloseable {
         checker.shutdownNow();
         front.stop(0);
         frontThreads.shutdownNow();
+        client.close();
+        healthClient.close();
     }
 
     static java.util.concurrent.ThreadFactory daemon(String prefix) {

@@ -1,9 +1,8 @@
 package dev.readiness.testkit.rolling;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.readiness.testkit.http.NoRetryHttpClient;
+
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -19,7 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * Sends GET requests at a constant rate to one loopback port until stopped or until its time or count bound
  * is reached, whichever comes first: {@code /} mostly, and every {@code slowEvery}-th request
  * {@code /slow?ms=N} with N up to {@code maxSlow}. Counts successes (2xx) and failures, and keeps the first
- * failures as samples.
+ * failures as samples. Each request is sent once, on a kept-alive connection ({@link NoRetryHttpClient}): a
+ * refused or reset connection, a timeout or a non-2xx answer is a failure, never retried.
  */
 public final class LoadDriver implements AutoCloseable {
 
@@ -30,7 +30,7 @@ public final class LoadDriver implements AutoCloseable {
     private final Duration maxRun;
     private final long maxRequests;
     private final ExecutorService threads = Executors.newCachedThreadPool(LaggingProxy.daemon("load-driver"));
-    private final HttpClient client;
+    private final NoRetryHttpClient client = new NoRetryHttpClient(Duration.ofSeconds(10), true);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong ok = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -52,8 +52,6 @@ public final class LoadDriver implements AutoCloseable {
         this.maxSlow = maxSlow;
         this.maxRun = maxRun;
         this.maxRequests = ratePerSecond * Math.max(1, maxRun.toSeconds() + 1);
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(threads)
-                .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     public LoadDriver start() {
@@ -80,29 +78,37 @@ public final class LoadDriver implements AutoCloseable {
                     ? "/slow?ms=" + (1 + random.nextInt((int) Math.max(1, maxSlow.toMillis()))) : "/";
             sent.incrementAndGet();
             long started = System.nanoTime();
-            CompletableFuture<?> f = client.sendAsync(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString()).whenComplete((r, e) -> {
-                if (e == null && r.statusCode() / 100 == 2) {
-                    ok.incrementAndGet();
-                    if (path.startsWith("/slow")) {
-                        slowOk.incrementAndGet();
-                    }
-                } else {
-                    failed.incrementAndGet();
-                    if (e != null) {
-                        unreachable.incrementAndGet();
-                    }
-                    if (failures.size() < 50) {
-                        failures.add(String.format(java.util.Locale.ROOT, "%.3fs %s -> %s",
-                                (started - t0) / 1e9, path, e != null ? e.toString()
-                                        : r.statusCode() + " " + r.headers().firstValue("X-Backend").orElse("-")
-                                        + " " + abbreviate(r.body())));
-                    }
-                }
-            });
+            CompletableFuture<?> f = CompletableFuture.runAsync(() -> send(path, started), threads);
             pending.add(f);
             pending.removeIf(CompletableFuture::isDone);
+        }
+    }
+
+    private void send(String path, long started) {
+        NoRetryHttpClient.Response r;
+        try {
+            r = client.get(port, path, Duration.ofSeconds(60));
+        } catch (IOException | RuntimeException e) {
+            failed.incrementAndGet();
+            unreachable.incrementAndGet();
+            sample(started, path, e.toString());
+            return;
+        }
+        if (r.status() / 100 == 2) {
+            ok.incrementAndGet();
+            if (path.startsWith("/slow")) {
+                slowOk.incrementAndGet();
+            }
+        } else {
+            failed.incrementAndGet();
+            String backend = r.header("X-Backend");
+            sample(started, path, r.status() + " " + (backend == null ? "-" : backend) + " " + abbreviate(r.text()));
+        }
+    }
+
+    private void sample(long started, String path, String what) {
+        if (failures.size() < 50) {
+            failures.add(String.format(java.util.Locale.ROOT, "%.3fs %s -> %s", (started - t0) / 1e9, path, what));
         }
     }
 
@@ -161,5 +167,6 @@ public final class LoadDriver implements AutoCloseable {
     public void close() {
         stopped = true;
         threads.shutdownNow();
+        client.close();
     }
 }

@@ -28,13 +28,11 @@ final class Yaml {
         }
     }
 
-    static List<Map<String, Object>> loadAll(Path file) throws IOException {
+    static List<Map<String, Object>> loadAll(Reader in) {
         List<Map<String, Object>> docs = new ArrayList<>();
-        try (Reader in = Files.newBufferedReader(file)) {
-            for (Object doc : parser().loadAll(in)) {
-                if (doc != null) {
-                    docs.add(map(doc));
-                }
+        for (Object doc : parser().loadAll(in)) {
+            if (doc != null) {
+                docs.add(map(doc));
             }
         }
         return docs;
