@@ -68,6 +68,19 @@ public final class NoRetryHttpClient implements AutoCloseable {
      * {@code timeout} (a {@link SocketTimeoutException} when it passes).
      */
     public Response get(int port, String pathAndQuery, Duration timeout) throws IOException {
+        return get(port, pathAndQuery, Map.of(), timeout);
+    }
+
+    /** As {@link #get(int, String, Duration)}, with request {@code headers} such as {@code Cookie}. */
+    public Response get(int port, String pathAndQuery, Map<String, String> headers, Duration timeout)
+            throws IOException {
+        StringBuilder extra = new StringBuilder();
+        headers.forEach((name, value) -> {
+            if (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                throw new IllegalArgumentException("a header with a line break: " + name);
+            }
+            extra.append(name).append(": ").append(value).append("\r\n");
+        });
         if (closed) {
             throw new IllegalStateException("client closed");
         }
@@ -79,7 +92,7 @@ public final class NoRetryHttpClient implements AutoCloseable {
         boolean reusable = false;
         try {
             c.out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
-                    + (keepAlive ? "" : "Connection: close\r\n") + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + (keepAlive ? "" : "Connection: close\r\n") + extra + "\r\n").getBytes(StandardCharsets.US_ASCII));
             c.out.flush();
             Response r = read(c, deadline);
             c.requests++;

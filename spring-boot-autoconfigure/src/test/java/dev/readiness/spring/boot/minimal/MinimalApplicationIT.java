@@ -3,6 +3,7 @@ package dev.readiness.spring.boot.minimal;
 import dev.readiness.testkit.process.ForkedJvm;
 import dev.readiness.testkit.KubeletAtomicWriter;
 import dev.readiness.testkit.RedisServer;
+import dev.readiness.testkit.http.NoRetryHttpClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,9 +15,6 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,8 +42,8 @@ class MinimalApplicationIT {
     private static final Duration PROPAGATION = Duration.ofSeconds(3);
     private static final long SLOW_MS = 9_000;
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    // every request sent once on its own connection: a resent request cannot hide a failure
+    private final NoRetryHttpClient http = new NoRetryHttpClient(Duration.ofSeconds(5), false);
 
     static ForkedJvm start(String name, Map<String, String> env, List<String> jvmArgs) throws IOException {
         return ForkedJvm.start(name, classpath(), MinimalApplication.class.getName(), env, jvmArgs, true);
@@ -99,14 +97,13 @@ class MinimalApplicationIT {
             assertThat(status(base.resolve("/actuator/health/readiness"))).isEqualTo(200);
 
             // sessions in Redis
-            HttpResponse<String> first = http.send(HttpRequest.newBuilder(base.resolve("/session/counter")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            assertThat(first.body()).isEqualTo("1");
-            String cookie = first.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+            NoRetryHttpClient.Response first = http.get(port, "/session/counter", Duration.ofSeconds(10));
+            assertThat(first.text()).isEqualTo("1");
+            String cookie = first.header("set-cookie").split(";")[0];
             assertThat(cookie).startsWith("SESSION=");
-            HttpResponse<String> second = http.send(HttpRequest.newBuilder(base.resolve("/session/counter"))
-                    .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(second.body()).isEqualTo("2");
+            NoRetryHttpClient.Response second = http.get(port, "/session/counter", Map.of("Cookie", cookie),
+                    Duration.ofSeconds(10));
+            assertThat(second.text()).isEqualTo("2");
             assertThat(redis.command("DBSIZE")).contains("1");
 
             // the ConfigMap, reloaded in place
@@ -189,14 +186,12 @@ class MinimalApplicationIT {
         }
     }
 
-    private String body(URI uri) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+    private String body(URI uri) throws IOException {
+        return http.get(uri.getPort(), uri.getRawPath(), Duration.ofSeconds(10)).text();
     }
 
-    private int status(URI uri) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).GET().build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+    private int status(URI uri) throws IOException {
+        return http.get(uri.getPort(), uri.getRawPath(), Duration.ofSeconds(10)).status();
     }
 
     private static boolean refused(int port) {
