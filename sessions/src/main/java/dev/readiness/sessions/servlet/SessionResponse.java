@@ -16,9 +16,9 @@ import java.nio.ByteBuffer;
  * save can still become a 503 instead of a 200 for a write that did not happen.
  *
  * <p>When a container commits is its own choice. Tomcat and Jetty finish a response on the write that reaches its
- * declared content length; Tomcat commits when its buffer fills; Jetty also writes through at once any single write
- * larger than its aggregation size (a quarter of the buffer that {@code getBufferSize()} reports), and closes the
- * output when a content length is set that the bytes already written reach. Counting bytes against the content length
+ * declared content length; Tomcat commits when its buffer fills; Jetty writes a large write through before its
+ * buffer is full (its aggregation size is below {@code getBufferSize()}) and closes the output when a content length
+ * is set that the bytes already written reach. Counting bytes against the content length
  * and {@code getBufferSize()} would hold on some containers only. So every operation that can commit (a write to the
  * body through the stream or the writer, {@code flush}, {@code flushBuffer}, {@code close}, {@code sendError},
  * {@code sendRedirect}, a declared content length by any of its setters) first saves what the session has not
