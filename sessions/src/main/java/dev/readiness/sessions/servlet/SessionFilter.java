@@ -6,6 +6,7 @@ import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.SessionStore;
 import dev.readiness.sessions.SessionStoreUnavailableException;
 import dev.readiness.sessions.SessionTooLargeException;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -30,7 +31,13 @@ import java.util.Objects;
  *       SameSite=Lax, Path = the context path. Ids: {@link SessionIds}. A malformed or unknown cookie gets a new
  *       session; its value is never used as an id.</li>
  *   <li>The session is loaded on the first {@code getSession} (one round trip) and its changes saved before the
- *       response commits (one round trip). A request that does not touch its session makes no Redis call.</li>
+ *       response can commit (one round trip, before the first byte of the body: {@link SessionResponse}), so once a
+ *       client has a response, every later request of the session, on any instance, sees that request's changes.
+ *       A change made after the response committed (a streamed response) is saved when it completes. A request
+ *       that does not touch its session makes no Redis call.</li>
+ *   <li>Asynchronous requests: {@code AsyncContext.complete()} saves before the container commits, on whichever
+ *       thread calls it. Register the filter for {@code ASYNC} dispatches too (as the Spring Boot starter does) when
+ *       an asynchronous cycle dispatches back into the container.</li>
  *   <li>Redis unavailable: the request fails with 503 and {@code Retry-After: 1} within the command timeout
  *       while the response is still uncommitted; nothing is reported saved that was not.</li>
  *   <li>Mirror mode ({@code readiness.sessions.mode=mirror}): see the sessions guide.</li>
@@ -66,36 +73,115 @@ public final class SessionFilter implements Filter {
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
-        if (!(req instanceof HttpServletRequest http) || !(res instanceof HttpServletResponse response)
-                || req.getAttribute(APPLIED) != null) {
+        if (!(req instanceof HttpServletRequest http) || !(res instanceof HttpServletResponse response)) {
             chain.doFilter(req, res);
             return;
         }
-        req.setAttribute(APPLIED, Boolean.TRUE);
+        Object applied = req.getAttribute(APPLIED);
+        if (applied != null) {
+            if (applied instanceof SessionRequest owner && req.getDispatcherType() == DispatcherType.ASYNC) {
+                // An asynchronous cycle dispatched back into the container, which completes the response once
+                // this dispatch returns: what the dispatch changed is saved before that.
+                handle(owner, () -> chain.doFilter(req, res));
+            } else {
+                chain.doFilter(req, res);
+            }
+            return;
+        }
         SessionRequest request = new SessionRequest(http, response, this);
+        req.setAttribute(APPLIED, request);
+        handle(request, () -> chain.doFilter(request, request.response()));
+    }
+
+    private interface Chain {
+        void run() throws IOException, ServletException;
+    }
+
+    private void handle(SessionRequest request, Chain chain) throws IOException, ServletException {
+        boolean async = false;
         try {
-            chain.doFilter(request, new SessionResponse(response, request));
+            chain.run();
+            async = request.isAsyncStarted();
+            if (async) {
+                // Completed on another thread: SessionAsyncContext.complete() saves before the container commits,
+                // and the completion (registered here, should the application have gone around the wrapper)
+                // reports the request.
+                request.getAsyncContext();
+                return;
+            }
             request.commit();
         } catch (IOException | ServletException | RuntimeException e) {
-            SessionStoreUnavailableException unavailable = find(e, SessionStoreUnavailableException.class);
-            if (unavailable == null) {
-                SessionTooLargeException tooLarge = find(e, SessionTooLargeException.class);
-                if (tooLarge != null && !response.isCommitted()) {
-                    log.error("session too large: {}", tooLarge.getMessage());
+            if (!answerUnavailable(request.containerResponse(), e)) {
+                throw e;
+            }
+        } finally {
+            if (!async && request.finish()) {
+                events.requestCompleted(request.commands());
+            }
+        }
+    }
+
+    /**
+     * Turns a failure of the store into a 503 while the response is uncommitted.
+     *
+     * @return false when {@code e} is to be rethrown: another failure, or a response already committed
+     */
+    private static boolean answerUnavailable(HttpServletResponse response, Throwable e) throws IOException {
+        SessionStoreUnavailableException unavailable = find(e, SessionStoreUnavailableException.class);
+        if (unavailable == null) {
+            SessionTooLargeException tooLarge = find(e, SessionTooLargeException.class);
+            if (tooLarge != null && !response.isCommitted()) {
+                log.error("session too large: {}", tooLarge.getMessage());
+            }
+            return false;
+        }
+        if (response.isCommitted()) {
+            log.error("session store failed after the response was committed; the client may have seen success"
+                    + " for a session write that did not happen: {}", unavailable.getMessage());
+            return false;
+        }
+        log.warn("answering 503: {}", unavailable.getMessage());
+        response.reset();
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setHeader("Retry-After", "1");
+        response.setContentType("text/plain;charset=utf-8");
+        response.getOutputStream().write("session store unavailable\n".getBytes(StandardCharsets.UTF_8));
+        return true;
+    }
+
+    /** An asynchronous response about to complete: saved first, and a failed save answers 503 (500 otherwise). */
+    void beforeAsyncComplete(SessionRequest request) {
+        HttpServletResponse response = request.containerResponse();
+        if (response.isCommitted()) {
+            return; // changed after it committed, if at all: saved at the completion
+        }
+        try {
+            request.commit();
+        } catch (RuntimeException e) {
+            try {
+                if (!answerUnavailable(response, e) && !response.isCommitted()) {
+                    log.error("session save failed before the asynchronous response completed; answering 500", e);
+                    response.reset();
+                    response.setStatus(HttpServletResponse.SC_INTERNAL_SERVER_ERROR);
                 }
-                throw e;
+            } catch (IOException | RuntimeException answering) {
+                log.warn("could not answer the failed session save: {}", answering.toString());
             }
-            if (response.isCommitted()) {
-                log.error("session store failed after the response was committed; the client may have seen success"
-                        + " for a session write that did not happen: {}", unavailable.getMessage());
-                throw e;
+        }
+    }
+
+    /** The container completed an asynchronous response: what changed after it committed is saved now. */
+    void asyncCompleted(SessionRequest request) {
+        if (!request.finish()) {
+            return;
+        }
+        try {
+            if (!request.saveFailed()) {
+                request.commit();
             }
-            log.warn("answering 503: {}", unavailable.getMessage());
-            response.reset();
-            response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
-            response.setHeader("Retry-After", "1");
-            response.setContentType("text/plain;charset=utf-8");
-            response.getOutputStream().write("session store unavailable\n".getBytes(StandardCharsets.UTF_8));
+        } catch (RuntimeException e) {
+            log.error("session save failed after the asynchronous response was committed; the client may have seen"
+                    + " success for a session write that did not happen: {}", e.toString());
         } finally {
             events.requestCompleted(request.commands());
         }

@@ -4,8 +4,14 @@ import dev.readiness.sessions.SaveResult;
 import dev.readiness.sessions.SessionIds;
 import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.SessionStore;
+import dev.readiness.sessions.SessionStoreUnavailableException;
 import dev.readiness.sessions.SessionWrite;
 import dev.readiness.sessions.StoredSession;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
@@ -30,25 +36,113 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
     private final SessionFilter filter;
     private final HttpServletResponse response;
+    private final SessionResponse wrapped;
     private final String requestedId;
     private boolean resolved;
     private RedisHttpSession session;
     private MirroredSession mirrored;
     private int commands;
+    private SessionStoreUnavailableException saveFailure;
+    private SessionAsyncContext async;
+    private boolean finished;
 
     SessionRequest(HttpServletRequest request, HttpServletResponse response, SessionFilter filter) {
         super(request);
         this.response = response;
         this.filter = filter;
         this.requestedId = readCookie(request, filter.settings().cookieName());
+        this.wrapped = new SessionResponse(response, this);
     }
 
     SessionStore store() {
         return filter.store();
     }
 
-    int commands() {
+    synchronized int commands() {
         return commands;
+    }
+
+    /** The response as the application sees it: it saves the session before anything can commit it. */
+    SessionResponse response() {
+        return wrapped;
+    }
+
+    /** The container's own response. */
+    HttpServletResponse containerResponse() {
+        return response;
+    }
+
+    // ---- asynchronous requests ----
+
+    /**
+     * The container's {@code startAsync()} would give {@code AsyncContext.getResponse()} the unwrapped response,
+     * whose writes and commit no save precedes; this request and its response go in its place.
+     */
+    @Override
+    public AsyncContext startAsync() {
+        return async(super.startAsync(this, wrapped));
+    }
+
+    @Override
+    public AsyncContext startAsync(ServletRequest request, ServletResponse response) {
+        return async(super.startAsync(request, response));
+    }
+
+    @Override
+    public AsyncContext getAsyncContext() {
+        AsyncContext c = super.getAsyncContext();
+        return c == null ? null : async(c);
+    }
+
+    private synchronized AsyncContext async(AsyncContext container) {
+        if (async == null || async.delegate() != container) {
+            async = new SessionAsyncContext(container, this);
+            container.addListener(new Completion());
+        }
+        return async;
+    }
+
+    /** {@link SessionAsyncContext#complete()}: the save before the container commits the asynchronous response. */
+    void beforeAsyncComplete() {
+        filter.beforeAsyncComplete(this);
+    }
+
+    /** True the first time only: the request is reported once, whichever thread ends it. */
+    synchronized boolean finish() {
+        if (finished) {
+            return false;
+        }
+        finished = true;
+        return true;
+    }
+
+    synchronized boolean saveFailed() {
+        return saveFailure != null;
+    }
+
+    /** Reports the request once its asynchronous cycle completed; saves what changed after the response committed. */
+    private final class Completion implements AsyncListener {
+
+        @Override
+        public void onComplete(AsyncEvent event) {
+            filter.asyncCompleted(SessionRequest.this);
+        }
+
+        @Override
+        public void onTimeout(AsyncEvent event) {
+            // the container completes (or dispatches an error) next; onComplete follows
+        }
+
+        @Override
+        public void onError(AsyncEvent event) {
+            // likewise
+        }
+
+        @Override
+        public void onStartAsync(AsyncEvent event) {
+            // A new cycle (after a dispatch) keeps only the listeners that register again.
+            event.getAsyncContext().addListener(this);
+        }
     }
 
     /** The first well-formed session cookie; malformed values are ignored (and get a new session). */
@@ -117,7 +211,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
     }
 
     @Override
-    public HttpSession getSession(boolean create) {
+    public synchronized HttpSession getSession(boolean create) {
         return filter.settings().mode() == SessionSettings.Mode.MIRROR ? mirrorSession(create) : redisSession(create);
     }
 
@@ -157,7 +251,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
     }
 
     @Override
-    public String changeSessionId() {
+    public synchronized String changeSessionId() {
         HttpSession current = getSession(false);
         if (current == null) {
             throw new IllegalStateException("no session to change the id of");
@@ -209,7 +303,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
     }
 
     /** RedisHttpSession.invalidate(): delete now, so concurrent requests cannot save it back. */
-    void invalidated(RedisHttpSession s) {
+    synchronized void invalidated(RedisHttpSession s) {
         if (s.persisted()) {
             commands++;
             store().delete(s.getId());
@@ -217,7 +311,7 @@ final class SessionRequest extends HttpServletRequestWrapper {
         expireCookie();
     }
 
-    void mirrorInvalidated(String mirrorId) {
+    synchronized void mirrorInvalidated(String mirrorId) {
         if (mirrorId != null) {
             commands++;
             store().delete(mirrorId);
@@ -229,9 +323,23 @@ final class SessionRequest extends HttpServletRequestWrapper {
     /**
      * Writes what this request changed, in one round trip. A session that was only read is refreshed when its
      * last write or refresh is older than the refresh threshold. Runs before the response commits; a second
-     * call writes only what changed since.
+     * call writes only what changed since, and costs no Redis call when nothing did. Once a save failed for want of
+     * the store, later calls of the same request fail with that failure at once: the request answers 503 within
+     * one command timeout, not one per write the application tries after the failure.
      */
-    void commit() {
+    synchronized void commit() {
+        if (saveFailure != null) {
+            throw saveFailure;
+        }
+        try {
+            save();
+        } catch (SessionStoreUnavailableException e) {
+            saveFailure = e;
+            throw e;
+        }
+    }
+
+    private void save() {
         if (mirrored != null) {
             commitMirror();
             return;

@@ -2,6 +2,7 @@ package dev.readiness.samples.e2e;
 
 import dev.readiness.testkit.KubeletAtomicWriter;
 import dev.readiness.testkit.RedisServer;
+import dev.readiness.testkit.http.SessionAlternation;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,6 +104,25 @@ public abstract class AbstractSampleServiceIT extends AbstractSampleIT {
             first.sigterm();
             first.awaitExit(Duration.ofSeconds(60));
             assertThat(second.get("/session/read").body()).isEqualTo("3");
+        }
+    }
+
+    /**
+     * The promise of sessions in Redis: once a response arrived, any instance serves the next request with that
+     * response's session. One user alternating between two instances, each request sent the moment the previous
+     * answer arrived, never reads an older counter than its last answer.
+     */
+    @Test
+    protected void aUserAlternatingBetweenTwoInstancesBackToBackNeverReadsAStaleSession() throws Exception {
+        redis.command("FLUSHALL");
+        Map<String, String> env = Map.of("READINESS_SESSIONS_REDIS_URI", redis.uri());
+        try (SampleProcess first = start(env);
+             SampleProcess second = start(env)) {
+            awaitServing(first);
+            awaitServing(second);
+            SessionAlternation.Result result = SessionAlternation.onLoopback(SessionAlternation.BODY,
+                    first.port(), second.port()).run("/session/counter", 2_000, 200);
+            assertThat(result.clean()).as("%s", result).isTrue();
         }
     }
 

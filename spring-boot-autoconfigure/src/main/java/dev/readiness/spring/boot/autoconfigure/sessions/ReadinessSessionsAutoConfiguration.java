@@ -117,7 +117,9 @@ public final class ReadinessSessionsAutoConfiguration {
         registration.setName("readinessSessionFilter");
         registration.setOrder(SESSION_FILTER_ORDER);
         registration.setAsyncSupported(true);
-        registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST));
+        // ASYNC too: an asynchronous cycle dispatched back into the container is saved before the container
+        // completes the response after that dispatch.
+        registration.setDispatcherTypes(EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
         registration.addUrlPatterns("/*");
         return registration;
     }

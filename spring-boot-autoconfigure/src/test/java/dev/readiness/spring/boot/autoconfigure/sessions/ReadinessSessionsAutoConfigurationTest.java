@@ -8,6 +8,7 @@ import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessFailureAnalyzer;
 import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
 import dev.readiness.testkit.RedisServer;
+import jakarta.servlet.DispatcherType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,9 @@ class ReadinessSessionsAutoConfigurationTest {
                     int springSession = Ordered.HIGHEST_PRECEDENCE + 50; // SessionRepositoryFilter.DEFAULT_ORDER
                     int springSecurity = -100;                           // Boot's SecurityProperties.DEFAULT_FILTER_ORDER
                     assertThat(filter.getOrder()).isGreaterThan(springSession).isLessThan(springSecurity);
+                    assertThat(filter.isAsyncSupported()).isTrue();
+                    assertThat(filter.determineDispatcherTypes())
+                            .containsExactlyInAnyOrder(DispatcherType.REQUEST, DispatcherType.ASYNC);
                     SessionSettings settings = context.getBean(SessionSettings.class);
                     assertThat(settings.cookieName()).isEqualTo("SID");
                     assertThat(settings.maxInactiveInterval()).isEqualTo(Duration.ofMinutes(10));
