@@ -2,6 +2,7 @@ package dev.readiness.newapps;
 
 import dev.readiness.newapps.NewProjects.App;
 import dev.readiness.testkit.RedisServer;
+import dev.readiness.testkit.http.NoRetryHttpClient;
 import dev.readiness.testkit.process.ForkedJvm;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,6 +60,10 @@ class NewApplicationsIT {
     private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
     private static final Duration START = Duration.ofSeconds(90);
 
+    /** Every request sent once, on its own connection: what the test counts is what the network did. */
+    private static final NoRetryHttpClient HTTP = new NoRetryHttpClient(Duration.ofSeconds(2), false);
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
     private NewProjects projects;
     private RedisServer redis;
     private final List<ForkedJvm> running = new ArrayList<>();
@@ -102,7 +107,7 @@ class NewApplicationsIT {
         Instance b = start(app, withRedis(inAPod()));
         for (Instance i : List.of(a, b)) {
             probesAsDesigned(i);
-            assertThat(Http.get(i.management, "/metrics").body()).contains("readiness_probe");
+            assertThat(get(i.management, "/metrics", null).text()).contains("readiness_probe");
         }
         assertThat(a.jvm.count("is not on the class path")).as("the starter brings every module").isZero();
         sessionsFollowTheUserAcross(a, b);
@@ -113,10 +118,10 @@ class NewApplicationsIT {
     void actuatorHealthGroupsAnswerFromTheRegistryBesideTheManagementServer() throws Exception {
         Instance i = start(STARTER_ACTUATOR, withRedis(new LinkedHashMap<>()));
         probesAsDesigned(i);
-        Http.Response readiness = Http.get(i.port, "/actuator/health/readiness");
+        NoRetryHttpClient.Response readiness = get(i.port, "/actuator/health/readiness", null);
         assertThat(readiness.status()).isEqualTo(200);
-        assertThat(readiness.body()).contains("\"status\":\"UP\"");
-        assertThat(Http.get(i.port, "/actuator/health/liveness").status()).isEqualTo(200);
+        assertThat(readiness.text()).contains("\"status\":\"UP\"");
+        assertThat(get(i.port, "/actuator/health/liveness", null).status()).isEqualTo(200);
     }
 
     @Test
@@ -132,8 +137,8 @@ class NewApplicationsIT {
     @Test
     void theAutoConfigurationAloneStartsAndNamesEveryModuleItLacks() throws Exception {
         Instance i = start(AUTOCONFIGURE, withRedis(new LinkedHashMap<>()));
-        await().atMost(START).until(() -> Http.status(i.port, "/") == 200);
-        assertThat(Http.status(i.management, "/readyz")).as("no management server without readiness-health")
+        await().atMost(START).until(() -> status(i.port, "/") == 200);
+        assertThat(status(i.management, "/readyz")).as("no management server without readiness-health")
                 .isEqualTo(-1);
         namesMissing(i, "readiness-health", "readiness-sessions", "readiness-gc-tuning");
         sessionsStayInEachInstance(i);
@@ -153,7 +158,7 @@ class NewApplicationsIT {
         Instance a = start(WITH_SESSIONS, withRedis(new LinkedHashMap<>()));
         Instance b = start(WITH_SESSIONS, withRedis(new LinkedHashMap<>()));
         for (Instance i : List.of(a, b)) {
-            await().atMost(START).until(() -> Http.status(i.port, "/") == 200);
+            await().atMost(START).until(() -> status(i.port, "/") == 200);
         }
         namesMissing(a, "readiness-health", "readiness-gc-tuning");
         sessionsFollowTheUserAcross(a, b);
@@ -162,7 +167,7 @@ class NewApplicationsIT {
     @Test
     void withTheGcModuleAloneTheGcPressureCheckIsRegistered() throws Exception {
         Instance i = start(WITH_GC, new LinkedHashMap<>());
-        await().atMost(START).until(() -> Http.status(i.port, "/") == 200);
+        await().atMost(START).until(() -> status(i.port, "/") == 200);
         i.jvm.await("registered liveness check 'gc-pressure'", Duration.ofSeconds(10));
         namesMissing(i, "readiness-health", "readiness-sessions");
     }
@@ -170,40 +175,40 @@ class NewApplicationsIT {
     // --- what each combination should have ---
 
     private static void probesAsDesigned(Instance i) {
-        await().atMost(START).until(() -> Http.status(i.management, "/readyz") == 200);
+        await().atMost(START).until(() -> status(i.management, "/readyz") == 200);
         for (String probe : List.of("/livez", "/readyz", "/startupz")) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                Http.Response r = Http.get(i.management, probe);
+                NoRetryHttpClient.Response r = get(i.management, probe, null);
                 assertThat(r.status()).as(probe).isEqualTo(200);
                 assertThat(r.header("content-type")).as(probe).startsWith("application/json");
-                assertThat(r.body()).as(probe).contains("\"status\":\"UP\"");
+                assertThat(r.text()).as(probe).contains("\"status\":\"UP\"");
             });
         }
     }
 
     /** One user, one cookie, alternating between two instances: the counter goes on where it left off. */
     private static void sessionsFollowTheUserAcross(Instance a, Instance b) throws IOException {
-        Http.Response first = Http.get(a.port, "/session/counter");
-        assertThat(first.body()).isEqualTo("1");
+        NoRetryHttpClient.Response first = get(a.port, "/session/counter", null);
+        assertThat(first.text()).isEqualTo("1");
         String cookie = sessionCookie(first);
         for (int n = 2; n <= 10; n++) {
             Instance i = n % 2 == 0 ? b : a;
-            Http.Response r = Http.get(i.port, "/session/counter", cookie);
+            NoRetryHttpClient.Response r = get(i.port, "/session/counter", cookie);
             assertThat(r.status()).isEqualTo(200);
-            assertThat(r.body()).as("request %d, on %s", n, i == a ? "A" : "B").isEqualTo(Integer.toString(n));
+            assertThat(r.text()).as("request %d, on %s", n, i == a ? "A" : "B").isEqualTo(Integer.toString(n));
         }
     }
 
     /** Without readiness-sessions the container keeps the session: a second request with its cookie goes on. */
     private static void sessionsStayInEachInstance(Instance i) throws IOException {
-        Http.Response first = Http.get(i.port, "/session/counter");
-        assertThat(first.body()).isEqualTo("1");
+        NoRetryHttpClient.Response first = get(i.port, "/session/counter", null);
+        assertThat(first.text()).isEqualTo("1");
         String cookie = first.header("set-cookie").split(";", 2)[0];
         assertThat(cookie).as("the container's own session cookie").startsWith("JSESSIONID=");
-        assertThat(Http.get(i.port, "/session/counter", cookie).body()).isEqualTo("2");
+        assertThat(get(i.port, "/session/counter", cookie).text()).isEqualTo("2");
     }
 
-    private static String sessionCookie(Http.Response r) {
+    private static String sessionCookie(NoRetryHttpClient.Response r) {
         String setCookie = r.header("set-cookie");
         assertThat(setCookie).as("readiness' session cookie").startsWith("SESSION=");
         return setCookie.split(";", 2)[0];
@@ -214,29 +219,30 @@ class NewApplicationsIT {
      * delay, the request in flight answers, and the JVM exits 0. Every request sent is counted, none retried.
      */
     private static void drainsWithoutFailingARequest(Instance i) throws Exception {
-        Http.Sent slowRequest = Http.send(i.port, "/slow?ms=2500", null);
-        CompletableFuture<Http.Response> inFlight = CompletableFuture.supplyAsync(() -> {
-            try (slowRequest) {
-                return slowRequest.response();
+        CompletableFuture<NoRetryHttpClient.Response> inFlight = CompletableFuture.supplyAsync(() -> {
+            try {
+                return get(i.port, "/slow?ms=2500", null);
             } catch (IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         });
+        // the request reaches the server well within the propagation delay, during which it still accepts;
+        // the drain's log below proves it was in flight when the server stopped accepting
         i.jvm.signal("TERM");
         await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20))
-                .until(() -> Http.status(i.management, "/readyz") == 503);
+                .until(() -> status(i.management, "/readyz") == 503);
         int served = 0;
         for (int n = 0; n < 5; n++) {
-            Http.Response r = Http.get(i.port, "/");
+            NoRetryHttpClient.Response r = get(i.port, "/", null);
             assertThat(r.status()).as("request %d during the propagation delay", n).isEqualTo(200);
             served++;
         }
         assertThat(served).isEqualTo(5);
-        Http.Response slow = inFlight.get(30, TimeUnit.SECONDS);
+        NoRetryHttpClient.Response slow = inFlight.get(30, TimeUnit.SECONDS);
         assertThat(slow.status()).as("the request in flight at SIGTERM").isEqualTo(200);
-        assertThat(slow.body()).isEqualTo("slow 2500");
+        assertThat(slow.text()).isEqualTo("slow 2500");
         assertThat(i.jvm.awaitExit(Duration.ofSeconds(60))).as("exit status after the drain").isZero();
-        assertThat(String.join("\n", i.jvm.lines())).contains("drain");
+        assertThat(String.join("\n", i.jvm.lines())).contains("drain phase 2/4 requests: 1 in-flight request(s) finished");
     }
 
     private static void namesMissing(Instance i, String... artifacts) throws InterruptedException {
@@ -246,6 +252,19 @@ class NewApplicationsIT {
         }
         long named = i.jvm.count("is not on the class path");
         assertThat(named).as("only the absent modules are named").isEqualTo(artifacts.length);
+    }
+
+    private static NoRetryHttpClient.Response get(int port, String path, String cookie) throws IOException {
+        return HTTP.get(port, path, cookie == null ? Map.of() : Map.of("Cookie", cookie), TIMEOUT);
+    }
+
+    /** The status, or -1 when the connection is refused or broken, for polling. */
+    private static int status(int port, String path) {
+        try {
+            return get(port, path, null).status();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     // --- processes ---

@@ -3,7 +3,7 @@ package dev.readiness.sessions.servlet;
 import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.redis.RedisSessionStore;
 import dev.readiness.testkit.RedisServer;
-import dev.readiness.testkit.http.PlainHttpConnection;
+import dev.readiness.testkit.http.NoRetryHttpClient;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -75,17 +75,18 @@ class SaveFailureBeforeCommitIT {
     @MethodSource("paths")
     void aSaveThatFailsBeforeTheResponseCommitsAnswers503WithinOneCommandTimeout(ServletContainer container, String path)
             throws Exception {
-        try (PlainHttpConnection http = new PlainHttpConnection("127.0.0.1", ports.get(container))) {
-            PlainHttpConnection.Response first = http.get("/" + path, Map.of());
+        try (NoRetryHttpClient http = new NoRetryHttpClient(Duration.ofSeconds(5), true)) {
+            int port = ports.get(container);
+            NoRetryHttpClient.Response first = http.get(port, "/" + path, Duration.ofSeconds(30));
             assertThat(first.status()).isEqualTo(200);
             String cookie = first.header("set-cookie").split(";", 2)[0];
             Map<String, String> headers = Map.of("Cookie", cookie);
 
             loaded = new CountDownLatch(1);
             proceed = new CountDownLatch(1);
-            CompletableFuture<PlainHttpConnection.Response> failing = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<NoRetryHttpClient.Response> failing = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return http.get("/" + path, headers);
+                    return http.get(port, "/" + path, headers, Duration.ofSeconds(30));
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -95,11 +96,11 @@ class SaveFailureBeforeCommitIT {
             long t0 = System.nanoTime();
             try {
                 proceed.countDown();
-                PlainHttpConnection.Response r = failing.get(30, TimeUnit.SECONDS);
+                NoRetryHttpClient.Response r = failing.get(30, TimeUnit.SECONDS);
                 Duration took = Duration.ofNanos(System.nanoTime() - t0);
                 assertThat(r.status()).isEqualTo(503);
                 assertThat(r.header("Retry-After")).isEqualTo("1");
-                assertThat(r.bodyText()).isEqualTo("session store unavailable\n");
+                assertThat(r.text()).isEqualTo("session store unavailable\n");
                 // One save attempt, even where the application writes again after the failed one.
                 assertThat(took).isLessThan(COMMAND_TIMEOUT.plus(Duration.ofMillis(1500)));
             } finally {
@@ -107,7 +108,7 @@ class SaveFailureBeforeCommitIT {
             }
             loaded = null;
             // The timed-out save was on the wire: Redis may still apply it as it resumes. A 503 never claims it was.
-            assertThat(http.get("/" + path, headers).status()).isEqualTo(200);
+            assertThat(http.get(port, "/" + path, headers, Duration.ofSeconds(30)).status()).isEqualTo(200);
         }
     }
 

@@ -11,8 +11,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -31,11 +33,18 @@ import java.util.concurrent.ConcurrentLinkedDeque;
  */
 public final class NoRetryHttpClient implements AutoCloseable {
 
-    /** An answer: the status, the headers (names in lower case, last value wins) and the body. */
-    public record Response(int status, Map<String, String> headers, byte[] body) {
+    /** An answer: the status, the headers (names in lower case, every value in order) and the body. */
+    public record Response(int status, Map<String, List<String>> headers, byte[] body) {
 
+        /** The last value of the header {@code name}, or null. */
         public String header(String name) {
-            return headers.get(name.toLowerCase(Locale.ROOT));
+            List<String> values = headers(name);
+            return values.isEmpty() ? null : values.get(values.size() - 1);
+        }
+
+        /** Every value of the header {@code name} (several {@code Set-Cookie}, say), in order. */
+        public List<String> headers(String name) {
+            return headers.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
         }
 
         public String text() {
@@ -142,7 +151,7 @@ public final class NoRetryHttpClient implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new IOException("bad status line: '" + statusLine + "'");
         }
-        Map<String, String> headers = new LinkedHashMap<>();
+        Map<String, List<String>> headers = new LinkedHashMap<>();
         int headerBytes = statusLine.length();
         for (String h = line(c, deadline); !h.isEmpty(); h = line(c, deadline)) {
             headerBytes += h.length();
@@ -151,23 +160,31 @@ public final class NoRetryHttpClient implements AutoCloseable {
             }
             int colon = h.indexOf(':');
             if (colon > 0) {
-                headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+                headers.computeIfAbsent(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+                        .add(h.substring(colon + 1).trim());
             }
         }
         byte[] body;
-        String length = headers.get("content-length");
+        String length = last(headers, "content-length");
         if (status / 100 == 1 || status == 204 || status == 304) {
             body = new byte[0];
-        } else if ("chunked".equalsIgnoreCase(headers.get("transfer-encoding"))) {
+        } else if ("chunked".equalsIgnoreCase(last(headers, "transfer-encoding"))) {
             body = chunked(c, deadline);
         } else if (length != null) {
             body = exactly(c, Integer.parseInt(length), deadline);
         } else {
             // Neither length nor chunks: the body ends where the server closes the connection.
-            headers.put("connection", "close");
+            headers.put("connection", List.of("close"));
             body = toClose(c, deadline);
         }
-        return new Response(status, Map.copyOf(headers), body);
+        Map<String, List<String>> all = new LinkedHashMap<>();
+        headers.forEach((k, v) -> all.put(k, List.copyOf(v)));
+        return new Response(status, java.util.Collections.unmodifiableMap(all), body);
+    }
+
+    private static String last(Map<String, List<String>> headers, String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.get(values.size() - 1);
     }
 
     private static byte[] chunked(Connection c, long deadline) throws IOException {

@@ -2,6 +2,7 @@ package dev.readiness.testkit.http;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,28 +15,33 @@ import java.util.stream.Collectors;
  * arrived, to a path that increments a counter kept in the session and answers the new value. Every answer must
  * be the previous one plus one; an answer that is not larger is stale: the instance read the session before the
  * previous request's save reached the store, although the client already had that request's response.
- * One {@link PlainHttpConnection} per instance, so nothing is resent.
+ * One kept-alive {@link NoRetryHttpClient} connection per instance, so nothing is resent.
  */
 public final class SessionAlternation {
 
     /** Answers the counter in the body, as the samples' {@code /session/counter} does. */
-    public static final ToIntFunction<PlainHttpConnection.Response> BODY =
-            r -> Integer.parseInt(r.bodyText().trim());
+    public static final ToIntFunction<NoRetryHttpClient.Response> BODY =
+            r -> Integer.parseInt(r.text().trim());
 
     private final List<InetSocketAddress> instances;
-    private final ToIntFunction<PlainHttpConnection.Response> counter;
+    private final ToIntFunction<NoRetryHttpClient.Response> counter;
 
     /** @param counter reads the counter from an answer (its body: {@link #BODY}, or a header) */
-    public SessionAlternation(List<InetSocketAddress> instances, ToIntFunction<PlainHttpConnection.Response> counter) {
+    public SessionAlternation(List<InetSocketAddress> instances, ToIntFunction<NoRetryHttpClient.Response> counter) {
         if (instances.isEmpty()) {
             throw new IllegalArgumentException("instances is empty: name at least one host and port");
+        }
+        for (InetSocketAddress a : instances) {
+            if (a.getAddress() == null || !a.getAddress().isLoopbackAddress()) {
+                throw new IllegalArgumentException(a + " is not on loopback: test traffic stays on this machine");
+            }
         }
         this.instances = List.copyOf(instances);
         this.counter = counter;
     }
 
     /** Two or more instances on loopback. */
-    public static SessionAlternation onLoopback(ToIntFunction<PlainHttpConnection.Response> counter, int... ports) {
+    public static SessionAlternation onLoopback(ToIntFunction<NoRetryHttpClient.Response> counter, int... ports) {
         List<InetSocketAddress> list = new ArrayList<>();
         for (int p : ports) {
             list.add(new InetSocketAddress("127.0.0.1", p));
@@ -71,10 +77,7 @@ public final class SessionAlternation {
      */
     public Result run(String target, int requests, int status) throws IOException {
         Map<String, String> cookies = new LinkedHashMap<>();
-        List<PlainHttpConnection> connections = new ArrayList<>();
-        for (InetSocketAddress a : instances) {
-            connections.add(new PlainHttpConnection(a.getHostString(), a.getPort()));
-        }
+        NoRetryHttpClient client = new NoRetryHttpClient(Duration.ofSeconds(5), true);
         int stale = 0;
         int skipped = 0;
         int unexpected = 0;
@@ -82,11 +85,12 @@ public final class SessionAlternation {
         Integer previous = null;
         try {
             for (int i = 0; i < requests; i++) {
-                int on = i % connections.size();
+                int on = i % instances.size();
                 Map<String, String> headers = cookies.isEmpty() ? Map.of() : Map.of("Cookie",
                         cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                                 .collect(Collectors.joining("; ")));
-                PlainHttpConnection.Response r = connections.get(on).get(target, headers);
+                NoRetryHttpClient.Response r = client.get(instances.get(on).getPort(), target, headers,
+                        Duration.ofSeconds(30));
                 remember(cookies, r.headers("set-cookie"));
                 if (r.status() != status) {
                     unexpected++;
@@ -104,9 +108,7 @@ public final class SessionAlternation {
                 previous = previous == null ? value : Math.max(previous, value);
             }
         } finally {
-            for (PlainHttpConnection c : connections) {
-                c.close();
-            }
+            client.close();
         }
         return new Result(requests, stale, skipped, unexpected, List.copyOf(samples));
     }
