@@ -1,16 +1,12 @@
 package dev.readiness.spring.boot.autoconfigure.sessions;
 
-import dev.readiness.core.probe.HealthRegistry;
-import dev.readiness.testkit.RedisServer;
 import jakarta.servlet.http.HttpSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -37,34 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(classes = FlashMapsIT.App.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"readiness.management.enabled=false", "readiness.sessions.cookie.secure=false"})
-class FlashMapsIT {
-
-    private static final RedisServer REDIS;
-
-    static {
-        try {
-            REDIS = RedisServer.start();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        System.setProperty("readiness.sessions.redis.uri", REDIS.uri());
-    }
-
-    private static ConfigurableApplicationContext started;
-
-    @Autowired
-    void context(ConfigurableApplicationContext context) {
-        started = context;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (started != null) {
-            started.getBean(HealthRegistry.class).close(); // no check runs against a server that is gone
-        }
-        System.clearProperty("readiness.sessions.redis.uri");
-        REDIS.close();
-    }
+class FlashMapsIT extends RealRedisSessions {
 
     @LocalServerPort
     int port;

@@ -4,9 +4,7 @@ import dev.readiness.core.probe.CheckSnapshot;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.probe.Probe;
 import dev.readiness.sessions.SessionIds;
-import dev.readiness.testkit.RedisServer;
 import jakarta.servlet.http.HttpSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -14,7 +12,6 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -49,35 +46,7 @@ import static org.awaitility.Awaitility.await;
                 // Spring Security keeps its SecurityContext in the session: Java serialization, allowlisted
                 "readiness.sessions.codec=jdk", "readiness.sessions.allowlist=org.springframework.security.**",
                 "readiness.checks.interval=500ms"})
-class RedisSessionsIT {
-
-    private static final RedisServer REDIS;
-
-    static {
-        try {
-            REDIS = RedisServer.start();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        System.setProperty("readiness.sessions.redis.uri", REDIS.uri());
-    }
-
-    private static ConfigurableApplicationContext started;
-
-    @Autowired
-    void context(ConfigurableApplicationContext context) {
-        started = context;
-    }
-
-    /** The checks first, so none runs against a server that is gone. */
-    @AfterAll
-    static void stop() {
-        if (started != null) {
-            started.getBean(HealthRegistry.class).close(); // no check runs against a server that is gone
-        }
-        System.clearProperty("readiness.sessions.redis.uri");
-        REDIS.close();
-    }
+class RedisSessionsIT extends RealRedisSessions {
 
     @LocalServerPort
     int port;
