@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.CookieManager;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +59,7 @@ public abstract class AbstractSampleServiceIT extends AbstractSampleIT {
             assertThat(app.get("/session/read").body()).isEqualTo("2");
 
             long t0 = System.nanoTime();
-            HttpResponse<String> slow = app.get("/slow?ms=300");
+            SampleProcess.Answer slow = app.get("/slow?ms=300");
             assertThat(slow.statusCode()).isEqualTo(200);
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
             assertThat(app.get("/slow?ms=banana").statusCode()).isEqualTo(400);
@@ -227,7 +226,7 @@ public abstract class AbstractSampleServiceIT extends AbstractSampleIT {
                 "READINESS_SESSIONS_REDIS_URI", redis.uri(),
                 "READINESS_DRAIN_PROPAGATION_DELAY", "2s", "READINESS_DRAIN_TIMEOUT", "15s"))) {
             awaitServing(app);
-            CompletableFuture<HttpResponse<String>> inFlight = CompletableFuture.supplyAsync(() -> {
+            CompletableFuture<SampleProcess.Answer> inFlight = CompletableFuture.supplyAsync(() -> {
                 try {
                     return app.get("/slow?ms=4000");
                 } catch (Exception e) {
@@ -241,7 +240,7 @@ public abstract class AbstractSampleServiceIT extends AbstractSampleIT {
             await().atMost(Duration.ofSeconds(10)).until(() -> app.log().contains(sample().drainLog().get(0)));
             assertThat(app.get("/").statusCode()).isEqualTo(200);
 
-            HttpResponse<String> answer = inFlight.get(30, TimeUnit.SECONDS);
+            SampleProcess.Answer answer = inFlight.get(30, TimeUnit.SECONDS);
             assertThat(answer.statusCode()).isEqualTo(200);
             assertThat(answer.body()).isEqualTo("slept 4000 ms");
             assertThat(app.awaitExit(Duration.ofSeconds(40))).isEqualTo(sample().exitAfterSigterm());

@@ -1,13 +1,12 @@
 package dev.readiness.samples.e2e;
 
+import dev.readiness.testkit.http.NoRetryHttpClient;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,15 +28,20 @@ public final class SampleProcess implements AutoCloseable {
     private final Path log;
     private final int port;
     private final int managementPort;
-    private final HttpClient http;
+    private final CookieManager cookies;
+    // every request sent once, on a connection of its own: a resent request cannot hide a failure
+    private final NoRetryHttpClient http = new NoRetryHttpClient(Duration.ofSeconds(5), false);
+
+    /** An answer: its status and its body as text. */
+    public record Answer(int statusCode, String body) {
+    }
 
     private SampleProcess(Process process, Path log, int port, int managementPort, CookieManager cookies) {
         this.process = process;
         this.log = log;
         this.port = port;
         this.managementPort = managementPort;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies)
-                .connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1).build();
+        this.cookies = cookies;
     }
 
     /** Starts {@code jar} with {@code env} added to this JVM's environment and free ports for both servers. */
@@ -110,11 +114,11 @@ public final class SampleProcess implements AutoCloseable {
         }
     }
 
-    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+    public Answer get(String path) throws IOException, InterruptedException {
         return send(port, path);
     }
 
-    public HttpResponse<String> management(String path) throws IOException, InterruptedException {
+    public Answer management(String path) throws IOException, InterruptedException {
         return send(managementPort, path);
     }
 
@@ -124,16 +128,20 @@ public final class SampleProcess implements AutoCloseable {
             return send(onPort, path).statusCode();
         } catch (IOException e) {
             return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 
-    private HttpResponse<String> send(int onPort, String path) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + onPort + path))
-                .timeout(Duration.ofSeconds(30)).GET().build();
-        return http.send(req, HttpResponse.BodyHandlers.ofString());
+    /** One GET, sent once, with the browser's cookies for this host and port; the cookies it sets are kept. */
+    private Answer send(int onPort, String path) throws IOException {
+        URI uri = URI.create("http://127.0.0.1:" + onPort + path);
+        Map<String, String> headers = new LinkedHashMap<>();
+        List<String> cookie = cookies.get(uri, Map.of()).getOrDefault("Cookie", List.of());
+        if (!cookie.isEmpty()) {
+            headers.put("Cookie", String.join("; ", cookie));
+        }
+        NoRetryHttpClient.Response r = http.get(onPort, path, headers, Duration.ofSeconds(30));
+        cookies.put(uri, Map.of("Set-Cookie", r.headers("set-cookie")));
+        return new Answer(r.status(), r.text());
     }
 
     /** A real SIGTERM (what the kubelet sends), not a JVM-internal shutdown. */
