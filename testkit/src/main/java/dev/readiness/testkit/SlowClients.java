@@ -15,17 +15,20 @@ import java.util.concurrent.locks.LockSupport;
  * connections that each send the start of a request ({@code GET /livez HTTP/1.1}, a Host header and the name of
  * one more header), then one more byte of that header's value every {@code byteEvery}, and never finish. A
  * connection the server closes is opened again at its next turn, the way a client that retries keeps the
- * pressure on. One thread drives them all, so 10,000 connections cost 10,000 file descriptors and no more threads.
+ * pressure on. One thread drives them all with non-blocking sockets, so 10,000 connections cost 10,000 file
+ * descriptors and no more threads, and a server that stops accepting does not slow the others down.
  * Close to stop; everything stops with it.
  */
 public final class SlowClients implements AutoCloseable {
 
     private static final byte[] START = "GET /livez HTTP/1.1\r\nHost: slow\r\nX-Slow: "
             .getBytes(StandardCharsets.US_ASCII);
-    private static final int CONNECT_TIMEOUT_MS = 2_000;
+    /** A connection the server has not accepted by then is given up and tried again at its next turn. */
+    private static final long CONNECT_TIMEOUT_NANOS = Duration.ofSeconds(5).toNanos();
 
     private final InetSocketAddress target;
     private final SocketChannel[] channels;
+    private final long[] connectStarted;
     private final long periodNanos;
     private final Thread driver;
     private final AtomicInteger open = new AtomicInteger();
@@ -36,14 +39,15 @@ public final class SlowClients implements AutoCloseable {
     private SlowClients(InetSocketAddress target, int count, Duration byteEvery) {
         this.target = target;
         this.channels = new SocketChannel[count];
+        this.connectStarted = new long[count];
         this.periodNanos = byteEvery.toNanos();
         this.driver = new Thread(this::drive, "slow-clients-" + target.getPort());
         this.driver.setDaemon(true);
     }
 
     /**
-     * Opens {@code count} slow connections to {@code target} (returning once each was tried once) and starts
-     * trickling.
+     * Starts connecting {@code count} slow connections to {@code target} (returning once each connection was
+     * started) and trickling.
      *
      * @throws IllegalArgumentException when count is negative or byteEvery is not positive
      */
@@ -56,41 +60,47 @@ public final class SlowClients implements AutoCloseable {
         }
         SlowClients clients = new SlowClients(target, count, byteEvery);
         for (int i = 0; i < count; i++) {
-            clients.channels[i] = clients.connect();
+            clients.connect(i);
         }
         clients.driver.start();
         return clients;
     }
 
-    /** Connections open now, as far as this side knows. */
+    /** Connections open now (connected, request started), as far as this side knows. */
     public int open() {
         return open.get();
     }
 
-    /** Times the server closed one of the connections (each was opened again). */
+    /** Times the server closed one of the open connections (each was opened again). */
     public long closedByServer() {
         return closedByServer.get();
     }
 
-    /** Connection attempts that failed or timed out (the server's accept queue was full, or it refused). */
+    /** Connection attempts that failed or were not accepted within 5 s (the server's accept queue was full). */
     public long connectFailures() {
         return connectFailures.get();
     }
 
-    private SocketChannel connect() {
+    private void connect(int i) {
         SocketChannel c = null;
         try {
             c = SocketChannel.open();
-            c.socket().connect(target, CONNECT_TIMEOUT_MS);
             c.configureBlocking(false);
-            c.write(ByteBuffer.wrap(START));
-            open.incrementAndGet();
-            return c;
+            connectStarted[i] = System.nanoTime();
+            channels[i] = c;
+            if (c.connect(target)) {
+                started(c);
+            }
         } catch (IOException e) {
             connectFailures.incrementAndGet();
             closeQuietly(c);
-            return null;
+            channels[i] = null;
         }
+    }
+
+    private void started(SocketChannel c) throws IOException {
+        c.write(ByteBuffer.wrap(START));
+        open.incrementAndGet();
     }
 
     private void drive() {
@@ -107,7 +117,21 @@ public final class SlowClients implements AutoCloseable {
                 }
                 SocketChannel c = channels[i];
                 if (c == null) {
-                    channels[i] = connect();
+                    connect(i);
+                    continue;
+                }
+                if (c.isConnectionPending()) {
+                    try {
+                        if (c.finishConnect()) {
+                            started(c);
+                        } else if (System.nanoTime() - connectStarted[i] > CONNECT_TIMEOUT_NANOS) {
+                            throw new IOException("not accepted within 5 s");
+                        }
+                    } catch (IOException e) {
+                        connectFailures.incrementAndGet();
+                        closeQuietly(c);
+                        connect(i);
+                    }
                     continue;
                 }
                 try {
@@ -123,7 +147,7 @@ public final class SlowClients implements AutoCloseable {
                     closedByServer.incrementAndGet();
                     open.decrementAndGet();
                     closeQuietly(c);
-                    channels[i] = connect();
+                    connect(i);
                 }
             }
             if (channels.length == 0) {
