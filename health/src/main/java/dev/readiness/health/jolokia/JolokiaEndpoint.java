@@ -11,7 +11,10 @@ import java.util.Map;
 
 /**
  * A read-only Jolokia endpoint in this JVM: the access policy {@value #POLICY} allows read, list, search and
- * version and denies {@code com.sun.management} and {@code jdk.management.jfr}; the JSR-160 proxy (which would let
+ * version and denies {@code com.sun.management} (diagnostic commands, heap dumps, VM options),
+ * {@code jdk.management.jfr}, and the attributes of {@code java.lang:type=Runtime} that carry the command line and
+ * the environment ({@code SystemProperties}, {@code InputArguments}, {@code ClassPath}, {@code BootClassPath},
+ * {@code LibraryPath}); the JSR-160 proxy (which would let
  * a caller reach other JVMs' JMX through this one) is disabled, as is multicast discovery. Needs
  * {@code org.jolokia:jolokia-agent-jvm} on the class path. Close to stop it.
  */

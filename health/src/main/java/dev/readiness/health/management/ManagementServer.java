@@ -1,8 +1,5 @@
 package dev.readiness.health.management;
 
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import dev.readiness.core.config.ReadinessConfigException;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.probe.Probe;
@@ -11,38 +8,45 @@ import org.eclipse.microprofile.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.BindException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The management HTTP server: {@code /livez}, {@code /readyz}, {@code /startupz}, and any endpoint added with
  * {@link Builder#handler(String, ManagementHandler)} (for example {@code /metrics} with {@link PrometheusHandler}).
  * <p>
- * Runs on the JDK's own HTTP server, on a small pool of daemon threads. A probe request never runs a
- * check: it writes the bytes of the registry's latest {@link ProbeReport}, so it answers in microseconds
- * whatever the dependencies do.
+ * A probe request never runs a check: it writes the bytes of the registry's latest {@link ProbeReport}, so it
+ * answers in microseconds whatever the dependencies do.
  * <ul>
  *   <li>200 or 503 with a small JSON body; {@code ?verbose} adds per-check detail when details are enabled,
  *       and is ignored otherwise (nothing leaks).</li>
  *   <li>GET and HEAD only: any other method is 405 with {@code Allow: GET, HEAD}. HEAD has no body.</li>
  *   <li>An unknown path is 404 with a JSON body listing the endpoints.</li>
  * </ul>
+ * <b>Which server parses the requests.</b> The port is often reachable from the whole cluster, so no client may
+ * starve the probes: not 10,000 idle or slow connections, not half-sent requests, oversized headers or garbage.
+ * When Jetty 12 ({@code org.eclipse.jetty:jetty-server}) is on the class path, requests are parsed by Jetty's
+ * non-blocking parser on threads of this server's own (a slow client holds a buffer, never a thread), and:
+ * <ul>
+ *   <li>a request head is at most {@value #MAX_REQUEST_HEAD_BYTES} bytes: more is 431 and a close;</li>
+ *   <li>a connection must send a complete request head within {@link Builder#requestTimeout(Duration)} (5 s) of
+ *       opening or of its last answer, however it trickles its bytes, or it is closed;</li>
+ *   <li>past {@link Builder#maxConnections(int)} (1,000) open connections, each new one closes the connection
+ *       idle the longest (the kubelet's fresh probe connection is never that one).</li>
+ * </ul>
+ * Without Jetty the JDK's own {@code com.sun.net.httpserver} serves, with the bounds it has: it reads each request
+ * blocking on a pool thread, so a slow client holds a thread until {@code sun.net.httpserver.maxReqTime} (10 s,
+ * set here unless set already) closes it, and enough of them delay the probes; it has no cap that spares new
+ * connections. Which server runs is logged once. The measured difference is in the reliability guide.
+ * <p>
  * Loading this class sets two JVM-wide properties of the JDK's server unless they are set already:
  * {@code sun.net.httpserver.nodelay=true} (no 40 ms Nagle delay per response) and
  * {@code sun.net.httpserver.maxReqTime=10} (seconds a client may take to send its request). The JDK reads them
@@ -63,14 +67,23 @@ public final class ManagementServer implements AutoCloseable {
     public static final String DEFAULT_HOST = "0.0.0.0";
     /** Default number of serving threads kept ready: 2. */
     public static final int DEFAULT_THREADS = 2;
+    /** Default cap on open connections, past which the one idle the longest is closed: 1,000. */
+    public static final int DEFAULT_MAX_CONNECTIONS = 1_000;
+    /** Default time a connection has to send a complete request head: 5 s. */
+    public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * Most bytes of a request head (request line and headers) with Jetty: 8 KiB, what Jetty, Tomcat and most
+     * proxies allow; a probe sends about 100.
+     */
+    public static final int MAX_REQUEST_HEAD_BYTES = 8192;
 
     private static final String METRICS_PATH = "/metrics";
 
     /**
-     * Most serving threads at once. The JDK's server reads a request on a pool thread, so a client that sends
-     * half a request holds a thread until it finishes or {@code sun.net.httpserver.maxReqTime} (10 s, set here
-     * unless the application set it) closes it. Beyond {@code threads}, more threads start while clients are
-     * slow, so the kubelet's probes still find one.
+     * Most serving threads at once with the JDK's server. It reads a request on a pool thread, so a client that
+     * sends half a request holds a thread until it finishes or {@code sun.net.httpserver.maxReqTime} (10 s, set
+     * here unless the application set it) closes it. Beyond {@code threads}, more threads start while clients
+     * are slow, so the kubelet's probes still find one.
      */
     public static final int MAX_THREADS = 64;
 
@@ -98,9 +111,7 @@ public final class ManagementServer implements AutoCloseable {
     private final boolean details;
     private final Map<String, ManagementHandler> handlers;
     private final byte[] notFound;
-    private final HttpServer server;
-    private final ExecutorService executor;
-    private final ExecutorService overflow;
+    private final Engine engine;
     private volatile boolean closed;
 
     private ManagementServer(Builder b) {
@@ -124,45 +135,10 @@ public final class ManagementServer implements AutoCloseable {
             throw new ReadinessConfigException("readiness.management.host", b.host, "must be a host name or IP address"
                     + " that resolves (" + e.getMessage() + ")", e);
         }
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory threads = r -> {
-            Thread t = new Thread(r, "readiness-management-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        // Past MAX_THREADS, requests wait in line for one overflow thread rather than being refused: a refusal
-        // would reach the JDK server's dispatcher thread, and a dropped exchange would leak its connection.
-        ExecutorService overflow = Executors.newSingleThreadExecutor(threads);
-        // No queue before that: a request that finds every thread busy (reading slow clients) gets a new thread.
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(b.threads, Math.max(b.threads, MAX_THREADS), 30,
-                TimeUnit.SECONDS, new SynchronousQueue<>(), threads, (r, executor) -> {
-                    log.warn("management server: all {} threads busy with slow clients, queueing a request",
-                            executor.getMaximumPoolSize());
-                    if (!overflow.isShutdown()) {
-                        overflow.execute(r);
-                    }
-                });
-        this.overflow = overflow;
-        try {
-            this.server = HttpServer.create(address, 0);
-        } catch (BindException e) {
-            pool.shutdownNow();
-            overflow.shutdownNow();
-            throw new IllegalStateException("management server cannot listen on " + b.host + ":" + b.port
-                    + ": the port is already in use (" + e.getMessage() + "). Set readiness.management.port"
-                    + " (READINESS_MANAGEMENT_PORT) to a free port.", e);
-        } catch (IOException e) {
-            pool.shutdownNow();
-            overflow.shutdownNow();
-            throw new IllegalStateException("management server cannot listen on " + b.host + ":" + b.port + ": " + e,
-                    e);
-        }
-        this.executor = pool;
-        server.setExecutor(pool);
-        server.createContext("/", this::handle);
-        server.start();
-        log.info("management server listening on {}:{} ({} threads, details {})", b.host, port(), b.threads,
-                details ? "on" : "off");
+        Engine.Settings settings = new Engine.Settings(address, b.threads, b.maxConnections, b.requestTimeout);
+        this.engine = Engine.start(b.engine, settings, this::answer, b.host + ":" + b.port);
+        log.info("management server listening on {}:{} ({} threads, details {}, {})", b.host, port(), b.threads,
+                details ? "on" : "off", engine.name());
     }
 
     /** A builder for a server serving {@code registry}'s probes. */
@@ -172,12 +148,22 @@ public final class ManagementServer implements AutoCloseable {
 
     /** The port actually bound (useful with port 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return engine.address().getPort();
     }
 
     /** The address actually bound. */
     public InetSocketAddress address() {
-        return server.getAddress();
+        return engine.address();
+    }
+
+    /** Which server answers: {@code jetty} or {@code jdk}. */
+    String engineName() {
+        return engine.name();
+    }
+
+    /** Connections open now, or -1 when the engine does not count them (the JDK's). */
+    int openConnections() {
+        return engine.openConnections();
     }
 
     /** Stops listening at once and stops the serving threads. Idempotent. */
@@ -187,57 +173,51 @@ public final class ManagementServer implements AutoCloseable {
             return;
         }
         closed = true;
-        server.stop(0);
-        executor.shutdownNow();
-        overflow.shutdownNow();
+        engine.close();
     }
 
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod();
-            boolean head = "HEAD".equals(method);
-            Headers h = exchange.getResponseHeaders();
-            h.set("Cache-Control", "no-store");
-            if (!head && !"GET".equals(method)) {
-                h.set("Allow", "GET, HEAD");
-                send(exchange, 405, ManagementResponse.JSON,
-                        "{\"error\":\"method not allowed\",\"allowed\":[\"GET\",\"HEAD\"]}".getBytes(
-                                StandardCharsets.UTF_8), false);
-                return;
-            }
-            String path = exchange.getRequestURI().getRawPath();
-            Probe probe = probeFor(path);
-            if (probe != null) {
-                ProbeReport report = registry.report(probe);
-                boolean verbose = details && verbose(exchange.getRequestURI().getRawQuery());
-                h.set("Content-Type", ManagementResponse.JSON);
-                if (head) {
-                    exchange.sendResponseHeaders(report.httpStatus(), -1);
-                } else {
-                    exchange.sendResponseHeaders(report.httpStatus(), report.length(verbose));
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        report.writeTo(out, verbose);
-                    }
-                }
-                return;
-            }
-            ManagementHandler handler = handlers.get(path);
-            if (handler == null) {
-                send(exchange, 404, ManagementResponse.JSON, notFound, head);
-                return;
-            }
-            ManagementResponse response;
-            try {
-                response = handler.handle(exchange.getRequestURI());
-            } catch (Exception | LinkageError e) {
-                log.warn("management endpoint {} failed", path, e);
-                response = ManagementResponse.json(500, "{\"error\":\"internal error\"}");
-            }
-            send(exchange, response.status(), response.contentType(), response.body(), head);
-        } catch (IOException e) {
-            log.debug("management request failed: {}", e.toString()); // the client went away
+    /**
+     * The answer to one request, whichever server parsed it. Never throws: a failing handler is a 500.
+     *
+     * @param rawPath  the path as sent, not decoded, so {@code /%72eadyz} is not {@code /readyz}
+     * @param rawQuery the query as sent, or null
+     */
+    Engine.Answer answer(String method, String rawPath, String rawQuery) {
+        boolean head = "HEAD".equals(method);
+        if (!head && !"GET".equals(method)) {
+            return new Engine.Answer(405, ManagementResponse.JSON, METHOD_NOT_ALLOWED, true);
         }
+        Probe probe = probeFor(rawPath);
+        if (probe != null) {
+            ProbeReport report = registry.report(probe);
+            boolean verbose = details && verbose(rawQuery);
+            return new Engine.Answer(report.httpStatus(), ManagementResponse.JSON,
+                    verbose ? report.verboseJson() : report.json(), false);
+        }
+        ManagementHandler handler = handlers.get(rawPath);
+        if (handler == null) {
+            return new Engine.Answer(404, ManagementResponse.JSON, notFound, false);
+        }
+        URI uri;
+        try {
+            uri = new URI(rawQuery == null ? rawPath : rawPath + "?" + rawQuery);
+        } catch (URISyntaxException e) {
+            return new Engine.Answer(400, ManagementResponse.JSON, BAD_QUERY, false);
+        }
+        ManagementResponse response;
+        try {
+            response = handler.handle(uri);
+        } catch (Exception | LinkageError e) {
+            log.warn("management endpoint {} failed", rawPath, e);
+            response = ManagementResponse.json(500, "{\"error\":\"internal error\"}");
+        }
+        return new Engine.Answer(response.status(), response.contentType(), response.body(), false);
     }
+
+    private static final byte[] METHOD_NOT_ALLOWED = "{\"error\":\"method not allowed\",\"allowed\":[\"GET\",\"HEAD\"]}"
+            .getBytes(StandardCharsets.UTF_8);
+    private static final byte[] BAD_QUERY = "{\"error\":\"bad request: the query is not a valid URI query\"}"
+            .getBytes(StandardCharsets.UTF_8);
 
     private static Probe probeFor(String path) {
         if (path == null || path.length() < 2 || path.charAt(0) != '/') {
@@ -265,19 +245,6 @@ public final class ManagementServer implements AutoCloseable {
         return false;
     }
 
-    private static void send(HttpExchange exchange, int status, String contentType, byte[] body, boolean head)
-            throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        if (head || body.length == 0) {
-            exchange.sendResponseHeaders(status, -1);
-            return;
-        }
-        exchange.sendResponseHeaders(status, body.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(body);
-        }
-    }
-
     /** Builds and starts a {@link ManagementServer}. Settings are validated by {@link #start()}. */
     public static final class Builder {
         private final HealthRegistry registry;
@@ -285,6 +252,9 @@ public final class ManagementServer implements AutoCloseable {
         private String host = DEFAULT_HOST;
         private boolean details;
         private int threads = DEFAULT_THREADS;
+        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private Engine.Kind engine = Engine.Kind.AUTO;
         private final Map<String, ManagementHandler> handlers = new LinkedHashMap<>();
 
         private Builder(HealthRegistry registry) {
@@ -312,6 +282,31 @@ public final class ManagementServer implements AutoCloseable {
         /** Serving threads kept ready, 1..64; more start while clients are slow, up to {@link ManagementServer#MAX_THREADS}. Default 2. */
         public Builder threads(int threads) {
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Open connections at most, 1..100,000; a new connection past the cap closes the one idle the longest.
+         * Default 1,000. Applies with Jetty on the class path; the JDK's server has no such cap.
+         */
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = maxConnections;
+            return this;
+        }
+
+        /**
+         * Time a connection has to send a complete request head, from its opening or its last answer: 100 ms to
+         * 10 min. Default 5 s. Applies with Jetty on the class path; the JDK's server has the JVM-wide
+         * {@code sun.net.httpserver.maxReqTime} instead.
+         */
+        public Builder requestTimeout(Duration requestTimeout) {
+            this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+            return this;
+        }
+
+        /** Which server parses requests; {@link Engine.Kind#AUTO} (Jetty when present) unless a test decides. */
+        Builder engine(Engine.Kind engine) {
+            this.engine = Objects.requireNonNull(engine, "engine");
             return this;
         }
 
@@ -343,6 +338,7 @@ public final class ManagementServer implements AutoCloseable {
          * Binds and starts the server.
          *
          * @throws ReadinessConfigException when a setting is out of range or the host does not resolve
+         * @throws IllegalArgumentException when maxConnections or requestTimeout is out of range
          * @throws IllegalStateException    when the port is in use, naming the port and the key to change
          */
         public ManagementServer start() {
@@ -352,6 +348,12 @@ public final class ManagementServer implements AutoCloseable {
                     "must be 1..64");
             ReadinessConfigException.require(host != null && !host.isBlank(), "readiness.management.host", host,
                     "must be a host name or IP address");
+            if (maxConnections < 1 || maxConnections > 100_000) {
+                throw new IllegalArgumentException("maxConnections must be 1..100000, was " + maxConnections);
+            }
+            if (requestTimeout.compareTo(Duration.ofMillis(100)) < 0 || requestTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
+                throw new IllegalArgumentException("requestTimeout must be 100 ms..10 min, was " + requestTimeout);
+            }
             return new ManagementServer(this);
         }
     }

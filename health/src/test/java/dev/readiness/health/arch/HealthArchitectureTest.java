@@ -59,8 +59,18 @@ class HealthArchitectureTest {
     @Test
     void theManagementServerAndChecksNeedNoServletContainer() {
         noClasses().that().resideInAnyPackage("dev.readiness.health.management..", "dev.readiness.health.check..")
-                .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "org.eclipse.jetty..",
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..", "org.eclipse.jetty.ee..",
                         "org.apache.catalina..", "org.apache.tomcat..", "org.jolokia..", "org.springframework..")
+                .check(classes);
+    }
+
+    @Test
+    void jettyIsReachedOnlyThroughTheManagementServersJettyEngine() {
+        // JettyEngine is loaded only once Jetty 12 is known to be present, so the server runs without Jetty
+        noClasses().that().resideInAnyPackage("dev.readiness.health.management..", "dev.readiness.health.check..")
+                .and().doNotHaveFullyQualifiedName("dev.readiness.health.management.JettyEngine")
+                .and().haveNameNotMatching("dev\\.readiness\\.health\\.management\\.JettyEngine\\$.*")
+                .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..")
                 .check(classes);
     }
 

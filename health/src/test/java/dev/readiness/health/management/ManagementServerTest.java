@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-/** The HTTP contract of the management server, over real loopback sockets. */
+/** The HTTP contract of the management server, over real loopback sockets, with Jetty (on the test class path). */
 class ManagementServerTest {
 
     private static final CheckOptions FAST = CheckOptions.builder().interval(Duration.ofMillis(100))
@@ -43,6 +43,11 @@ class ManagementServerTest {
         registry.close();
     }
 
+    /** The builder every test starts from; {@link JdkManagementServerTest} runs the same tests on the JDK's server. */
+    ManagementServer.Builder builder() {
+        return ManagementServer.builder(registry);
+    }
+
     private ManagementServer start(ManagementServer.Builder b) {
         ManagementServer s = b.host("127.0.0.1").port(0).start();
         toClose.add(s);
@@ -50,7 +55,7 @@ class ManagementServerTest {
     }
 
     private ManagementServer start() {
-        return start(ManagementServer.builder(registry));
+        return start(builder());
     }
 
     private void startedAndReady() {
@@ -87,7 +92,7 @@ class ManagementServerTest {
     @Test
     void verboseShowsDetailOnlyWhenDetailsAreEnabled() {
         int plain = start().port();
-        int detailed = start(ManagementServer.builder(registry).details(true)).port();
+        int detailed = start(builder().details(true)).port();
         startedAndReady();
         assertThat(Http.get(plain, "/readyz?verbose").body()).isEqualTo(Http.get(plain, "/readyz").body())
                 .doesNotContain("db.internal");
@@ -150,7 +155,7 @@ class ManagementServerTest {
     void metricsServesPrometheusTextWithTheProbeMeters() {
         PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new ProbeMetrics(registry).bindTo(prometheus);
-        int port = start(ManagementServer.builder(registry).handler("/metrics", PrometheusHandler.of(prometheus))).port();
+        int port = start(builder().handler("/metrics", PrometheusHandler.of(prometheus))).port();
         startedAndReady();
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             HttpResponse<String> r = Http.get(port, "/metrics");
@@ -165,7 +170,7 @@ class ManagementServerTest {
 
     @Test
     void anExtraHandlerIsServedAndItsFailureIs500() {
-        int port = start(ManagementServer.builder(registry)
+        int port = start(builder()
                 .handler("/drainz", uri -> ManagementResponse.json(200, "{\"draining\":false}"))
                 .handler("/broken", uri -> {
                     throw new IllegalStateException("bug");
@@ -179,7 +184,7 @@ class ManagementServerTest {
 
     @Test
     void handlerPathsAreValidated() {
-        ManagementServer.Builder b = ManagementServer.builder(registry);
+        ManagementServer.Builder b = builder();
         for (String bad : new String[] {null, "", "metrics", "/", "/a b", "/a?b", "/é", "/" + "x".repeat(101)}) {
             assertThatThrownBy(() -> b.handler(bad, uri -> null)).as(bad).isInstanceOf(IllegalArgumentException.class);
         }
@@ -191,7 +196,7 @@ class ManagementServerTest {
     @Test
     void aPortAlreadyInUseIsAClearStartError() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            assertThatThrownBy(() -> ManagementServer.builder(registry).host("127.0.0.1").port(taken.getLocalPort()).start())
+            assertThatThrownBy(() -> builder().host("127.0.0.1").port(taken.getLocalPort()).start())
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("127.0.0.1:" + taken.getLocalPort())
                     .hasMessageContaining("already in use")
@@ -303,7 +308,7 @@ class ManagementServerTest {
 
     @Test
     void closeStopsListeningAndIsIdempotent() {
-        ManagementServer s = ManagementServer.builder(registry).host("127.0.0.1").port(0).start();
+        ManagementServer s = builder().host("127.0.0.1").port(0).start();
         int port = s.port();
         s.close();
         s.close();
