@@ -50,17 +50,12 @@ public interface GcConfig {
     }
 
     /**
+     * The mapped values handed to {@link GcPressureSettings}, which alone holds the rules.
+     *
      * @throws ReadinessConfigException naming the key, the value and what is allowed
      */
     default GcPressureSettings toSettings() {
-        String p = "readiness.gc.pressure.";
         Pressure s = pressure();
-        ReadinessConfigException.require(!s.window().isNegative() && s.window().compareTo(Duration.ofSeconds(1)) >= 0,
-                p + "window", s.window(), "must be at least 1s");
-        ReadinessConfigException.require(s.overheadPercent() >= 1 && s.overheadPercent() <= 100,
-                p + "overhead-percent", s.overheadPercent(), "must be 1..100");
-        ReadinessConfigException.require(s.heapAfterGcPercent() >= 1 && s.heapAfterGcPercent() <= 100,
-                p + "heap-after-gc-percent", s.heapAfterGcPercent(), "must be 1..100");
         return new GcPressureSettings(s.window(), s.overheadPercent(), s.heapAfterGcPercent());
     }
 

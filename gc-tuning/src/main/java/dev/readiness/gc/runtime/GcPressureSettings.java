@@ -1,7 +1,8 @@
 package dev.readiness.gc.runtime;
 
+import dev.readiness.core.config.ReadinessConfigException;
+
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * When the GC-pressure liveness check goes DOWN. Immutable, validated when built.
@@ -17,20 +18,24 @@ public record GcPressureSettings(Duration window, int overheadPercent, int heapA
     public static final int DEFAULT_OVERHEAD_PERCENT = 50;
     public static final int DEFAULT_HEAP_AFTER_GC_PERCENT = 95;
 
+    /** Shortest window: 1 s; a shorter one judges pressure from one or two collections. */
+    public static final Duration MIN_WINDOW = Duration.ofSeconds(1);
+
+    private static final String PREFIX = "readiness.gc.pressure.";
+
     /**
-     * @throws IllegalArgumentException naming the setting and the bad value
+     * The one home of these rules: the SmallRye mapping ({@link GcConfig}) and every other front end only pass
+     * values on.
+     *
+     * @throws ReadinessConfigException naming the full key, the value and what is allowed
      */
     public GcPressureSettings {
-        Objects.requireNonNull(window, "window");
-        if (window.isNegative() || window.isZero()) {
-            throw new IllegalArgumentException("window must be positive, was " + window);
-        }
-        if (overheadPercent < 1 || overheadPercent > 100) {
-            throw new IllegalArgumentException("overheadPercent must be 1..100, was " + overheadPercent);
-        }
-        if (heapAfterGcPercent < 1 || heapAfterGcPercent > 100) {
-            throw new IllegalArgumentException("heapAfterGcPercent must be 1..100, was " + heapAfterGcPercent);
-        }
+        ReadinessConfigException.require(window != null && window.compareTo(MIN_WINDOW) >= 0, PREFIX + "window",
+                window, "must be at least 1s");
+        ReadinessConfigException.require(overheadPercent >= 1 && overheadPercent <= 100,
+                PREFIX + "overhead-percent", overheadPercent, "must be 1..100");
+        ReadinessConfigException.require(heapAfterGcPercent >= 1 && heapAfterGcPercent <= 100,
+                PREFIX + "heap-after-gc-percent", heapAfterGcPercent, "must be 1..100");
     }
 
     public static GcPressureSettings defaults() {

@@ -2,6 +2,7 @@ package dev.readiness.gc.runtime;
 
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.check.Status;
+import dev.readiness.core.config.ReadinessConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -113,10 +114,22 @@ class GcPressureCheckTest {
 
     @Test
     void settingsAreValidatedNamingTheValue() {
-        assertThatThrownBy(() -> new GcPressureSettings(Duration.ZERO, 50, 95)).hasMessageContaining("window");
+        assertThatThrownBy(() -> new GcPressureSettings(Duration.ZERO, 50, 95))
+                .isInstanceOf(ReadinessConfigException.class)
+                .hasMessage("readiness.gc.pressure.window=PT0S is invalid: must be at least 1s");
         assertThatThrownBy(() -> new GcPressureSettings(Duration.ofSeconds(1), 0, 95))
-                .hasMessageContaining("overheadPercent must be 1..100, was 0");
+                .isInstanceOf(ReadinessConfigException.class)
+                .hasMessage("readiness.gc.pressure.overhead-percent=0 is invalid: must be 1..100");
         assertThatThrownBy(() -> new GcPressureSettings(Duration.ofSeconds(1), 50, 101))
-                .hasMessageContaining("heapAfterGcPercent must be 1..100, was 101");
+                .isInstanceOf(ReadinessConfigException.class)
+                .hasMessage("readiness.gc.pressure.heap-after-gc-percent=101 is invalid: must be 1..100");
+    }
+
+    @Test
+    void builderRefusesTheSubSecondWindowTheMappingRefuses() {
+        // Before, only the SmallRye mapping required 1s; the record took 500ms from any other front end.
+        assertThatThrownBy(() -> new GcPressureSettings(Duration.ofMillis(500), 50, 95))
+                .isInstanceOf(ReadinessConfigException.class)
+                .hasMessage("readiness.gc.pressure.window=PT0.5S is invalid: must be at least 1s");
     }
 }
