@@ -1,5 +1,11 @@
 package dev.readiness.core.check;
 
+import dev.readiness.core.config.Key;
+import dev.readiness.core.config.Keys;
+import dev.readiness.core.config.ReadinessConfigException;
+import dev.readiness.core.config.SettingsSource;
+import dev.readiness.core.config.Syntax;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -45,6 +51,51 @@ public final class CheckOptions {
     /** Longest stale-after: 4 days, enough for the default of {@code 3 * interval + timeout} at the longest. */
     public static final Duration MAX_STALE_AFTER = MAX_DURATION.multipliedBy(4);
 
+    private static final String P = "readiness.checks.";
+
+    /** {@code readiness.checks.interval}. */
+    public static final Key<Duration> INTERVAL = Key.duration(P + "interval").defaultsTo(DEFAULT_INTERVAL)
+            .positiveUpTo(MAX_DURATION).means("Time between the starts of two evaluations of a dependency check.");
+    /** {@code readiness.checks.timeout}. */
+    public static final Key<Duration> TIMEOUT = Key.duration(P + "timeout").defaultsTo(DEFAULT_TIMEOUT)
+            .positiveUpTo(MAX_DURATION).means("Time one evaluation may take before it counts as failed.");
+    /** {@code readiness.checks.initial-delay}. */
+    public static final Key<Duration> INITIAL_DELAY = Key.duration(P + "initial-delay")
+            .defaultsTo(DEFAULT_INITIAL_DELAY).between(Duration.ZERO, MAX_DURATION)
+            .means("Time from registration to the first evaluation.");
+    /** {@code readiness.checks.initial-retry-delay}. */
+    public static final Key<Duration> INITIAL_RETRY_DELAY = Key.duration(P + "initial-retry-delay")
+            .defaultsTo(DEFAULT_INITIAL_RETRY_DELAY)
+            .allowed("must be 0 (off) or a positive duration of at most " + Syntax.formatDuration(MAX_DURATION),
+                    d -> !d.isNegative() && d.compareTo(MAX_DURATION) <= 0)
+            .means("Delay before re-evaluating a check that has never succeeded, doubling while below the"
+                    + " interval; 0s turns these start-up retries off.");
+    /** {@code readiness.checks.failure-threshold}. */
+    public static final Key<Integer> FAILURE_THRESHOLD = Key.integer(P + "failure-threshold")
+            .defaultsTo(DEFAULT_FAILURE_THRESHOLD).allowed("must be at least 1", v -> v >= 1)
+            .means("Consecutive failures before a check that is UP turns DOWN.");
+    /** {@code readiness.checks.success-threshold}. */
+    public static final Key<Integer> SUCCESS_THRESHOLD = Key.integer(P + "success-threshold")
+            .defaultsTo(DEFAULT_SUCCESS_THRESHOLD).allowed("must be at least 1", v -> v >= 1)
+            .means("Consecutive successes before a check that is DOWN turns UP.");
+    /** {@code readiness.checks.stale-after}. */
+    public static final Key<Duration> STALE_AFTER = Key.duration(P + "stale-after")
+            .unsetMeans("3 x interval + timeout")
+            .allowed("must be at least interval + timeout and at most " + Syntax.formatDuration(MAX_STALE_AFTER),
+                    d -> !d.isNegative() && !d.isZero() && d.compareTo(MAX_STALE_AFTER) <= 0)
+            .means("Age after which a check's last result counts as DOWN.");
+
+    /** The keys of {@code readiness.checks.*}: the schedule of dependency checks registered without options. */
+    public static final Keys<Builder, CheckOptions> KEYS = Keys.of("checks", "readiness.checks",
+                    CheckOptions::builder, Builder::build)
+            .key(INTERVAL, Builder::interval)
+            .key(TIMEOUT, Builder::timeout)
+            .key(FAILURE_THRESHOLD, Builder::failureThreshold)
+            .key(SUCCESS_THRESHOLD, Builder::successThreshold)
+            .key(STALE_AFTER, Builder::staleAfter)
+            .key(INITIAL_DELAY, Builder::initialDelay)
+            .key(INITIAL_RETRY_DELAY, Builder::initialRetryDelay);
+
     private static final CheckOptions DEFAULTS = builder().build();
 
     private final Duration interval;
@@ -58,22 +109,31 @@ public final class CheckOptions {
     private final boolean required;
 
     private CheckOptions(Builder b) {
-        this.interval = atMost("interval", positive("interval", b.interval), MAX_DURATION);
-        this.timeout = atMost("timeout", positive("timeout", b.timeout), MAX_DURATION);
-        this.initialDelay = atMost("initial-delay", notNegative("initial-delay", b.initialDelay), MAX_DURATION);
-        this.initialRetryDelay = atMost("initial-retry-delay",
-                notNegative("initial-retry-delay", b.initialRetryDelay), MAX_DURATION);
-        this.failureThreshold = atLeastOne("failure-threshold", b.failureThreshold);
-        this.successThreshold = atLeastOne("success-threshold", b.successThreshold);
-        Duration stale = b.staleAfter != null ? atMost("stale-after", positive("stale-after", b.staleAfter), MAX_STALE_AFTER)
+        this.interval = INTERVAL.check(b.interval);
+        this.timeout = TIMEOUT.check(b.timeout);
+        this.initialDelay = INITIAL_DELAY.check(b.initialDelay);
+        this.initialRetryDelay = INITIAL_RETRY_DELAY.check(b.initialRetryDelay);
+        this.failureThreshold = FAILURE_THRESHOLD.check(b.failureThreshold);
+        this.successThreshold = SUCCESS_THRESHOLD.check(b.successThreshold);
+        Duration stale = b.staleAfter != null ? STALE_AFTER.check(b.staleAfter)
                 : interval.multipliedBy(3).plus(timeout);
         if (stale.compareTo(interval.plus(timeout)) < 0) {
-            throw new IllegalArgumentException("stale-after (" + stale + ") must be at least interval + timeout ("
-                    + interval.plus(timeout) + "), or every result would be stale before the next one arrives");
+            throw new ReadinessConfigException(STALE_AFTER.name(), Syntax.formatDuration(stale),
+                    "must be at least interval + timeout (" + Syntax.formatDuration(interval.plus(timeout))
+                            + "), or every result is stale before the next one arrives");
         }
         this.staleAfter = stale;
         this.staleAfterSet = b.staleAfter != null;
         this.required = b.required;
+    }
+
+    /**
+     * The options {@code source} gives for {@code readiness.checks.*}, every key it does not have at its default.
+     *
+     * @throws ReadinessConfigException naming the key, the value as written and what is allowed
+     */
+    public static CheckOptions from(SettingsSource source) {
+        return KEYS.read(source);
     }
 
     public static CheckOptions defaults() {
@@ -153,37 +213,6 @@ public final class CheckOptions {
                 + ", staleAfter=" + staleAfter + ", required=" + required + "}";
     }
 
-    private static Duration positive(String name, Duration value) {
-        Objects.requireNonNull(value, name);
-        if (value.isNegative() || value.isZero()) {
-            throw new IllegalArgumentException(name + " must be a positive duration, was " + value);
-        }
-        return value;
-    }
-
-    private static Duration atMost(String name, Duration value, Duration max) {
-        if (value.compareTo(max) > 0) {
-            throw new IllegalArgumentException(name + " must be at most " + max + ", was " + value);
-        }
-        return value;
-    }
-
-    private static Duration notNegative(String name, Duration value) {
-        Objects.requireNonNull(value, name);
-        if (value.isNegative()) {
-            throw new IllegalArgumentException(name + " cannot be negative, was " + value);
-        }
-        return value;
-    }
-
-    private static int atLeastOne(String name, int value) {
-        if (value < 1) {
-            throw new IllegalArgumentException(name + " must be at least 1, was " + value);
-        }
-        return value;
-    }
-
-    /** Builds {@link CheckOptions}; values are validated in {@link #build()}. */
     public static final class Builder {
         private Duration interval = DEFAULT_INTERVAL;
         private Duration timeout = DEFAULT_TIMEOUT;

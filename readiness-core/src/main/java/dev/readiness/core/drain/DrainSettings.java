@@ -1,6 +1,10 @@
 package dev.readiness.core.drain;
 
+import dev.readiness.core.config.Key;
+import dev.readiness.core.config.Keys;
 import dev.readiness.core.config.ReadinessConfigException;
+import dev.readiness.core.config.SettingsSource;
+import dev.readiness.core.config.Syntax;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -27,6 +31,42 @@ public final class DrainSettings {
 
     static final String PREFIX = "readiness.drain.";
     private static final Duration MAX = Duration.ofHours(1);
+    private static final String EXIT_CODE_ALLOWED = "must be 0..255, or 'jvm' to let the JVM choose (143 after SIGTERM)";
+
+    /** {@code readiness.drain.propagation-delay}. */
+    public static final Key<Duration> PROPAGATION_DELAY = Key.duration(PREFIX + "propagation-delay")
+            .defaultsTo(DEFAULT_PROPAGATION_DELAY).between(Duration.ZERO, MAX)
+            .means("Time readiness is DOWN while the service keeps serving, so endpoints and load balancers drop"
+                    + " the pod.");
+    /** {@code readiness.drain.timeout}. */
+    public static final Key<Duration> TIMEOUT = Key.duration(PREFIX + "timeout").defaultsTo(DEFAULT_TIMEOUT)
+            .between(Duration.ZERO, MAX).means("Longest wait for in-flight requests once accepting stopped.");
+    /** {@code readiness.drain.resource-close-timeout}. */
+    public static final Key<Duration> RESOURCE_CLOSE_TIMEOUT = Key.duration(PREFIX + "resource-close-timeout")
+            .defaultsTo(DEFAULT_RESOURCE_CLOSE_TIMEOUT).positiveUpTo(MAX)
+            .means("Longest wait for one registered resource (a pool, a client) to close.");
+    /** {@code readiness.drain.termination-grace-period}. */
+    public static final Key<Duration> TERMINATION_GRACE_PERIOD = Key.duration(PREFIX + "termination-grace-period")
+            .defaultsTo(DEFAULT_TERMINATION_GRACE_PERIOD).positiveUpTo(MAX)
+            .means("The pod's terminationGracePeriodSeconds; the drain is checked to fit in it.");
+    /** {@code readiness.drain.exit-code}: empty is {@code jvm}. */
+    public static final Key<OptionalInt> EXIT_CODE = Key.of(PREFIX + "exit-code",
+                    Syntax.of("java.lang.String", DrainSettings::exitCodeText,
+                            c -> c.isPresent() ? String.valueOf(c.getAsInt()) : "jvm"))
+            .defaultsTo(OptionalInt.of(DEFAULT_EXIT_CODE))
+            .allowed(EXIT_CODE_ALLOWED, c -> c.isEmpty() || (c.getAsInt() >= 0 && c.getAsInt() <= 255))
+            .means("Exit status after a drain that a signal started; jvm lets the JVM exit by itself (143 after"
+                    + " SIGTERM).");
+
+    /** The keys of {@code readiness.drain.*}. */
+    public static final Keys<Builder, DrainSettings> KEYS = Keys.of("drain", "readiness.drain",
+                    DrainSettings::builder, Builder::build)
+            .key(PROPAGATION_DELAY, Builder::propagationDelay)
+            .key(TIMEOUT, Builder::timeout)
+            .key(RESOURCE_CLOSE_TIMEOUT, Builder::resourceCloseTimeout)
+            .key(TERMINATION_GRACE_PERIOD, Builder::terminationGracePeriod)
+            .key(EXIT_CODE, (b, c) -> b.exitCode(c));
+
     private static final DrainSettings DEFAULTS = builder().build();
 
     private final Duration propagationDelay;
@@ -36,21 +76,11 @@ public final class DrainSettings {
     private final OptionalInt exitCode;
 
     private DrainSettings(Builder b) {
-        this.propagationDelay = range("propagation-delay", b.propagationDelay, true);
-        this.timeout = range("timeout", b.timeout, true);
-        this.resourceCloseTimeout = range("resource-close-timeout", b.resourceCloseTimeout, false);
-        this.terminationGracePeriod = range("termination-grace-period", b.terminationGracePeriod, false);
-        this.exitCode = b.exitCode;
-        exitCode.ifPresent(c -> ReadinessConfigException.require(c >= 0 && c <= 255, PREFIX + "exit-code", c,
-                "must be 0..255, or 'jvm' to let the JVM choose (143 after SIGTERM)"));
-    }
-
-    private static Duration range(String key, Duration d, boolean zeroAllowed) {
-        ReadinessConfigException.require(d != null, PREFIX + key, "(empty)", "must be a duration such as 5s");
-        ReadinessConfigException.require(!d.isNegative() && (zeroAllowed || !d.isZero()), PREFIX + key, d,
-                zeroAllowed ? "must not be negative" : "must be a positive duration");
-        ReadinessConfigException.require(d.compareTo(MAX) <= 0, PREFIX + key, d, "must be at most 1h");
-        return d;
+        this.propagationDelay = PROPAGATION_DELAY.check(b.propagationDelay);
+        this.timeout = TIMEOUT.check(b.timeout);
+        this.resourceCloseTimeout = RESOURCE_CLOSE_TIMEOUT.check(b.resourceCloseTimeout);
+        this.terminationGracePeriod = TERMINATION_GRACE_PERIOD.check(b.terminationGracePeriod);
+        this.exitCode = EXIT_CODE.check(b.exitCode);
     }
 
     /**
@@ -58,16 +88,28 @@ public final class DrainSettings {
      * the setting (SmallRye mapping, Spring Boot properties), so the value means the same everywhere.
      */
     public static OptionalInt parseExitCode(String value) {
-        String v = value == null ? "" : value.trim();
+        return EXIT_CODE.parse(value == null ? "" : value);
+    }
+
+    private static OptionalInt exitCodeText(String value) {
+        String v = value.trim();
         if (v.equalsIgnoreCase("jvm")) {
             return OptionalInt.empty();
         }
         try {
             return OptionalInt.of(Integer.parseInt(v));
         } catch (NumberFormatException e) {
-            throw new ReadinessConfigException(PREFIX + "exit-code", value,
-                    "must be 0..255, or 'jvm' to let the JVM choose (143 after SIGTERM)");
+            throw new IllegalArgumentException("not a number", e);
         }
+    }
+
+    /**
+     * The settings {@code source} gives for {@code readiness.drain.*}, every key it does not have at its default.
+     *
+     * @throws ReadinessConfigException naming the key, the value as written and what is allowed
+     */
+    public static DrainSettings from(SettingsSource source) {
+        return KEYS.read(source);
     }
 
     public static DrainSettings defaults() {

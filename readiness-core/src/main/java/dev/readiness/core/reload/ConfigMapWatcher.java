@@ -1,6 +1,10 @@
 package dev.readiness.core.reload;
 
+import dev.readiness.core.config.Key;
+import dev.readiness.core.config.Keys;
 import dev.readiness.core.config.ReadinessConfigException;
+import dev.readiness.core.config.SettingsSource;
+import dev.readiness.core.config.Syntax;
 import dev.readiness.core.time.Ticker;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.slf4j.Logger;
@@ -73,6 +77,37 @@ public final class ConfigMapWatcher implements AutoCloseable {
     static final Duration MAX_POLL_INTERVAL = Duration.ofHours(1);
     static final Duration MAX_DEBOUNCE = Duration.ofSeconds(10);
 
+    private static final String P = "readiness.config.";
+    /** {@code readiness.config.dir}. */
+    public static final Key<Path> DIR = Key.of(P + "dir", Syntax.PATH).unsetMeans("no reload")
+            .allowed("must be set to the directory the ConfigMap volume is mounted at (not a file in it, not a"
+                    + " subPath)", d -> true)
+            .means("The directory the ConfigMap volume is mounted at.");
+    /** {@code readiness.config.poll-interval}. */
+    public static final Key<Duration> POLL_INTERVAL = Key.duration(P + "poll-interval")
+            .defaultsTo(DEFAULT_POLL_INTERVAL).between(MIN_POLL_INTERVAL, MAX_POLL_INTERVAL)
+            .means("Time between two checks of where ..data points.");
+    /** {@code readiness.config.debounce}. */
+    public static final Key<Duration> DEBOUNCE = Key.duration(P + "debounce").defaultsTo(DEFAULT_DEBOUNCE)
+            .between(Duration.ZERO, MAX_DEBOUNCE)
+            .means("Time the events of a plain directory are gathered after the first before reloading; shorter"
+                    + " than the poll interval. A kubelet's ..data swap is applied at once.");
+    /** {@code readiness.config.file-events}. */
+    public static final Key<Boolean> FILE_EVENTS = Key.flag(P + "file-events").defaultsTo(true)
+            .means("Whether to use file system change events; without them the periodic check finds every"
+                    + " change.");
+
+    /**
+     * The keys of {@code readiness.config.*}; {@link Keys#read} gives a checked builder, to which the caller adds
+     * validators, listeners and mappings before building.
+     */
+    public static final Keys<Builder, Builder> KEYS = Keys.of("ConfigMap reload", "readiness.config",
+                    ConfigMapWatcher::builder, Builder::checked)
+            .key(DIR, Builder::directory)
+            .key(POLL_INTERVAL, Builder::pollInterval)
+            .key(DEBOUNCE, Builder::debounce)
+            .key(FILE_EVENTS, Builder::fileEvents);
+
     private static final Logger log = LoggerFactory.getLogger(ConfigMapWatcher.class);
     private static final Path MOUNTINFO = Path.of("/proc/self/mountinfo");
 
@@ -125,6 +160,15 @@ public final class ConfigMapWatcher implements AutoCloseable {
         for (ReloadableMapping<?> m : mappings) {
             m.bind(this);
         }
+    }
+
+    /**
+     * A builder with the settings {@code source} gives for {@code readiness.config.*}.
+     *
+     * @throws ReadinessConfigException naming the key, the value as written and what is allowed
+     */
+    public static Builder builder(SettingsSource source) {
+        return KEYS.read(source);
     }
 
     /** A builder; {@link Builder#directory(Path)} is required. */
@@ -196,6 +240,21 @@ public final class ConfigMapWatcher implements AutoCloseable {
     /** The watched directory, absolute. */
     public Path directory() {
         return dir;
+    }
+
+    /** Time between two checks of where {@code ..data} points. */
+    public Duration pollInterval() {
+        return pollInterval;
+    }
+
+    /** Time the events of a plain directory are gathered before reloading. */
+    public Duration debounce() {
+        return debounce;
+    }
+
+    /** Whether file system change events are used. */
+    public boolean fileEvents() {
+        return fileEvents;
     }
 
     /**
@@ -624,25 +683,28 @@ public final class ConfigMapWatcher implements AutoCloseable {
         }
 
         /**
-         * @throws IllegalArgumentException naming the setting and its value when one is out of range
-         * @throws IllegalStateException    when no directory was set
+         * This builder, once its settings are checked.
+         *
+         * @throws ReadinessConfigException naming the key, the value and what is allowed
+         */
+        public Builder checked() {
+            DIR.check(directory);
+            POLL_INTERVAL.check(pollInterval);
+            DEBOUNCE.check(debounce);
+            if (debounce.compareTo(pollInterval) >= 0) {
+                throw new ReadinessConfigException(DEBOUNCE.name(), Syntax.formatDuration(debounce),
+                        "must be shorter than " + POLL_INTERVAL.name() + " (" + Syntax.formatDuration(pollInterval)
+                                + ")");
+            }
+            return this;
+        }
+
+        /**
+         * @throws ReadinessConfigException naming the key, the value and what is allowed, when one is out of range
+         *                                  or no directory was set
          */
         public ConfigMapWatcher build() {
-            if (directory == null) {
-                throw new IllegalStateException("directory is required: the directory the ConfigMap volume is"
-                        + " mounted at");
-            }
-            if (pollInterval.compareTo(MIN_POLL_INTERVAL) < 0 || pollInterval.compareTo(MAX_POLL_INTERVAL) > 0) {
-                throw new IllegalArgumentException("pollInterval must be between 10ms and 1h: was " + pollInterval);
-            }
-            if (debounce.isNegative() || debounce.compareTo(MAX_DEBOUNCE) > 0) {
-                throw new IllegalArgumentException("debounce must be between 0ms and 10s: was " + debounce);
-            }
-            if (debounce.compareTo(pollInterval) >= 0) {
-                throw new IllegalArgumentException("debounce must be shorter than pollInterval (" + pollInterval
-                        + "): was " + debounce);
-            }
-            return new ConfigMapWatcher(this);
+            return new ConfigMapWatcher(checked());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.readiness.core.check;
 
+import dev.readiness.core.config.ReadinessConfigException;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -23,48 +24,53 @@ class CheckOptionsTest {
 
     @Test
     void badValuesNameTheSettingAndTheValue() {
+        // Options built in code fail the way a configured key does: one exception type naming the full key.
         assertThatThrownBy(() -> CheckOptions.builder().interval(Duration.ofSeconds(-1)).build())
-                .hasMessage("interval must be a positive duration, was PT-1S");
+                .isInstanceOf(ReadinessConfigException.class)
+                .hasMessage("readiness.checks.interval=-1s is invalid: must be a positive duration of at most 1d");
         assertThatThrownBy(() -> CheckOptions.builder().interval(Duration.ZERO).build())
-                .hasMessage("interval must be a positive duration, was PT0S");
+                .hasMessage("readiness.checks.interval=0s is invalid: must be a positive duration of at most 1d");
         assertThatThrownBy(() -> CheckOptions.builder().timeout(Duration.ofMillis(-5)).build())
-                .hasMessage("timeout must be a positive duration, was PT-0.005S");
+                .hasMessage("readiness.checks.timeout=-5ms is invalid: must be a positive duration of at most 1d");
         assertThatThrownBy(() -> CheckOptions.builder().initialDelay(Duration.ofSeconds(-1)).build())
-                .hasMessage("initial-delay cannot be negative, was PT-1S");
+                .hasMessage("readiness.checks.initial-delay=-1s is invalid: must be between 0s and 1d");
         assertThatThrownBy(() -> CheckOptions.builder().initialRetryDelay(Duration.ofMillis(-100)).build())
-                .hasMessage("initial-retry-delay cannot be negative, was PT-0.1S");
+                .hasMessage("readiness.checks.initial-retry-delay=-100ms is invalid: must be 0 (off) or a positive"
+                        + " duration of at most 1d");
         assertThatThrownBy(() -> CheckOptions.builder().initialRetryDelay(null).build())
-                .isInstanceOf(NullPointerException.class).hasMessage("initial-retry-delay");
+                .isInstanceOf(ReadinessConfigException.class)
+                .hasMessageStartingWith("readiness.checks.initial-retry-delay=(empty) is invalid");
         assertThatThrownBy(() -> CheckOptions.builder().failureThreshold(0).build())
-                .hasMessage("failure-threshold must be at least 1, was 0");
+                .hasMessage("readiness.checks.failure-threshold=0 is invalid: must be at least 1");
         assertThatThrownBy(() -> CheckOptions.builder().successThreshold(Integer.MIN_VALUE).build())
-                .hasMessage("success-threshold must be at least 1, was -2147483648");
+                .hasMessage("readiness.checks.success-threshold=-2147483648 is invalid: must be at least 1");
         assertThatThrownBy(() -> CheckOptions.builder().interval(null).build())
-                .isInstanceOf(NullPointerException.class).hasMessage("interval");
+                .isInstanceOf(ReadinessConfigException.class)
+                .hasMessageStartingWith("readiness.checks.interval=(empty) is invalid");
     }
 
     @Test
     void staleAfterShorterThanOneRoundIsRefused() {
         assertThatThrownBy(() -> CheckOptions.builder().interval(Duration.ofSeconds(5)).timeout(Duration.ofSeconds(2))
                 .staleAfter(Duration.ofSeconds(6)).build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("stale-after (PT6S) must be at least interval + timeout (PT7S)");
+                .isInstanceOf(ReadinessConfigException.class)
+                .hasMessageStartingWith("readiness.checks.stale-after=6s is invalid: must be at least interval + timeout (7s)");
     }
 
     @Test
     void hugeDurationsAreRefusedInsteadOfOverflowingLater() {
         Duration huge = Duration.ofDays(999_999_999_999L);
         assertThatThrownBy(() -> CheckOptions.builder().interval(huge).build())
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("interval must be at most PT24H");
+                .isInstanceOf(ReadinessConfigException.class)
+                .hasMessageStartingWith("readiness.checks.interval=999999999999d is invalid");
         assertThatThrownBy(() -> CheckOptions.builder().timeout(huge).build())
-                .hasMessageStartingWith("timeout must be at most PT24H");
+                .hasMessageContaining("readiness.checks.timeout").hasMessageEndingWith("of at most 1d");
         assertThatThrownBy(() -> CheckOptions.builder().initialDelay(huge).build())
-                .hasMessageStartingWith("initial-delay must be at most PT24H");
+                .hasMessageContaining("readiness.checks.initial-delay").hasMessageEndingWith("and 1d");
         assertThatThrownBy(() -> CheckOptions.builder().initialRetryDelay(huge).build())
-                .hasMessageStartingWith("initial-retry-delay must be at most PT24H");
+                .hasMessageContaining("readiness.checks.initial-retry-delay").hasMessageEndingWith("of at most 1d");
         assertThatThrownBy(() -> CheckOptions.builder().staleAfter(huge).build())
-                .hasMessageStartingWith("stale-after must be at most PT96H");
+                .hasMessageContaining("readiness.checks.stale-after").hasMessageEndingWith("and at most 4d");
         CheckOptions longest = CheckOptions.builder().interval(Duration.ofDays(1)).timeout(Duration.ofDays(1)).build();
         assertThat(longest.staleAfter()).isEqualTo(Duration.ofDays(4));
     }

@@ -69,11 +69,11 @@ class DrainSettingsTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({
-            "readiness.drain.propagation-delay, -1s, must not be negative",
-            "readiness.drain.timeout, -5s, must not be negative",
+            "readiness.drain.propagation-delay, -1s, must be between 0s and 1h",
+            "readiness.drain.timeout, -5s, must be between 0s and 1h",
             "readiness.drain.resource-close-timeout, 0s, must be a positive duration",
             "readiness.drain.termination-grace-period, 0s, must be a positive duration",
-            "readiness.drain.timeout, 2h, must be at most 1h",
+            "readiness.drain.timeout, 2h, must be between 0s and 1h",
             "readiness.drain.exit-code, 256, must be 0..255",
             "readiness.drain.exit-code, -1, must be 0..255",
             "readiness.drain.exit-code, zero, must be 0..255",

@@ -56,13 +56,14 @@ class ListenQueueConfigTest {
 
     @Test
     void badValuesNameTheKeyTheValueAndWhatIsAllowed() {
-        assertBad("readiness.listen.ports", "8080,70000", "readiness.listen.ports=[8080, 70000]", "1..65535");
-        assertBad("readiness.listen.ports", "0", "readiness.listen.ports=[0]", "1..65535");
+        assertBad("readiness.listen.ports", "8080,70000", "readiness.listen.ports=8080,70000", "1..65535");
+        assertBad("readiness.listen.ports", "0", "readiness.listen.ports=0", "1..65535");
         assertBad("readiness.listen.requested-backlog", "-5", "readiness.listen.requested-backlog=-5", "JDK default");
         assertBad("readiness.listen.min-backlog", "-1", "readiness.listen.min-backlog=-1", "0 (no warning)");
-        assertBad("readiness.listen.sample-interval", "0s", "readiness.listen.sample-interval=PT0S", "positive");
+        assertBad("readiness.listen.sample-interval", "0s", "readiness.listen.sample-interval=0s", "positive");
         assertBad("readiness.listen.log-interval", "-1s", "readiness.listen.log-interval", "positive");
-        assertBad("readiness.listen.proc-root", " ", "readiness.listen.proc-root", "directory path");
+        // blank is no value: the default applies, as for every key
+        assertThat(settings(Map.of("readiness.listen.proc-root", " ")).procRoot()).isEqualTo(Path.of("/proc"));
     }
 
     @Test
@@ -75,23 +76,29 @@ class ListenQueueConfigTest {
         assertBad("readiness.listen.readiness-on-overflow", "maybe",
                 "readiness.listen.readiness-on-overflow=maybe", "true or false");
         assertBad("readiness.listen.proc-root", "/pr\u0000oc", "readiness.listen.proc-root", "directory path");
-        ListenQueueConfig enabled = ReadinessConfig.mapping(ReadinessConfig.of(new PropertiesConfigSource(
-                Map.of("readiness.listen.enabled", "yes"), "test", 100)), ListenQueueConfig.class);
-        assertThatThrownBy(enabled::isEnabled).isInstanceOf(ReadinessConfigException.class)
-                .hasMessage("readiness.listen.enabled=yes is invalid: must be true or false");
-        assertThat(ReadinessConfig.mapping(ReadinessConfig.of(), ListenQueueConfig.class).isEnabled()).isTrue();
+        assertBad("readiness.listen.enabled", "maybe", "readiness.listen.enabled=maybe is invalid: must be true or"
+                + " false; written as true or false (also yes/no, on/off, 1/0)");
+        assertThat(settings(Map.of()).enabled()).isTrue();
+    }
+
+    @Test
+    void enabledTakesTheOneBooleanSyntaxOfEveryKey() {
+        // Before one syntax, readiness.listen.enabled=yes failed while readiness.config.file-events=yes passed.
+        assertThat(settings(Map.of("readiness.listen.enabled", "yes")).enabled()).isTrue();
+        assertThat(settings(Map.of("readiness.listen.enabled", "OFF")).enabled()).isFalse();
+        assertThat(settings(Map.of("readiness.listen.readiness-on-overflow", "on")).readinessOnOverflow()).isTrue();
     }
 
     @Test
     void builderRejectsBadValuesNamingTheSetting() {
         assertThatThrownBy(() -> ListenQueueSettings.builder().ports(Set.of(0)).build())
-                .hasMessage("ports must be 1..65535, was 0");
+                .hasMessage("readiness.listen.ports=0 is invalid: must be ports 1..65535, separated by commas");
         assertThatThrownBy(() -> ListenQueueSettings.builder().requestedBacklog(-1).build())
-                .hasMessage("requested-backlog cannot be negative, was -1");
+                .hasMessage("readiness.listen.requested-backlog=-1 is invalid: must be 0 (the JDK default of 50) or more");
         assertThatThrownBy(() -> ListenQueueSettings.builder().sampleInterval(Duration.ZERO).build())
-                .hasMessage("sample-interval must be a positive duration, was PT0S");
+                .hasMessage("readiness.listen.sample-interval=0s is invalid: must be a positive duration of at most 1d");
         assertThatThrownBy(() -> ListenQueueSettings.builder().minBacklog(-3).build())
-                .hasMessage("min-backlog cannot be negative, was -3");
+                .hasMessage("readiness.listen.min-backlog=-3 is invalid: must be 0 (no warning) or more");
     }
 
     private static void assertBad(String key, String value, String... fragments) {

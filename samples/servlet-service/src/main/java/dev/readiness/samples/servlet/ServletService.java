@@ -2,12 +2,14 @@ package dev.readiness.samples.servlet;
 
 import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.config.ReadinessConfig;
+import dev.readiness.core.config.SettingsSource;
 import dev.readiness.core.drain.DrainConfig;
 import dev.readiness.core.drain.DrainReport;
 import dev.readiness.core.drain.DrainMetrics;
 import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.core.listen.ListenQueueCheck;
 import dev.readiness.core.listen.ListenQueueConfig;
+import dev.readiness.core.listen.ListenQueueSettings;
 import dev.readiness.core.listen.ListenQueueMetrics;
 import dev.readiness.core.listen.ListenQueueProbe;
 import dev.readiness.core.metrics.ProbeMetrics;
@@ -139,9 +141,8 @@ public final class ServletService {
         // The ConfigMap directory, reloaded in place when the kubelet swaps ..data; a bad update keeps the last
         // good configuration. Loaded now: a missing or invalid directory fails the start.
         Optional<ConfigMapWatcher> watcher = Optional.empty();
-        ConfigReloadConfig reload = ReadinessConfig.mapping(config, ConfigReloadConfig.class);
-        if (reload.dir().filter(d -> !d.isBlank()).isPresent()) {
-            ConfigMapWatcher started = reload.toBuilder().build().start();
+        if (SettingsSource.of(config).text(ConfigMapWatcher.DIR.name()).filter(d -> !d.isBlank()).isPresent()) {
+            ConfigMapWatcher started = ConfigReloadConfig.from(config).build().start();
             own("configmap-watcher", started);
             new ConfigReloadMetrics(started).bindTo(metrics);
             watcher = Optional.of(started);
@@ -167,8 +168,9 @@ public final class ServletService {
 
         // readiness.listen.*: accept-queue overflows and the effective backlog, sampled from /proc; with
         // readiness.listen.readiness-on-overflow=true, overflows also take the pod out of the Service.
-        if (ReadinessConfig.mapping(config, ListenQueueConfig.class).isEnabled()) {
-            ListenQueueProbe probe = ListenQueueProbe.builder(ListenQueueConfig.from(config))
+        ListenQueueSettings listen = ListenQueueConfig.from(config);
+        if (listen.enabled()) {
+            ListenQueueProbe probe = ListenQueueProbe.builder(listen)
                     .requestedBacklog(JettyAcceptQueue.requestedBacklog(http)).build();
             ListenQueueCheck.registerIfEnabled(registry, probe);
             own("listen-queue-probe", probe);

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.availability.ApplicationAvailability;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ApplicationContext;
+import org.springframework.core.env.Environment;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -40,9 +41,16 @@ public final class ReadinessAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    HealthRegistry healthRegistry(ReadinessProperties properties) {
+    HealthRegistry healthRegistry(ReadinessProperties properties, ReadinessSettings settings) {
         properties.getManagement().validate();
-        return HealthRegistry.builder().dependencyDefaults(properties.getChecks().toOptions()).build();
+        return HealthRegistry.builder().dependencyDefaults(settings.checks()).build();
+    }
+
+    /** The Spring Boot front end of readiness' settings: each key read once, by its feature's builder. */
+    @Bean
+    @ConditionalOnMissingBean
+    ReadinessSettings readinessSettings(Environment environment) {
+        return ReadinessSettings.of(environment);
     }
 
     @Bean

@@ -1,7 +1,7 @@
 package dev.readiness.spring.boot.autoconfigure;
 
 import dev.readiness.core.check.CheckOptions;
-import dev.readiness.core.config.ChecksConfig;
+import dev.readiness.core.check.ChecksConfig;
 import dev.readiness.core.config.ReadinessConfigException;
 import dev.readiness.core.drain.DrainSettings;
 import dev.readiness.core.listen.ListenQueueConfig;
@@ -17,14 +17,14 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * {@code readiness.*} settings for Spring Boot applications: the same keys as the framework-free
- * configuration of readiness-core, bound the Spring way (application properties, YAML, environment variables
- * such as {@code READINESS_CHECKS_TIMEOUT}). Durations accept {@code 250ms}, {@code 5s}, {@code 2m} or ISO-8601
- * ({@code PT5S}); a bare number is milliseconds, as everywhere in Spring Boot.
+ * The {@code readiness.*} settings that only the Spring Boot starter has (which auto-configurations run), and
+ * those of features whose settings are not yet declared by their module's builder. The keys of dependency
+ * checks, drain, listen queue and ConfigMap reload are declared once, by readiness-core's builders, and read
+ * through {@link ReadinessSettings} with the same syntax as everywhere else (a duration needs a unit).
  * <p>
  * A mutable JavaBean only so that Spring can bind it: the auto-configuration turns each group into an immutable,
- * validated object ({@link Checks#toOptions()}) once, at start, and a bad value fails the start with a message
- * naming the key, the value and what is allowed.
+ * validated object once, at start, and a bad value fails the start with a message naming the key, the value and
+ * what is allowed.
  */
 @ConfigurationProperties(ReadinessProperties.PREFIX)
 public class ReadinessProperties {
@@ -34,9 +34,6 @@ public class ReadinessProperties {
 
     /** Whether readiness is auto-configured at all. */
     private boolean enabled = true;
-
-    /** Default schedule of checks registered without options of their own. */
-    private final Checks checks = new Checks();
 
     /** The management server that serves the probes apart from application traffic. */
     private final Management management = new Management();
@@ -53,9 +50,6 @@ public class ReadinessProperties {
     /** The watched ConfigMap directory. */
     private final Config config = new Config();
 
-    /** The listen-queue probe. */
-    private final Listen listen = new Listen();
-
     /** GC advisor and GC-pressure liveness. */
     private final Gc gc = new Gc();
 
@@ -68,10 +62,6 @@ public class ReadinessProperties {
 
     public void setEnabled(boolean enabled) {
         this.enabled = enabled;
-    }
-
-    public Checks getChecks() {
-        return checks;
     }
 
     public Management getManagement() {
@@ -94,143 +84,12 @@ public class ReadinessProperties {
         return config;
     }
 
-    public Listen getListen() {
-        return listen;
-    }
-
     public Gc getGc() {
         return gc;
     }
 
     public Sessions getSessions() {
         return sessions;
-    }
-
-    /**
-     * {@code readiness.checks.*}: the schedule of dependency checks registered without options, with the same
-     * keys and defaults as {@link ChecksConfig}. With the defaults a hung dependency turns readiness DOWN within
-     * {@code interval * failure-threshold + timeout} = 7 s.
-     */
-    public static class Checks {
-
-        /** Time between the starts of two evaluations of a check. */
-        private Duration interval = Duration.ofSeconds(5);
-
-        /** Time one evaluation may take before it counts as failed (and its thread is interrupted). */
-        private Duration timeout = Duration.ofSeconds(2);
-
-        /** Consecutive failures before a check that is UP turns DOWN. At least 1. */
-        private int failureThreshold = 1;
-
-        /** Consecutive successes before a check that is DOWN turns UP. At least 1. */
-        private int successThreshold = 1;
-
-        /**
-         * Age after which a check's last result counts as DOWN whatever it said. At least interval + timeout.
-         * Defaults to 3 x interval + timeout.
-         */
-        private Duration staleAfter;
-
-        /**
-         * Delay before re-evaluating a check that has never succeeded (a dependency still connecting at start),
-         * doubling after each retry while below the interval; from the first success on, the interval alone.
-         * 0 turns these retries off. Default 100 ms.
-         */
-        private Duration initialRetryDelay = CheckOptions.DEFAULT_INITIAL_RETRY_DELAY;
-
-        public Duration getInterval() {
-            return interval;
-        }
-
-        public void setInterval(Duration interval) {
-            this.interval = interval;
-        }
-
-        public Duration getTimeout() {
-            return timeout;
-        }
-
-        public void setTimeout(Duration timeout) {
-            this.timeout = timeout;
-        }
-
-        public int getFailureThreshold() {
-            return failureThreshold;
-        }
-
-        public void setFailureThreshold(int failureThreshold) {
-            this.failureThreshold = failureThreshold;
-        }
-
-        public int getSuccessThreshold() {
-            return successThreshold;
-        }
-
-        public void setSuccessThreshold(int successThreshold) {
-            this.successThreshold = successThreshold;
-        }
-
-        public Duration getStaleAfter() {
-            return staleAfter;
-        }
-
-        public void setStaleAfter(Duration staleAfter) {
-            this.staleAfter = staleAfter;
-        }
-
-        public Duration getInitialRetryDelay() {
-            return initialRetryDelay;
-        }
-
-        public void setInitialRetryDelay(Duration initialRetryDelay) {
-            this.initialRetryDelay = initialRetryDelay;
-        }
-
-        /**
-         * These settings as core {@link CheckOptions}, validated by the same rules (and with the same messages)
-         * as {@link ChecksConfig#toOptions()}.
-         *
-         * @throws ReadinessConfigException naming the key, the value and what is allowed
-         */
-        public CheckOptions toOptions() {
-            ReadinessConfigException.require(interval != null, "readiness.checks.interval", "",
-                    "must be a positive duration");
-            ReadinessConfigException.require(timeout != null, "readiness.checks.timeout", "",
-                    "must be a positive duration");
-            Checks self = this;
-            ChecksConfig view = new ChecksConfig() {
-                @Override
-                public Duration interval() {
-                    return self.interval;
-                }
-
-                @Override
-                public Duration timeout() {
-                    return self.timeout;
-                }
-
-                @Override
-                public int failureThreshold() {
-                    return self.failureThreshold;
-                }
-
-                @Override
-                public int successThreshold() {
-                    return self.successThreshold;
-                }
-
-                @Override
-                public Optional<Duration> staleAfter() {
-                    return Optional.ofNullable(self.staleAfter);
-                }
-
-                @Override
-                public Duration initialRetryDelay() {
-                    return self.initialRetryDelay;
-                }
-            };
-            return view.toOptions();
-        }
     }
 
     /**
@@ -310,8 +169,8 @@ public class ReadinessProperties {
      * updated, then stops accepting, answers {@code Connection: close}, and waits for in-flight requests up to
      * the timeout; only then do Spring Boot's graceful shutdown and the closing of pools and clients begin. The
      * sum must fit the pod's termination grace period, or Kubernetes kills the drain with SIGKILL; the
-     * application says so at start. Same keys and defaults as readiness-core's
-     * {@link dev.readiness.core.drain.DrainSettings}.
+     * application says so at start. The other keys are readiness-core's
+     * ({@link dev.readiness.core.drain.DrainSettings#KEYS}), read by {@link ReadinessSettings}.
      */
     public static class Drain {
 
@@ -322,93 +181,12 @@ public class ReadinessProperties {
          */
         private Boolean enabled;
 
-        /**
-         * How long the application keeps serving after readiness turned DOWN, while Kubernetes removes the pod
-         * from its Service endpoints. 0 to 1h; default 5s.
-         */
-        private Duration propagationDelay = DrainSettings.DEFAULT_PROPAGATION_DELAY;
-
-        /**
-         * How long in-flight requests may take to finish once the application stopped accepting. 0 to 1h;
-         * default 20s.
-         */
-        private Duration timeout = DrainSettings.DEFAULT_TIMEOUT;
-
-        /**
-         * Longest wait for each resource registered with the drain ({@code GracefulDrain.register}) to close.
-         * Positive, at most 1h; default 2s.
-         */
-        private Duration resourceCloseTimeout = DrainSettings.DEFAULT_RESOURCE_CLOSE_TIMEOUT;
-
-        /**
-         * The pod's terminationGracePeriodSeconds as configured in its manifest (Kubernetes' default is 30s).
-         * Positive; propagation-delay + timeout + resource-close-timeout should fit in it.
-         */
-        private Duration terminationGracePeriod = DrainSettings.DEFAULT_TERMINATION_GRACE_PERIOD;
-
-        /**
-         * Exit status of the JVM after a drain that SIGTERM or SIGINT started: 0..255, or {@code jvm} to let the
-         * JVM choose (143 after SIGTERM). Default 0, so Kubernetes does not record a routine stop as an error.
-         */
-        private String exitCode = String.valueOf(DrainSettings.DEFAULT_EXIT_CODE);
-
         public Boolean getEnabled() {
             return enabled;
         }
 
         public void setEnabled(Boolean enabled) {
             this.enabled = enabled;
-        }
-
-        public Duration getPropagationDelay() {
-            return propagationDelay;
-        }
-
-        public void setPropagationDelay(Duration propagationDelay) {
-            this.propagationDelay = propagationDelay;
-        }
-
-        public Duration getTimeout() {
-            return timeout;
-        }
-
-        public void setTimeout(Duration timeout) {
-            this.timeout = timeout;
-        }
-
-        public Duration getResourceCloseTimeout() {
-            return resourceCloseTimeout;
-        }
-
-        public void setResourceCloseTimeout(Duration resourceCloseTimeout) {
-            this.resourceCloseTimeout = resourceCloseTimeout;
-        }
-
-        public Duration getTerminationGracePeriod() {
-            return terminationGracePeriod;
-        }
-
-        public void setTerminationGracePeriod(Duration terminationGracePeriod) {
-            this.terminationGracePeriod = terminationGracePeriod;
-        }
-
-        public String getExitCode() {
-            return exitCode;
-        }
-
-        public void setExitCode(String exitCode) {
-            this.exitCode = exitCode;
-        }
-
-        /**
-         * These settings as readiness-core's immutable {@link DrainSettings}, validated by its rules.
-         *
-         * @throws ReadinessConfigException naming the key, the value and what is allowed
-         */
-        public DrainSettings toSettings() {
-            return DrainSettings.builder().propagationDelay(propagationDelay).timeout(timeout)
-                    .resourceCloseTimeout(resourceCloseTimeout).terminationGracePeriod(terminationGracePeriod)
-                    .exitCode(DrainSettings.parseExitCode(exitCode)).build();
         }
     }
 
@@ -434,262 +212,20 @@ public class ReadinessProperties {
      * {@code readiness.config.*}: a ConfigMap mounted as a directory, watched and reloaded in place. Its keys
      * are a property source (above application.properties, below environment variables and system
      * properties), and {@code @ConfigurationProperties} beans are rebound all together after validation, or not
-     * at all. Same keys and defaults as readiness-core's {@link ConfigReloadConfig}.
+     * at all. The other keys ({@code dir}, {@code poll-interval}, ...) are readiness-core's
+     * ({@link dev.readiness.core.reload.ConfigMapWatcher#KEYS}), read by {@link ReadinessSettings}.
      */
     public static class Config {
 
         /** Whether the directory is watched (when {@code dir} is set). */
         private boolean enabled = true;
 
-        /**
-         * The directory the ConfigMap volume is mounted at (not a file in it, not a subPath). No default: nothing
-         * is watched without it.
-         */
-        private String dir;
-
-        /** Time between two checks of where {@code ..data} points; 10ms to 1h. Default 1s. */
-        private Duration pollInterval = ConfigMapWatcher.DEFAULT_POLL_INTERVAL;
-
-        /** Time a plain directory's burst of events is gathered before reloading; 0 to 10s. Default 10ms. */
-        private Duration debounce = ConfigMapWatcher.DEFAULT_DEBOUNCE;
-
-        /** Whether to use file system change events; without them the periodic check finds every change. */
-        private boolean fileEvents = true;
-
         public boolean isEnabled() {
             return enabled;
         }
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
-        }
-
-        public String getDir() {
-            return dir;
-        }
-
-        public void setDir(String dir) {
-            this.dir = dir;
-        }
-
-        public Duration getPollInterval() {
-            return pollInterval;
-        }
-
-        public void setPollInterval(Duration pollInterval) {
-            this.pollInterval = pollInterval;
-        }
-
-        public Duration getDebounce() {
-            return debounce;
-        }
-
-        public void setDebounce(Duration debounce) {
-            this.debounce = debounce;
-        }
-
-        public boolean isFileEvents() {
-            return fileEvents;
-        }
-
-        public void setFileEvents(boolean fileEvents) {
-            this.fileEvents = fileEvents;
-        }
-
-        /**
-         * A watcher builder with these settings, validated by readiness-core's rules.
-         *
-         * @throws ReadinessConfigException naming the key, the value and what is allowed
-         */
-        public ConfigMapWatcher.Builder toBuilder() {
-            ReadinessConfigException.require(pollInterval != null, "readiness.config.poll-interval", "",
-                    "must be between 10ms and 1h");
-            ReadinessConfigException.require(debounce != null, "readiness.config.debounce", "",
-                    "must be between 0ms and 10s");
-            Config self = this;
-            return new ConfigReloadConfig() {
-                @Override
-                public Optional<String> dir() {
-                    return Optional.ofNullable(self.dir);
-                }
-
-                @Override
-                public Duration pollInterval() {
-                    return self.pollInterval;
-                }
-
-                @Override
-                public Duration debounce() {
-                    return self.debounce;
-                }
-
-                @Override
-                public boolean fileEvents() {
-                    return self.fileEvents;
-                }
-            }.toBuilder();
-        }
-    }
-
-    /**
-     * {@code readiness.listen.*}: the listen-queue probe, which reads the pod's accept-queue overflows and the
-     * effective backlog from /proc. The requested backlog comes from the embedded server (Tomcat's
-     * {@code server.tomcat.accept-count}, Jetty's acceptQueueSize). Same keys and defaults as readiness-core's
-     * {@link ListenQueueConfig}.
-     */
-    public static class Listen {
-
-        /** Whether the probe runs. */
-        private boolean enabled = true;
-
-        /** Root of the proc file system. Default /proc. */
-        private String procRoot = ListenQueueSettings.DEFAULT_PROC_ROOT.toString();
-
-        /** Ports to watch, 1..65535; empty (the default): the process's own listeners. */
-        private List<Integer> ports = new ArrayList<>();
-
-        /**
-         * The backlog the server passes to listen(), when the embedded server does not report it (0 = the JDK
-         * default of 50). Unset by default.
-         */
-        private Integer requestedBacklog;
-
-        /** Smallest effective backlog without a warning at start; 0 for none. Default 128. */
-        private int minBacklog = ListenQueueSettings.DEFAULT_MIN_BACKLOG;
-
-        /** Time between two samples. Positive; default 5s. */
-        private Duration sampleInterval = ListenQueueSettings.DEFAULT_SAMPLE_INTERVAL;
-
-        /** Shortest time between two overflow log lines. Positive; default 1m. */
-        private Duration logInterval = ListenQueueSettings.DEFAULT_LOG_INTERVAL;
-
-        /**
-         * Whether readiness turns DOWN while the accept queue overflows (a readiness check, never liveness).
-         * Default false: the counters cover the whole pod, and when every replica overflows at once taking them
-         * all out makes a partial outage total.
-         */
-        private boolean readinessOnOverflow = false;
-
-        public boolean isEnabled() {
-            return enabled;
-        }
-
-        public void setEnabled(boolean enabled) {
-            this.enabled = enabled;
-        }
-
-        public String getProcRoot() {
-            return procRoot;
-        }
-
-        public void setProcRoot(String procRoot) {
-            this.procRoot = procRoot;
-        }
-
-        public List<Integer> getPorts() {
-            return ports;
-        }
-
-        public void setPorts(List<Integer> ports) {
-            this.ports = ports;
-        }
-
-        public Integer getRequestedBacklog() {
-            return requestedBacklog;
-        }
-
-        public void setRequestedBacklog(Integer requestedBacklog) {
-            this.requestedBacklog = requestedBacklog;
-        }
-
-        public int getMinBacklog() {
-            return minBacklog;
-        }
-
-        public void setMinBacklog(int minBacklog) {
-            this.minBacklog = minBacklog;
-        }
-
-        public Duration getSampleInterval() {
-            return sampleInterval;
-        }
-
-        public void setSampleInterval(Duration sampleInterval) {
-            this.sampleInterval = sampleInterval;
-        }
-
-        public Duration getLogInterval() {
-            return logInterval;
-        }
-
-        public void setLogInterval(Duration logInterval) {
-            this.logInterval = logInterval;
-        }
-
-        public boolean isReadinessOnOverflow() {
-            return readinessOnOverflow;
-        }
-
-        public void setReadinessOnOverflow(boolean readinessOnOverflow) {
-            this.readinessOnOverflow = readinessOnOverflow;
-        }
-
-        /**
-         * These settings as readiness-core's {@link ListenQueueSettings}, validated by its rules.
-         *
-         * @throws ReadinessConfigException naming the key, the value and what is allowed
-         */
-        public ListenQueueSettings toSettings() {
-            ReadinessConfigException.require(procRoot != null, "readiness.listen.proc-root", "",
-                    "must be a directory path");
-            ReadinessConfigException.require(sampleInterval != null, "readiness.listen.sample-interval", "",
-                    "must be a positive duration");
-            ReadinessConfigException.require(logInterval != null, "readiness.listen.log-interval", "",
-                    "must be a positive duration");
-            Listen self = this;
-            return new ListenQueueConfig() {
-                @Override
-                public String enabled() {
-                    return Boolean.toString(self.enabled);
-                }
-
-                @Override
-                public String procRoot() {
-                    return self.procRoot;
-                }
-
-                @Override
-                public Optional<List<Integer>> ports() {
-                    return self.ports == null || self.ports.isEmpty() ? Optional.empty()
-                            : Optional.of(new ArrayList<>(self.ports));
-                }
-
-                @Override
-                public OptionalInt requestedBacklog() {
-                    return self.requestedBacklog == null ? OptionalInt.empty()
-                            : OptionalInt.of(self.requestedBacklog);
-                }
-
-                @Override
-                public int minBacklog() {
-                    return self.minBacklog;
-                }
-
-                @Override
-                public Duration sampleInterval() {
-                    return self.sampleInterval;
-                }
-
-                @Override
-                public Duration logInterval() {
-                    return self.logInterval;
-                }
-
-                @Override
-                public String readinessOnOverflow() {
-                    return Boolean.toString(self.readinessOnOverflow);
-                }
-            }.toSettings();
         }
     }
 

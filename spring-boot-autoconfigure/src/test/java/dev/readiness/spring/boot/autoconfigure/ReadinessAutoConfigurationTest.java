@@ -4,7 +4,7 @@ import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.core.check.LocalCheck;
-import dev.readiness.core.config.ChecksConfig;
+import dev.readiness.core.check.ChecksConfig;
 import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.probe.AvailabilityState;
 import dev.readiness.core.probe.HealthRegistry;
@@ -85,15 +85,16 @@ class ReadinessAutoConfigurationTest {
 
     @Test
     void defaultsAreTheCoresDefaults() {
-        CheckOptions spring = new ReadinessProperties().getChecks().toOptions();
+        CheckOptions spring = ReadinessSettings.of(new org.springframework.mock.env.MockEnvironment()).checks();
         CheckOptions core = ChecksConfig.from(ReadinessConfig.of(new PropertiesConfigSource(Map.of(), "empty", 0)));
         assertThat(spring.toString()).isEqualTo(core.toString()).isEqualTo(CheckOptions.defaults().toString());
         ReadinessProperties p = new ReadinessProperties();
         assertThat(p.getManagement().getPort()).isEqualTo(8081);
         assertThat(p.getManagement().isDetails()).isFalse();
-        assertThat(p.getDrain().getPropagationDelay()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(p.getDrain().getTimeout()).isEqualTo(Duration.ofSeconds(20));
-        assertThat(p.getDrain().getTerminationGracePeriod()).isEqualTo(Duration.ofSeconds(30));
+        var drain = ReadinessSettings.of(new org.springframework.mock.env.MockEnvironment()).drain();
+        assertThat(drain.propagationDelay()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(drain.timeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(drain.terminationGracePeriod()).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test

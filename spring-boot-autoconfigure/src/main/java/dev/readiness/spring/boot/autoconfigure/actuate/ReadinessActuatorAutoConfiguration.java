@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.actuate;
 
+import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.probe.Probe;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
@@ -96,7 +97,7 @@ public final class ReadinessActuatorAutoConfiguration {
         DefaultHealthContributorRegistry healthContributorRegistry(Map<String, HealthContributor> contributorBeans,
                 ObjectProvider<HealthContributorNameGenerator> nameGenerator,
                 List<HealthContributorNameValidator> nameValidators, HealthRegistry registry,
-                ReadinessProperties properties, Environment environment,
+                ReadinessSettings settings, Environment environment,
                 ObjectProvider<CheckContributor> contributors) {
             HealthContributorNameGenerator names =
                     nameGenerator.getIfAvailable(HealthContributorNameGenerator::withoutStandardSuffixes);
@@ -108,7 +109,7 @@ public final class ReadinessActuatorAutoConfiguration {
             // a DataSource or Redis factory that readiness checks already is never checked a second time by
             // Boot's indicator of the same name: the indicator shows readiness' result instead
             Map<String, HealthContributor> wrapped = BackgroundIndicators.wrap(byName, registry,
-                    properties.getChecks().toOptions(), required, covered(contributors));
+                    settings.checks(), required, covered(contributors));
             return new DefaultHealthContributorRegistry(nameValidators,
                     HealthContributorNameGenerator.unchanged().registrar(wrapped));
         }

@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.dependencies;
 
+import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.health.check.jdbc.HikariPoolCheck;
@@ -63,8 +64,8 @@ public final class ReadinessDependenciesAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        CircuitBreakerChecks readinessCircuitBreakerChecks(ListableBeanFactory beans, ReadinessProperties properties) {
-            return new CircuitBreakerChecks(beans, properties.getChecks().toOptions());
+        CircuitBreakerChecks readinessCircuitBreakerChecks(ListableBeanFactory beans, ReadinessSettings settings) {
+            return new CircuitBreakerChecks(beans, settings.checks());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.drain;
 
+import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.core.drain.DrainMetrics;
 import dev.readiness.core.drain.DrainSettings;
 import dev.readiness.core.drain.GracefulDrain;
@@ -59,8 +60,8 @@ public final class ReadinessDrainAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    DrainSettings readinessDrainSettings(ReadinessProperties properties) {
-        return properties.getDrain().toSettings();
+    DrainSettings readinessDrainSettings(ReadinessSettings settings) {
+        return settings.drain();
     }
 
     /**

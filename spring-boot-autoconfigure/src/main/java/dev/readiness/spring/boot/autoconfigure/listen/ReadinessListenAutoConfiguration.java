@@ -1,5 +1,10 @@
 package dev.readiness.spring.boot.autoconfigure.listen;
 
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Condition;
+import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.core.listen.ListenQueueCheck;
 import dev.readiness.core.listen.ListenQueueMetrics;
 import dev.readiness.core.listen.ListenQueueProbe;
@@ -32,10 +37,22 @@ import org.springframework.context.annotation.Configuration;
 @AutoConfiguration(after = ReadinessAutoConfiguration.class)
 @ConditionalOnBean(HealthRegistry.class)
 @ConditionalOnClass(ListenQueueProbe.class)
-@ConditionalOnBooleanProperty(name = "readiness.listen.enabled", matchIfMissing = true)
+@Conditional(ReadinessListenAutoConfiguration.Enabled.class)
 public final class ReadinessListenAutoConfiguration {
 
     ReadinessListenAutoConfiguration() {
+    }
+
+    /**
+     * {@code readiness.listen.enabled}, read with the one boolean syntax of every key; a value it refuses fails
+     * the start naming the key rather than turning the probe off.
+     */
+    static final class Enabled implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return ReadinessSettings.of(context.getEnvironment()).text(ListenQueueSettings.ENABLED.name())
+                    .map(ListenQueueSettings.ENABLED::parse).orElse(ListenQueueSettings.ENABLED.defaultValue());
+        }
     }
 
     /**
@@ -43,9 +60,9 @@ public final class ReadinessListenAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    ListenQueueProbe readinessListenQueueProbe(ReadinessProperties properties, HealthRegistry registry,
+    ListenQueueProbe readinessListenQueueProbe(ReadinessSettings readiness, HealthRegistry registry,
                                                ApplicationContext context) {
-        ListenQueueSettings settings = properties.getListen().toSettings();
+        ListenQueueSettings settings = readiness.listen();
         ListenQueueProbe probe = ListenQueueProbe.builder(settings)
                 .requestedBacklog(new ServerBacklog(context, settings.requestedBacklog())).build();
         ListenQueueCheck.registerIfEnabled(registry, probe);

@@ -3,6 +3,7 @@ package dev.readiness.spring.boot.autoconfigure.reload;
 import dev.readiness.core.reload.ConfigMapWatcher;
 import dev.readiness.core.reload.ConfigSnapshot;
 import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
+import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.EnumerablePropertySource;
@@ -44,14 +45,15 @@ public final class ConfigMapPropertySource extends EnumerablePropertySource<Conf
         if (existing instanceof ConfigMapPropertySource source) {
             return source;
         }
-        ReadinessProperties.Config settings = Binder.get(environment)
+        ReadinessProperties.Config flags = Binder.get(environment)
                 .bindOrCreate(ReadinessProperties.PREFIX + ".config", ReadinessProperties.Config.class);
-        if (!settings.isEnabled() || settings.getDir() == null || settings.getDir().isBlank()) {
+        ReadinessSettings settings = ReadinessSettings.of(environment);
+        if (!flags.isEnabled() || settings.text(ConfigMapWatcher.DIR.name()).map(String::isBlank).orElse(true)) {
             return null;
         }
         ConfigMapRebinder rebinder = new ConfigMapRebinder(environment);
         ConfigMapPropertySource[] self = new ConfigMapPropertySource[1];
-        ConfigMapWatcher watcher = settings.toBuilder()
+        ConfigMapWatcher watcher = settings.config()
                 .validator(rebinder::prepare)
                 .listener(change -> {
                     self[0].values = change.current().values();

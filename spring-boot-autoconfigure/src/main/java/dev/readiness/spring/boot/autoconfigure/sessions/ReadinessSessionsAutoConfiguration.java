@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.sessions;
 
+import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.sessions.SessionEvents;
@@ -131,9 +132,9 @@ public final class ReadinessSessionsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = "readinessSessionStoreCheck")
     CheckContributor readinessSessionStoreCheck(RedisSessionStore store, SessionSettings settings,
-                                                ReadinessProperties properties) {
+                                                ReadinessSettings readiness) {
         List<CheckRegistration> checks = List.of(CheckRegistration.readiness("redis-sessions", store.readinessCheck(),
-                properties.getChecks().toOptions().toBuilder().required(settings.required()).build()));
+                readiness.checks().toBuilder().required(settings.required()).build()));
         return () -> checks;
     }
 

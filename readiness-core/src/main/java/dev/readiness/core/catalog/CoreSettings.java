@@ -1,0 +1,20 @@
+package dev.readiness.core.catalog;
+
+import dev.readiness.core.config.Keys;
+import dev.readiness.core.config.SettingsProvider;
+
+import dev.readiness.core.check.CheckOptions;
+import dev.readiness.core.drain.DrainSettings;
+import dev.readiness.core.listen.ListenQueueSettings;
+import dev.readiness.core.reload.ConfigMapWatcher;
+
+import java.util.List;
+
+/** The settings readiness-core declares: dependency checks, drain, listen queue and ConfigMap reload. */
+public final class CoreSettings implements SettingsProvider {
+
+    @Override
+    public List<Keys<?, ?>> settings() {
+        return List.of(CheckOptions.KEYS, DrainSettings.KEYS, ListenQueueSettings.KEYS, ConfigMapWatcher.KEYS);
+    }
+}
