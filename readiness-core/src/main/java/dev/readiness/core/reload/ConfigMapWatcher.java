@@ -682,6 +682,12 @@ public final class ConfigMapWatcher implements AutoCloseable {
             return this;
         }
 
+        @Override
+        public String toString() {
+            return "ConfigMapWatcher.Builder{directory=" + directory + ", pollInterval=" + pollInterval
+                    + ", debounce=" + debounce + ", fileEvents=" + fileEvents + "}";
+        }
+
         /**
          * This builder, once its settings are checked.
          *

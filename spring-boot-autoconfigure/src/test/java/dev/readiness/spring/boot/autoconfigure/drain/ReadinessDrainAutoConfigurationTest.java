@@ -138,14 +138,15 @@ class ReadinessDrainAutoConfigurationTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-            "readiness.drain.propagation-delay        | -1s    | must not be negative",
-            "readiness.drain.timeout                  | -2m    | must not be negative",
-            "readiness.drain.timeout                  | 2h     | must be at most 1h",
+            "readiness.drain.propagation-delay        | -1s    | must be between 0s and 1h",
+            "readiness.drain.timeout                  | -2m    | must be between 0s and 1h",
+            "readiness.drain.timeout                  | 2h     | must be between 0s and 1h",
+            "readiness.drain.timeout                  | 20     | a bare number has no unit",
             "readiness.drain.resource-close-timeout   | 0s     | must be a positive duration",
             "readiness.drain.termination-grace-period | 0s     | must be a positive duration",
             "readiness.drain.exit-code                | 256    | must be 0..255, or 'jvm'",
             "readiness.drain.exit-code                | banana | must be 0..255, or 'jvm'",
-            "readiness.drain.exit-code                | ''     | must be 0..255, or 'jvm'",
+            "readiness.drain.exit-code                | 2.5    | must be 0..255, or 'jvm'",
     })
     void aBadValueFailsTheStartWithDescriptionAndAction(String key, String value, String allowed) {
         kubernetes.withPropertyValues(key + "=" + value).run(context -> {

@@ -128,7 +128,7 @@ class ReadinessListenAutoConfigurationTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
-            "readiness.listen.ports             | 70000 | every port must be 1..65535",
+            "readiness.listen.ports             | 70000 | must be ports 1..65535",
             "readiness.listen.requested-backlog | -5    | must be 0 (the JDK default of 50) or more",
             "readiness.listen.min-backlog       | -1    | must be 0 (no warning) or more",
             "readiness.listen.sample-interval   | 0s    | must be a positive duration",
