@@ -1,6 +1,9 @@
 package dev.readiness.grpc;
 
+import dev.readiness.core.config.Key;
+import dev.readiness.core.config.Keys;
 import dev.readiness.core.config.ReadinessConfigException;
+import dev.readiness.core.config.SettingsSource;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -26,22 +29,40 @@ public final class GrpcSettings {
     static final String PREFIX = "readiness.grpc.";
     private static final Duration MIN_AGE = Duration.ofSeconds(1);
     private static final Duration MAX = Duration.ofDays(1);
+
+    /** {@code readiness.grpc.max-connection-age}. */
+    public static final Key<Duration> MAX_CONNECTION_AGE = Key.duration(PREFIX + "max-connection-age")
+            .defaultsTo(DEFAULT_MAX_CONNECTION_AGE).between(MIN_AGE, MAX)
+            .means("Age after which the server sends a connection GOAWAY, so clients behind an L4 Service reconnect"
+                    + " and spread over new pods (grpc-java adds 10 % jitter).");
+    /** {@code readiness.grpc.max-connection-age-grace}. */
+    public static final Key<Duration> MAX_CONNECTION_AGE_GRACE = Key.duration(PREFIX + "max-connection-age-grace")
+            .defaultsTo(DEFAULT_MAX_CONNECTION_AGE_GRACE).between(Duration.ZERO, MAX)
+            .means("Time calls already running on an aged connection may go on before it is closed.");
+
+    /** The keys of {@code readiness.grpc.*}. */
+    public static final Keys<Builder, GrpcSettings> KEYS = Keys.of("gRPC", "readiness.grpc", GrpcSettings::builder,
+                    Builder::build)
+            .key(MAX_CONNECTION_AGE, Builder::maxConnectionAge)
+            .key(MAX_CONNECTION_AGE_GRACE, Builder::maxConnectionAgeGrace);
+
     private static final GrpcSettings DEFAULTS = builder().build();
 
     private final Duration maxConnectionAge;
     private final Duration maxConnectionAgeGrace;
 
     private GrpcSettings(Builder b) {
-        this.maxConnectionAge = require("max-connection-age", b.maxConnectionAge, MIN_AGE);
-        this.maxConnectionAgeGrace = require("max-connection-age-grace", b.maxConnectionAgeGrace, Duration.ZERO);
+        this.maxConnectionAge = MAX_CONNECTION_AGE.check(b.maxConnectionAge);
+        this.maxConnectionAgeGrace = MAX_CONNECTION_AGE_GRACE.check(b.maxConnectionAgeGrace);
     }
 
-    private static Duration require(String key, Duration d, Duration min) {
-        ReadinessConfigException.require(d != null, PREFIX + key, "(empty)", "must be a duration such as 5m");
-        ReadinessConfigException.require(d.compareTo(min) >= 0, PREFIX + key, d,
-                min.isZero() ? "must not be negative" : "must be at least 1s");
-        ReadinessConfigException.require(d.compareTo(MAX) <= 0, PREFIX + key, d, "must be at most 1d");
-        return d;
+    /**
+     * The settings {@code source} gives for {@code readiness.grpc.*}, every key it does not have at its default.
+     *
+     * @throws ReadinessConfigException naming the key, the value as written and what is allowed
+     */
+    public static GrpcSettings from(SettingsSource source) {
+        return KEYS.read(source);
     }
 
     public static GrpcSettings defaults() {

@@ -37,7 +37,7 @@ class GrpcSettingsTest {
                 .isInstanceOf(ReadinessConfigException.class)
                 .hasMessageContaining("readiness.grpc.max-connection-age")
                 .hasMessageContaining("10ms")
-                .hasMessageContaining("at least 1s");
+                .hasMessageContaining("between 1s and 1d");
     }
 
     @Test

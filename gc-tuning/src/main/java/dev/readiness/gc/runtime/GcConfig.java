@@ -1,68 +1,29 @@
 package dev.readiness.gc.runtime;
 
-import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.config.ReadinessConfigException;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
+import dev.readiness.core.config.SettingsSource;
 import org.eclipse.microprofile.config.Config;
 
-import java.time.Duration;
-
 /**
- * {@code readiness.gc.*}: the run-time side of gc-tuning (the CLI reads {@code READINESS_GC_*} variables itself).
+ * {@code readiness.gc.*} read from a MicroProfile config: the GC advisor and the GC-pressure liveness check. The
+ * keys, their defaults and rules are {@link GcSettings#KEYS}'s; see the settings table in
+ * {@code src/docs/settings.md}.
  * <pre>
- * readiness.gc.advisor.enabled=true                   # READINESS_GC_ADVISOR_ENABLED: log disagreements at start
- * readiness.gc.pressure.enabled=true                  # register the GC-pressure liveness check
+ * readiness.gc.advisor.enabled=true              # READINESS_GC_ADVISOR_ENABLED
  * readiness.gc.pressure.window=60s
- * readiness.gc.pressure.overhead-percent=50
- * readiness.gc.pressure.heap-after-gc-percent=95
  * </pre>
  */
-@ConfigMapping(prefix = "readiness.gc")
-public interface GcConfig {
+public final class GcConfig {
 
-    Advisor advisor();
-
-    Pressure pressure();
-
-    interface Advisor {
-        /** Log what in the JVM disagrees with its container at start. */
-        @WithDefault("true")
-        boolean enabled();
-    }
-
-    interface Pressure {
-        /** Register the GC-pressure liveness check. */
-        @WithDefault("true")
-        boolean enabled();
-
-        /** How long the pressure must last before the check goes DOWN. */
-        @WithDefault("60s")
-        Duration window();
-
-        /** Share of wall time spent in GC pauses over the window that counts as pressure. */
-        @WithDefault("50")
-        int overheadPercent();
-
-        /** Heap after GC, as a share of the maximum, that counts as pressure when it lasts the window. */
-        @WithDefault("95")
-        int heapAfterGcPercent();
+    private GcConfig() {
     }
 
     /**
-     * The mapped values handed to {@link GcPressureSettings}, which alone holds the rules.
+     * Reads and validates {@code readiness.gc.*} from {@code config}.
      *
-     * @throws ReadinessConfigException naming the key, the value and what is allowed
+     * @throws ReadinessConfigException naming the key, the value as written and what is allowed
      */
-    default GcPressureSettings toSettings() {
-        Pressure s = pressure();
-        return new GcPressureSettings(s.window(), s.overheadPercent(), s.heapAfterGcPercent());
-    }
-
-    /** Reads and validates {@code readiness.gc.*} from {@code config}. */
-    static GcConfig from(Config config) {
-        GcConfig c = ReadinessConfig.mapping(config, GcConfig.class);
-        c.toSettings();
-        return c;
+    public static GcSettings from(Config config) {
+        return GcSettings.from(SettingsSource.of(config));
     }
 }

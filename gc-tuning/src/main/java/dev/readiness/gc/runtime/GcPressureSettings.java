@@ -1,5 +1,6 @@
 package dev.readiness.gc.runtime;
 
+import dev.readiness.core.config.Key;
 import dev.readiness.core.config.ReadinessConfigException;
 
 import java.time.Duration;
@@ -23,19 +24,30 @@ public record GcPressureSettings(Duration window, int overheadPercent, int heapA
 
     private static final String PREFIX = "readiness.gc.pressure.";
 
+    /** {@code readiness.gc.pressure.window}. */
+    public static final Key<Duration> WINDOW = Key.duration(PREFIX + "window").defaultsTo(DEFAULT_WINDOW)
+            .allowed("must be at least 1s and at most 1d",
+                    w -> w.compareTo(MIN_WINDOW) >= 0 && w.compareTo(Duration.ofDays(1)) <= 0)
+            .means("How long the pressure must last before the GC-pressure liveness check goes DOWN.");
+    /** {@code readiness.gc.pressure.overhead-percent}. */
+    public static final Key<Integer> OVERHEAD_PERCENT = Key.integer(PREFIX + "overhead-percent")
+            .defaultsTo(DEFAULT_OVERHEAD_PERCENT).range(1, 100)
+            .means("Share of wall time spent in GC pauses over the window that counts as pressure.");
+    /** {@code readiness.gc.pressure.heap-after-gc-percent}. */
+    public static final Key<Integer> HEAP_AFTER_GC_PERCENT = Key.integer(PREFIX + "heap-after-gc-percent")
+            .defaultsTo(DEFAULT_HEAP_AFTER_GC_PERCENT).range(1, 100)
+            .means("Heap after each collection, as a share of the maximum, that counts as pressure when it lasts"
+                    + " the window.");
+
     /**
-     * The one home of these rules: the SmallRye mapping ({@link GcConfig}) and every other front end only pass
-     * values on.
+     * The one home of these rules: every front end ({@link GcSettings#KEYS}) only passes values on.
      *
      * @throws ReadinessConfigException naming the full key, the value and what is allowed
      */
     public GcPressureSettings {
-        ReadinessConfigException.require(window != null && window.compareTo(MIN_WINDOW) >= 0, PREFIX + "window",
-                window, "must be at least 1s");
-        ReadinessConfigException.require(overheadPercent >= 1 && overheadPercent <= 100,
-                PREFIX + "overhead-percent", overheadPercent, "must be 1..100");
-        ReadinessConfigException.require(heapAfterGcPercent >= 1 && heapAfterGcPercent <= 100,
-                PREFIX + "heap-after-gc-percent", heapAfterGcPercent, "must be 1..100");
+        WINDOW.check(window);
+        OVERHEAD_PERCENT.check(overheadPercent);
+        HEAP_AFTER_GC_PERCENT.check(heapAfterGcPercent);
     }
 
     public static GcPressureSettings defaults() {

@@ -22,14 +22,14 @@ public final class GcRuntime {
      * @throws dev.readiness.core.config.ReadinessConfigException for a bad {@code readiness.gc.*} value
      */
     public static Optional<GcPressureCheck> install(HealthRegistry registry, Config config) {
-        GcConfig gc = GcConfig.from(config);
-        if (gc.advisor().enabled()) {
+        GcSettings gc = GcConfig.from(config);
+        if (gc.advisorEnabled()) {
             GcAdvisor.logAtStart();
         }
-        if (!gc.pressure().enabled()) {
+        if (!gc.pressureEnabled()) {
             return Optional.empty();
         }
-        GcPressureCheck check = new GcPressureCheck(gc.toSettings());
+        GcPressureCheck check = new GcPressureCheck(gc.pressure());
         registry.liveness(CHECK_NAME, check);
         return Optional.of(check);
     }

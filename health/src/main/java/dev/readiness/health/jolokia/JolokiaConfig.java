@@ -1,66 +1,35 @@
 package dev.readiness.health.jolokia;
 
-import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.config.ReadinessConfigException;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
+import dev.readiness.core.config.SettingsSource;
 import org.eclipse.microprofile.config.Config;
 
 import java.util.Optional;
 
 /**
- * {@code readiness.jolokia.*}: the optional, read-only Jolokia endpoint. Off by default.
- * <pre>
- * readiness.jolokia.enabled=false     # READINESS_JOLOKIA_ENABLED
- * readiness.jolokia.host=127.0.0.1    # anything but loopback requires user and password
- * readiness.jolokia.port=8778
- * readiness.jolokia.user=
- * readiness.jolokia.password=
- * </pre>
+ * {@code readiness.jolokia.*} read from a MicroProfile config: the read-only Jolokia endpoint, off by default.
+ * The keys, their defaults and rules are {@link JolokiaOptions#KEYS}'s; see the settings table in
+ * {@code src/docs/settings.md}.
  */
-@ConfigMapping(prefix = "readiness.jolokia")
-public interface JolokiaConfig {
+public final class JolokiaConfig {
 
-    /** Start the endpoint. */
-    @WithDefault("false")
-    boolean enabled();
-
-    /** Address to bind. */
-    @WithDefault(JolokiaSettings.DEFAULT_HOST)
-    String host();
-
-    /** Port; 0 picks a free one. */
-    @WithDefault("8778")
-    int port();
-
-    /** Basic-auth user; required with a password when the host is not loopback. */
-    Optional<String> user();
-
-    /** Basic-auth password. */
-    Optional<String> password();
-
-    /**
-     * The settings, or empty when disabled.
-     *
-     * @throws ReadinessConfigException naming the key, the value and what is allowed
-     */
-    default Optional<JolokiaSettings> toSettings() {
-        if (!enabled()) {
-            return Optional.empty();
-        }
-        String p = "readiness.jolokia.";
-        ReadinessConfigException.require(port() >= 0 && port() <= 65535, p + "port", port(), "must be 0..65535");
-        ReadinessConfigException.require(user().isPresent() == password().isPresent(), p + "user",
-                user().orElse("(unset)"), "user and password must be set together");
-        try {
-            return Optional.of(new JolokiaSettings(host(), port(), user(), password()));
-        } catch (IllegalArgumentException e) {
-            throw new ReadinessConfigException(p + "host", host(), e.getMessage(), e);
-        }
+    private JolokiaConfig() {
     }
 
-    /** Reads and validates {@code readiness.jolokia.*}. */
-    static Optional<JolokiaSettings> from(Config config) {
-        return ReadinessConfig.mapping(config, JolokiaConfig.class).toSettings();
+    /**
+     * Reads and validates {@code readiness.jolokia.*}: the endpoint's settings, or empty when it is not enabled.
+     *
+     * @throws ReadinessConfigException naming the key, the value as written and what is allowed
+     */
+    public static Optional<JolokiaSettings> from(Config config) {
+        SettingsSource source = SettingsSource.of(config);
+        JolokiaOptions options = JolokiaOptions.from(source);
+        try {
+            return options.settings();
+        } catch (ReadinessConfigException e) {
+            String written = source.text(e.key() == null ? "" : e.key()).orElse(null);
+            throw written == null || written.equals(e.value()) ? e
+                    : new ReadinessConfigException(e.key(), written, e.allowed(), e);
+        }
     }
 }

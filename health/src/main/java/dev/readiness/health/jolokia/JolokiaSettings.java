@@ -1,5 +1,6 @@
 package dev.readiness.health.jolokia;
 
+import dev.readiness.core.config.ReadinessConfigException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
@@ -20,21 +21,23 @@ public record JolokiaSettings(String host, int port, Optional<String> user, Opti
     public static final int DEFAULT_PORT = 8778;
 
     /**
-     * @throws IllegalArgumentException naming the setting and the value
+     * The one home of these rules (with {@link JolokiaOptions}' keys).
+     *
+     * @throws ReadinessConfigException naming the key, the value and what is allowed
      */
     public JolokiaSettings {
-        Objects.requireNonNull(host, "host");
+        JolokiaOptions.HOST.check(host);
+        JolokiaOptions.PORT.check(port);
         user = user.filter(u -> !u.isBlank());
         password = password.filter(p -> !p.isEmpty());
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port must be 0..65535, was " + port);
-        }
         if (user.isPresent() != password.isPresent()) {
-            throw new IllegalArgumentException("user and password must be set together");
+            throw new ReadinessConfigException(JolokiaOptions.USER.name(), user.orElse("(unset)"),
+                    "must be set together with readiness.jolokia.password");
         }
         if (!isLoopback(host) && user.isEmpty()) {
-            throw new IllegalArgumentException("host " + host + " is not loopback: a user and password are required "
-                    + "to expose Jolokia beyond this machine");
+            throw new ReadinessConfigException(JolokiaOptions.HOST.name(), host, "must be loopback unless"
+                    + " readiness.jolokia.user and password are set: a user and password are required to expose"
+                    + " Jolokia beyond this machine");
         }
     }
 
@@ -53,7 +56,8 @@ public record JolokiaSettings(String host, int port, Optional<String> user, Opti
             }
             return all.length > 0;
         } catch (UnknownHostException e) {
-            throw new IllegalArgumentException("host " + host + " cannot be resolved", e);
+            throw new ReadinessConfigException(JolokiaOptions.HOST.name(), host,
+                    "must be a host name or IP address that resolves", e);
         }
     }
 }

@@ -114,9 +114,9 @@ public final class ManagementServer implements AutoCloseable {
     private final Engine engine;
     private volatile boolean closed;
 
-    private ManagementServer(Builder b) {
+    private ManagementServer(Builder b, ManagementSettings s) {
         this.registry = b.registry;
-        this.details = b.details;
+        this.details = s.details();
         this.handlers = Map.copyOf(b.handlers);
         StringBuilder list = new StringBuilder("{\"error\":\"not found\",\"endpoints\":[\"/livez\",\"/readyz\",\"/startupz\"");
         b.handlers.keySet().stream().sorted().forEach(p -> list.append(",\"").append(p).append('"'));
@@ -130,14 +130,14 @@ public final class ManagementServer implements AutoCloseable {
 
         InetSocketAddress address;
         try {
-            address = new InetSocketAddress(InetAddress.getByName(b.host), b.port);
+            address = new InetSocketAddress(InetAddress.getByName(s.host()), s.port());
         } catch (UnknownHostException e) {
-            throw new ReadinessConfigException("readiness.management.host", b.host, "must be a host name or IP address"
-                    + " that resolves (" + e.getMessage() + ")", e);
+            throw new ReadinessConfigException(ManagementSettings.HOST.name(), s.host(),
+                    "must be a host name or IP address that resolves (" + e.getMessage() + ")", e);
         }
-        Engine.Settings settings = new Engine.Settings(address, b.threads, b.maxConnections, b.requestTimeout);
-        this.engine = Engine.start(b.engine, settings, this::answer, b.host + ":" + b.port);
-        log.info("management server listening on {}:{} ({} threads, details {}, {})", b.host, port(), b.threads,
+        Engine.Settings settings = new Engine.Settings(address, s.threads(), s.maxConnections(), s.requestTimeout());
+        this.engine = Engine.start(b.engine, settings, this::answer, s.host() + ":" + s.port());
+        log.info("management server listening on {}:{} ({} threads, details {}, {})", s.host(), port(), s.threads(),
                 details ? "on" : "off", engine.name());
     }
 
@@ -248,12 +248,7 @@ public final class ManagementServer implements AutoCloseable {
     /** Builds and starts a {@link ManagementServer}. Settings are validated by {@link #start()}. */
     public static final class Builder {
         private final HealthRegistry registry;
-        private int port = DEFAULT_PORT;
-        private String host = DEFAULT_HOST;
-        private boolean details;
-        private int threads = DEFAULT_THREADS;
-        private int maxConnections = DEFAULT_MAX_CONNECTIONS;
-        private Duration requestTimeout = DEFAULT_REQUEST_TIMEOUT;
+        private final ManagementSettings.Builder settings = ManagementSettings.builder();
         private Engine.Kind engine = Engine.Kind.AUTO;
         private final Map<String, ManagementHandler> handlers = new LinkedHashMap<>();
 
@@ -263,25 +258,25 @@ public final class ManagementServer implements AutoCloseable {
 
         /** Port to listen on, 0..65535; 0 picks a free port. Default 8081. */
         public Builder port(int port) {
-            this.port = port;
+            settings.port(port);
             return this;
         }
 
         /** Address to bind. Default {@code 0.0.0.0}. */
         public Builder host(String host) {
-            this.host = host;
+            settings.host(host);
             return this;
         }
 
         /** Whether {@code ?verbose} shows per-check detail. Default {@code false}. */
         public Builder details(boolean details) {
-            this.details = details;
+            settings.details(details);
             return this;
         }
 
         /** Serving threads kept ready, 1..64; more start while clients are slow, up to {@link ManagementServer#MAX_THREADS}. Default 2. */
         public Builder threads(int threads) {
-            this.threads = threads;
+            settings.threads(threads);
             return this;
         }
 
@@ -290,7 +285,7 @@ public final class ManagementServer implements AutoCloseable {
          * Default 1,000. Applies with Jetty on the class path; the JDK's server has no such cap.
          */
         public Builder maxConnections(int maxConnections) {
-            this.maxConnections = maxConnections;
+            settings.maxConnections(maxConnections);
             return this;
         }
 
@@ -300,7 +295,14 @@ public final class ManagementServer implements AutoCloseable {
          * {@code sun.net.httpserver.maxReqTime} instead.
          */
         public Builder requestTimeout(Duration requestTimeout) {
-            this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+            settings.requestTimeout(requestTimeout);
+            return this;
+        }
+
+        /** All of {@code s} at once. */
+        public Builder settings(ManagementSettings s) {
+            settings.port(s.port()).host(s.host()).details(s.details()).threads(s.threads())
+                    .maxConnections(s.maxConnections()).requestTimeout(s.requestTimeout());
             return this;
         }
 
@@ -310,7 +312,11 @@ public final class ManagementServer implements AutoCloseable {
             return this;
         }
 
-        /** Applies {@code readiness.management.*} from {@code config}. */
+        /**
+         * Applies {@code readiness.management.*} from {@code config}.
+         *
+         * @throws ReadinessConfigException naming the key, the value as written and what is allowed
+         */
         public Builder config(Config config) {
             return ManagementConfig.applyTo(config, this);
         }
@@ -337,24 +343,12 @@ public final class ManagementServer implements AutoCloseable {
         /**
          * Binds and starts the server.
          *
-         * @throws ReadinessConfigException when a setting is out of range or the host does not resolve
-         * @throws IllegalArgumentException when maxConnections or requestTimeout is out of range
+         * @throws ReadinessConfigException when a setting is out of range ({@link ManagementSettings}'s rules) or the
+         *                                  host does not resolve
          * @throws IllegalStateException    when the port is in use, naming the port and the key to change
          */
         public ManagementServer start() {
-            ReadinessConfigException.require(port >= 0 && port <= 65535, "readiness.management.port", port,
-                    "must be 0..65535");
-            ReadinessConfigException.require(threads >= 1 && threads <= 64, "readiness.management.threads", threads,
-                    "must be 1..64");
-            ReadinessConfigException.require(host != null && !host.isBlank(), "readiness.management.host", host,
-                    "must be a host name or IP address");
-            if (maxConnections < 1 || maxConnections > 100_000) {
-                throw new IllegalArgumentException("maxConnections must be 1..100000, was " + maxConnections);
-            }
-            if (requestTimeout.compareTo(Duration.ofMillis(100)) < 0 || requestTimeout.compareTo(Duration.ofMinutes(10)) > 0) {
-                throw new IllegalArgumentException("requestTimeout must be 100 ms..10 min, was " + requestTimeout);
-            }
-            return new ManagementServer(this);
+            return new ManagementServer(this, settings.build());
         }
     }
 }

@@ -105,7 +105,9 @@ class JolokiaEndpointTest {
     @Test
     void bindingBeyondLoopbackWithoutAuthenticationIsRefused() {
         assertThatThrownBy(() -> new JolokiaSettings("0.0.0.0", 8778, Optional.empty(), Optional.empty()))
-                .hasMessageContaining("host 0.0.0.0 is not loopback: a user and password are required");
+                .isInstanceOf(ReadinessConfigException.class)
+                .hasMessageContaining("readiness.jolokia.host=0.0.0.0 is invalid: must be loopback unless")
+                .hasMessageContaining("a user and password are required");
         assertThatThrownBy(() -> JolokiaConfig.from(ReadinessConfig.of(new PropertiesConfigSource(Map.of(
                 "readiness.jolokia.enabled", "true", "readiness.jolokia.host", "0.0.0.0"), "test", 100))))
                 .isInstanceOf(ReadinessConfigException.class)
@@ -121,8 +123,12 @@ class JolokiaEndpointTest {
         assertThatThrownBy(() -> JolokiaConfig.from(ReadinessConfig.of(new PropertiesConfigSource(Map.of(
                 "readiness.jolokia.enabled", "true", "readiness.jolokia.port", "70000"), "test", 100))))
                 .hasMessageContaining("readiness.jolokia.port=70000 is invalid: must be 0..65535");
+        // the port is checked even while the endpoint is off: one rule per key, whatever else is set
+        assertThatThrownBy(() -> JolokiaConfig.from(ReadinessConfig.of(new PropertiesConfigSource(Map.of(
+                "readiness.jolokia.port", "-1"), "test", 100))))
+                .hasMessageContaining("readiness.jolokia.port=-1 is invalid");
         assertThatThrownBy(() -> JolokiaConfig.from(ReadinessConfig.of(new PropertiesConfigSource(Map.of(
                 "readiness.jolokia.enabled", "true", "readiness.jolokia.user", "ops"), "test", 100))))
-                .hasMessageContaining("user and password must be set together");
+                .hasMessageContaining("readiness.jolokia.user=ops is invalid: must be set together with readiness.jolokia.password");
     }
 }

@@ -45,7 +45,7 @@ class ManagementConfigTest {
 
     @Test
     void defaultsAreThoseDocumented() {
-        ManagementConfig c = ReadinessConfig.mapping(ReadinessConfig.of(), ManagementConfig.class);
+        ManagementSettings c = ManagementConfig.from(ReadinessConfig.of());
         assertThat(c.port()).isEqualTo(8081).isEqualTo(ManagementServer.DEFAULT_PORT);
         assertThat(c.host()).isEqualTo("0.0.0.0").isEqualTo(ManagementServer.DEFAULT_HOST);
         assertThat(c.details()).isFalse();
@@ -67,7 +67,9 @@ class ManagementConfigTest {
             readiness.management.threads | many               | many
             readiness.management.details | ture               | true or false
             readiness.management.details | enabled            | true or false
-            readiness.management.host    | ' 127.0.0.1'       | must be a host name or IP address
+            readiness.management.host    | '127.0.0.1 x'      | must be a host name or IP address
+            readiness.management.max-connections | 0          | must be 1..100000
+            readiness.management.request-timeout | 1ms        | must be between 100ms and 10m
             readiness.management.host    | no-such-host.invalid | must be a host name or IP address that resolves
             """)
     void aBrokenValueFailsAtStartNamingTheKeyAndTheValue(String key, String value, String allowed) {
@@ -86,9 +88,18 @@ class ManagementConfigTest {
     }
 
     @Test
+    void connectionCapAndRequestTimeoutAreKeysToo() {
+        ManagementSettings s = ManagementConfig.from(ReadinessConfig.of(new PropertiesConfigSource(Map.of(
+                "readiness.management.max-connections", "50", "readiness.management.request-timeout", "2s"),
+                "test", 100)));
+        assertThat(s.maxConnections()).isEqualTo(50);
+        assertThat(s.requestTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+    }
+
+    @Test
     void builderValuesAreValidatedToo() {
         assertThatThrownBy(() -> ManagementServer.builder(registry).port(-5).start())
-                .isInstanceOf(ReadinessConfigException.class).hasMessage("readiness.management.port=-5 is invalid: must be 0..65535");
+                .isInstanceOf(ReadinessConfigException.class).hasMessage("readiness.management.port=-5 is invalid: must be 0..65535 (0 picks a free port)");
         assertThatThrownBy(() -> ManagementServer.builder(registry).threads(0).start())
                 .hasMessage("readiness.management.threads=0 is invalid: must be 1..64");
         assertThatThrownBy(() -> ManagementServer.builder(registry).host(" ").start())

@@ -36,13 +36,11 @@ public final class ReadinessAutoConfiguration {
      * Not started here: {@link CheckBeanRegistrar} starts it once every check bean is registered. Closed with
      * the context.
      *
-     * @throws dev.readiness.core.config.ReadinessConfigException on a bad {@code readiness.checks.*} or
-     *                                                            {@code readiness.management.*} value
+     * @throws dev.readiness.core.config.ReadinessConfigException on a bad {@code readiness.checks.*} value
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    HealthRegistry healthRegistry(ReadinessProperties properties, ReadinessSettings settings) {
-        properties.getManagement().validate();
+    HealthRegistry healthRegistry(ReadinessSettings settings) {
         return HealthRegistry.builder().dependencyDefaults(settings.checks()).build();
     }
 

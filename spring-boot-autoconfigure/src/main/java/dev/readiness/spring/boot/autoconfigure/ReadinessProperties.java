@@ -102,64 +102,12 @@ public class ReadinessProperties {
         /** Whether the management server is started (when readiness-health is on the class path). */
         private boolean enabled = true;
 
-        /** TCP port of the management server, 0 for an ephemeral port (tests). Must be 0..65535. Default 8081. */
-        private int port = 8081;
-
-        /** Address to bind. Default 0.0.0.0: the kubelet probes the pod IP, not loopback. */
-        private String host = "0.0.0.0";
-
-        /** Whether {@code ?verbose} adds the per-check detail to probe responses. Default false. */
-        private boolean details = false;
-
-        /** Serving threads kept ready, 1..64 (more start for slow clients). Default 2. */
-        private int threads = 2;
-
         public boolean isEnabled() {
             return enabled;
         }
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
-        }
-
-        public int getPort() {
-            return port;
-        }
-
-        public void setPort(int port) {
-            this.port = port;
-        }
-
-        public String getHost() {
-            return host;
-        }
-
-        public void setHost(String host) {
-            this.host = host;
-        }
-
-        public boolean isDetails() {
-            return details;
-        }
-
-        public void setDetails(boolean details) {
-            this.details = details;
-        }
-
-        public int getThreads() {
-            return threads;
-        }
-
-        public void setThreads(int threads) {
-            this.threads = threads;
-        }
-
-        /**
-         * @throws ReadinessConfigException when the port is outside 0..65535
-         */
-        public void validate() {
-            ReadinessConfigException.require(port >= 0 && port <= 65535, "readiness.management.port", port,
-                    "must be 0..65535 (0 picks an ephemeral port)");
         }
     }
 
@@ -239,87 +187,12 @@ public class ReadinessProperties {
         /** Whether readiness-gc-tuning is wired at all (when it is on the class path). */
         private boolean enabled = true;
 
-        private final Advisor advisor = new Advisor();
-
-        private final Pressure pressure = new Pressure();
-
         public boolean isEnabled() {
             return enabled;
         }
 
         public void setEnabled(boolean enabled) {
             this.enabled = enabled;
-        }
-
-        public Advisor getAdvisor() {
-            return advisor;
-        }
-
-        public Pressure getPressure() {
-            return pressure;
-        }
-
-        /** {@code readiness.gc.advisor.*}. */
-        public static class Advisor {
-
-            /** Whether what in the JVM disagrees with its container (heap, GC, CPUs) is logged at start. */
-            private boolean enabled = true;
-
-            public boolean isEnabled() {
-                return enabled;
-            }
-
-            public void setEnabled(boolean enabled) {
-                this.enabled = enabled;
-            }
-        }
-
-        /** {@code readiness.gc.pressure.*}: the {@code gc-pressure} liveness check. */
-        public static class Pressure {
-
-            /** Whether the GC-pressure liveness check is registered. */
-            private boolean enabled = true;
-
-            /** How long the pressure must last before the check goes DOWN. At least 1s; default 60s. */
-            private Duration window = Duration.ofSeconds(60);
-
-            /** Share of wall time spent in GC pauses over the window that counts as pressure, 1..100. Default 50. */
-            private int overheadPercent = 50;
-
-            /** Heap after GC as a share of the maximum that counts as pressure, 1..100. Default 95. */
-            private int heapAfterGcPercent = 95;
-
-            public boolean isEnabled() {
-                return enabled;
-            }
-
-            public void setEnabled(boolean enabled) {
-                this.enabled = enabled;
-            }
-
-            public Duration getWindow() {
-                return window;
-            }
-
-            public void setWindow(Duration window) {
-                this.window = window;
-            }
-
-            public int getOverheadPercent() {
-                return overheadPercent;
-            }
-
-            public void setOverheadPercent(int overheadPercent) {
-                this.overheadPercent = overheadPercent;
-            }
-
-            public int getHeapAfterGcPercent() {
-                return heapAfterGcPercent;
-            }
-
-            public void setHeapAfterGcPercent(int heapAfterGcPercent) {
-                this.heapAfterGcPercent = heapAfterGcPercent;
-            }
         }
     }
 

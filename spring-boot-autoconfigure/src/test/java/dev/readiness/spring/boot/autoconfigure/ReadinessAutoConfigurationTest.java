@@ -88,9 +88,10 @@ class ReadinessAutoConfigurationTest {
         CheckOptions spring = ReadinessSettings.of(new org.springframework.mock.env.MockEnvironment()).checks();
         CheckOptions core = ChecksConfig.from(ReadinessConfig.of(new PropertiesConfigSource(Map.of(), "empty", 0)));
         assertThat(spring.toString()).isEqualTo(core.toString()).isEqualTo(CheckOptions.defaults().toString());
-        ReadinessProperties p = new ReadinessProperties();
-        assertThat(p.getManagement().getPort()).isEqualTo(8081);
-        assertThat(p.getManagement().isDetails()).isFalse();
+        var management = dev.readiness.health.management.ManagementSettings.from(
+                ReadinessSettings.of(new org.springframework.mock.env.MockEnvironment()));
+        assertThat(management.port()).isEqualTo(8081);
+        assertThat(management.details()).isFalse();
         var drain = ReadinessSettings.of(new org.springframework.mock.env.MockEnvironment()).drain();
         assertThat(drain.propagationDelay()).isEqualTo(Duration.ofSeconds(5));
         assertThat(drain.timeout()).isEqualTo(Duration.ofSeconds(20));
@@ -102,7 +103,7 @@ class ReadinessAutoConfigurationTest {
         runner.withUserConfiguration(DependencyCheckBean.class)
                 .withPropertyValues("readiness.checks.interval=250ms", "readiness.checks.timeout=PT0.1S",
                         "readiness.checks.failure-threshold=3", "readiness.checks.success-threshold=2",
-                        "readiness.checks.stale-after=2s", "readiness.checks.initial-retry-delay=0")
+                        "readiness.checks.stale-after=2s", "readiness.checks.initial-retry-delay=0s")
                 .run(context -> {
                     CheckOptions o = context.getBean(HealthRegistry.class).optionsOf(Probe.READINESS, "database");
                     assertThat(o.interval()).isEqualTo(Duration.ofMillis(250));

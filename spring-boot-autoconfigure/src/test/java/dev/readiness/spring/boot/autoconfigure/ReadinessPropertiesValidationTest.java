@@ -23,8 +23,6 @@ class ReadinessPropertiesValidationTest {
             "readiness.checks.success-threshold | 0     | must be at least 1",
             "readiness.checks.stale-after       | 1s    | must be at least interval + timeout (7s)",
             "readiness.checks.initial-retry-delay | -1s | must be 0 (off) or a positive duration",
-            "readiness.management.port          | 70000 | must be 0..65535",
-            "readiness.management.port          | -1    | must be 0..65535",
     })
     void aBadValueFailsTheStartWithDescriptionAndAction(String key, String value, String allowed) {
         runner.withPropertyValues(key + "=" + value).run(context -> {
@@ -40,7 +38,6 @@ class ReadinessPropertiesValidationTest {
             "readiness.checks.interval          | banana",
             "readiness.checks.timeout           | 5",
             "readiness.checks.failure-threshold | many",
-            "readiness.management.port          | 80a",
     })
     void aValueThatDoesNotConvertFailsTheStartNamingKeyAndValue(String key, String value) {
         runner.withPropertyValues(key + "=" + value).run(context -> {

@@ -1,9 +1,14 @@
 package dev.readiness.spring.boot.autoconfigure.gc;
 
+import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.gc.micrometer.GcPressureMetrics;
 import dev.readiness.gc.runtime.GcAdvisor;
-import dev.readiness.gc.runtime.GcConfig;
+import dev.readiness.gc.runtime.GcSettings;
 import dev.readiness.gc.runtime.GcPressureCheck;
 import dev.readiness.gc.runtime.GcPressureSettings;
 import dev.readiness.gc.runtime.GcRuntime;
@@ -44,8 +49,8 @@ public final class ReadinessGcAutoConfiguration {
     /** What the advisor logged at start (empty list when it agrees or is off). */
     @Bean
     @ConditionalOnMissingBean
-    GcAdvice readinessGcAdvice(ReadinessProperties properties) {
-        return new GcAdvice(properties.getGc().getAdvisor().isEnabled() ? GcAdvisor.logAtStart() : List.of());
+    GcAdvice readinessGcAdvice(ReadinessSettings settings) {
+        return new GcAdvice(GcSettings.from(settings).advisorEnabled() ? GcAdvisor.logAtStart() : List.of());
     }
 
     /**
@@ -53,9 +58,9 @@ public final class ReadinessGcAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    @ConditionalOnBooleanProperty(name = "readiness.gc.pressure.enabled", matchIfMissing = true)
-    GcPressure readinessGcPressure(ReadinessProperties properties) {
-        return new GcPressure(new GcPressureCheck(settings(properties.getGc())));
+    @Conditional(ReadinessGcAutoConfiguration.PressureEnabled.class)
+    GcPressure readinessGcPressure(ReadinessSettings settings) {
+        return new GcPressure(new GcPressureCheck(GcSettings.from(settings).pressure()));
     }
 
     /**
@@ -63,7 +68,7 @@ public final class ReadinessGcAutoConfiguration {
      * the application registers a check of that name itself (a {@link CheckRegistration} bean).
      */
     @Bean
-    @ConditionalOnBooleanProperty(name = "readiness.gc.pressure.enabled", matchIfMissing = true)
+    @Conditional(ReadinessGcAutoConfiguration.PressureEnabled.class)
     @ConditionalOnMissingBean(name = "readinessGcPressureRegistration")
     CheckContributor readinessGcPressureRegistration(GcPressure pressure, ListableBeanFactory beans) {
         return () -> beans.getBeansOfType(CheckRegistration.class, false, false).values().stream()
@@ -73,7 +78,7 @@ public final class ReadinessGcAutoConfiguration {
 
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass({MeterBinder.class, GcPressureMetrics.class})
-    @ConditionalOnBooleanProperty(name = "readiness.gc.pressure.enabled", matchIfMissing = true)
+    @Conditional(ReadinessGcAutoConfiguration.PressureEnabled.class)
     static final class Metrics {
 
         @Bean(destroyMethod = "close")
@@ -86,46 +91,14 @@ public final class ReadinessGcAutoConfiguration {
     }
 
     /**
-     * {@code readiness.gc.*} validated by readiness-gc-tuning's own rules ({@link GcConfig#toSettings()}).
-     *
-     * @throws dev.readiness.core.config.ReadinessConfigException naming the key, the value and what is allowed
+     * {@code readiness.gc.pressure.enabled}, read with the one boolean syntax of every key; a value it refuses
+     * fails the start naming the key rather than turning the check off.
      */
-    static GcPressureSettings settings(ReadinessProperties.Gc gc) {
-        ReadinessProperties.Gc.Pressure p = gc.getPressure();
-        dev.readiness.core.config.ReadinessConfigException.require(p.getWindow() != null,
-                "readiness.gc.pressure.window", "", "must be at least 1s");
-        GcConfig.Pressure pressure = new GcConfig.Pressure() {
-            @Override
-            public boolean enabled() {
-                return p.isEnabled();
-            }
-
-            @Override
-            public Duration window() {
-                return p.getWindow();
-            }
-
-            @Override
-            public int overheadPercent() {
-                return p.getOverheadPercent();
-            }
-
-            @Override
-            public int heapAfterGcPercent() {
-                return p.getHeapAfterGcPercent();
-            }
-        };
-        GcConfig.Advisor advisor = () -> gc.getAdvisor().isEnabled();
-        return new GcConfig() {
-            @Override
-            public Advisor advisor() {
-                return advisor;
-            }
-
-            @Override
-            public Pressure pressure() {
-                return pressure;
-            }
-        }.toSettings();
+    static final class PressureEnabled implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return ReadinessSettings.of(context.getEnvironment()).text(GcSettings.PRESSURE_ENABLED.name())
+                    .map(GcSettings.PRESSURE_ENABLED::parse).orElse(GcSettings.PRESSURE_ENABLED.defaultValue());
+        }
     }
 }

@@ -1,21 +1,24 @@
 package dev.readiness.spring.boot.autoconfigure.jolokia;
 
 import dev.readiness.core.config.ReadinessConfigException;
-import dev.readiness.health.jolokia.JolokiaConfig;
+import dev.readiness.health.jolokia.JolokiaOptions;
+import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.health.jolokia.JolokiaEndpoint;
 import dev.readiness.health.jolokia.JolokiaSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
-import java.util.Optional;
 
 /**
  * The read-only Jolokia endpoint of readiness-health, off by default: {@code readiness.jolokia.enabled=true}
@@ -25,8 +28,7 @@ import java.util.Optional;
  */
 @AutoConfiguration
 @ConditionalOnClass(JolokiaSettings.class)
-@ConditionalOnBooleanProperty(name = "readiness.jolokia.enabled")
-@EnableConfigurationProperties(JolokiaProperties.class)
+@Conditional(ReadinessJolokiaAutoConfiguration.Enabled.class)
 public final class ReadinessJolokiaAutoConfiguration {
 
     private static final Logger log = LoggerFactory.getLogger(ReadinessJolokiaAutoConfiguration.class);
@@ -43,8 +45,8 @@ public final class ReadinessJolokiaAutoConfiguration {
          */
         @Bean(destroyMethod = "close")
         @ConditionalOnMissingBean
-        JolokiaEndpoint readinessJolokiaEndpoint(JolokiaProperties properties) {
-            JolokiaEndpoint endpoint = JolokiaEndpoint.start(settings(properties));
+        JolokiaEndpoint readinessJolokiaEndpoint(Environment environment) {
+            JolokiaEndpoint endpoint = JolokiaEndpoint.start(settings(ReadinessSettings.of(environment)));
             log.info("Jolokia (read-only) at {}", endpoint.url());
             return endpoint;
         }
@@ -60,34 +62,28 @@ public final class ReadinessJolokiaAutoConfiguration {
         }
     }
 
-    /** readiness-health's own rules ({@link JolokiaConfig#toSettings()}), over what the application set. */
-    static JolokiaSettings settings(JolokiaProperties p) {
-        JolokiaConfig config = new JolokiaConfig() {
-            @Override
-            public boolean enabled() {
-                return true;
-            }
+    /**
+     * readiness-health's own keys and rules ({@link JolokiaOptions}), over what the application set.
+     *
+     * @throws ReadinessConfigException naming the key, the value as written and what is allowed
+     */
+    static JolokiaSettings settings(ReadinessSettings settings) {
+        JolokiaOptions options = JolokiaOptions.from(settings);
+        try {
+            return options.settings().orElseThrow();
+        } catch (ReadinessConfigException e) {
+            String written = e.key() == null ? null : settings.text(e.key()).orElse(null);
+            throw written == null || written.equals(e.value()) ? e
+                    : new ReadinessConfigException(e.key(), written, e.allowed(), e);
+        }
+    }
 
-            @Override
-            public String host() {
-                return p.getHost() != null ? p.getHost() : JolokiaSettings.DEFAULT_HOST;
-            }
-
-            @Override
-            public int port() {
-                return p.getPort() != null ? p.getPort() : JolokiaSettings.DEFAULT_PORT;
-            }
-
-            @Override
-            public Optional<String> user() {
-                return Optional.ofNullable(p.getUser());
-            }
-
-            @Override
-            public Optional<String> password() {
-                return Optional.ofNullable(p.getPassword());
-            }
-        };
-        return config.toSettings().orElseThrow();
+    /** {@code readiness.jolokia.enabled}, read with the one boolean syntax of every key. */
+    static final class Enabled implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return ReadinessSettings.of(context.getEnvironment()).text(JolokiaOptions.ENABLED.name())
+                    .map(JolokiaOptions.ENABLED::parse).orElse(JolokiaOptions.ENABLED.defaultValue());
+        }
     }
 }

@@ -1,7 +1,8 @@
 package dev.readiness.spring.boot.autoconfigure.management;
 
+import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.core.probe.HealthRegistry;
-import dev.readiness.health.management.ManagementConfig;
+import dev.readiness.health.management.ManagementSettings;
 import dev.readiness.health.management.ManagementServer;
 import dev.readiness.health.management.PrometheusHandler;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
@@ -41,30 +42,10 @@ public final class ReadinessManagementAutoConfiguration {
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    ManagementServer readinessManagementServer(HealthRegistry registry, ReadinessProperties properties,
+    ManagementServer readinessManagementServer(HealthRegistry registry, ReadinessSettings settings,
                                                ObjectProvider<ManagementEndpoint> endpoints) {
-        ReadinessProperties.Management m = properties.getManagement();
-        ManagementServer.Builder builder = new ManagementConfig() {
-            @Override
-            public int port() {
-                return m.getPort();
-            }
-
-            @Override
-            public String host() {
-                return m.getHost() == null ? "" : m.getHost();
-            }
-
-            @Override
-            public boolean details() {
-                return m.isDetails();
-            }
-
-            @Override
-            public int threads() {
-                return m.getThreads();
-            }
-        }.applyTo(ManagementServer.builder(registry));
+        ManagementServer.Builder builder = ManagementServer.builder(registry)
+                .settings(ManagementSettings.from(settings));
         endpoints.orderedStream().forEach(e -> builder.handler(e.path(), e.handler()));
         return builder.start();
     }

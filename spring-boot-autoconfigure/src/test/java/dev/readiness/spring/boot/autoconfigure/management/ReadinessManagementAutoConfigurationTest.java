@@ -113,7 +113,10 @@ class ReadinessManagementAutoConfigurationTest {
             "readiness.management.port    | 70000 | must be 0..65535",
             "readiness.management.port    | -1    | must be 0..65535",
             "readiness.management.threads | 0     | must be 1..64",
-            "readiness.management.host    | ' '   | must be a host name or IP address",
+            "readiness.management.host    | 'a b' | must be a host name or IP address",
+            "readiness.management.max-connections | 0    | must be 1..100000",
+            "readiness.management.request-timeout | 10ms | must be between 100ms and 10m",
+            "readiness.management.request-timeout | 5    | a bare number has no unit",
     })
     void aBadValueFailsTheStartWithTheKey(String key, String value, String allowed) {
         runner.withPropertyValues(key + "=" + value).run(context -> {

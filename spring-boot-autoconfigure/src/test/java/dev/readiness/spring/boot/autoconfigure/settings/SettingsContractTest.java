@@ -60,7 +60,8 @@ class SettingsContractTest {
     @Test
     void theModulesOnTheClassPathDeclareTheirSettings() {
         assertThat(settings()).extracting(Keys::prefix).contains("readiness.checks", "readiness.drain",
-                "readiness.listen", "readiness.config");
+                "readiness.listen", "readiness.config", "readiness.management", "readiness.jolokia", "readiness.gc",
+                "readiness.grpc");
         assertThat(keys().map(e -> e.key().name())).doesNotHaveDuplicates().hasSizeGreaterThan(20)
                 .allSatisfy(n -> assertThat(n).matches("readiness(\\.[a-z0-9]+(-[a-z0-9]+)*)+"));
     }

@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,6 +32,9 @@ class SettingsDocsTest {
 
     private static final String BEGIN = "<!-- settings table: generated from the builders by SettingsDocsTest -->";
     private static final String END = "<!-- end of settings table -->";
+
+    /** Modules whose settings the starter does not apply (no auto-configuration for them yet). */
+    private static final Set<String> NOT_IN_THE_STARTER = Set.of("readiness.grpc");
 
     private final List<Keys<?, ?>> settings = SettingsProvider.all(getClass().getClassLoader());
 
@@ -80,6 +84,11 @@ class SettingsDocsTest {
         }
         int checked = 0;
         for (Keys<?, ?> keys : settings) {
+            if (NOT_IN_THE_STARTER.contains(keys.prefix())) {
+                keys.keys().forEach(key -> assertThat(byName).as("the starter does not configure %s", key)
+                        .doesNotContainKey(key.name()));
+                continue;
+            }
             for (Key<?> key : keys.keys()) {
                 JSONObject p = byName.get(key.name());
                 assertThat(p).as("IDE metadata of %s", key.name()).isNotNull();
@@ -95,6 +104,7 @@ class SettingsDocsTest {
             }
         }
         assertThat(checked).isGreaterThan(20);
+        assertThat(settings).extracting(Keys::prefix).containsAll(NOT_IN_THE_STARTER);
     }
 
     private static <T> String formatDefault(Key<T> key) {

@@ -1,0 +1,17 @@
+package dev.readiness.health.catalog;
+
+import dev.readiness.core.config.Keys;
+import dev.readiness.core.config.SettingsProvider;
+import dev.readiness.health.jolokia.JolokiaOptions;
+import dev.readiness.health.management.ManagementSettings;
+
+import java.util.List;
+
+/** The settings readiness-health declares: the management server and the Jolokia endpoint. */
+public final class HealthSettings implements SettingsProvider {
+
+    @Override
+    public List<Keys<?, ?>> settings() {
+        return List.of(ManagementSettings.KEYS, JolokiaOptions.KEYS);
+    }
+}
