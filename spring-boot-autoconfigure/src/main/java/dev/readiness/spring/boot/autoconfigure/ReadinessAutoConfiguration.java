@@ -5,7 +5,6 @@ import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.availability.ApplicationAvailabilityAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.availability.ApplicationAvailability;
@@ -25,7 +24,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = ApplicationAvailabilityAutoConfiguration.class)
 @ConditionalOnClass(HealthRegistry.class)
-@ConditionalOnBooleanProperty(name = "readiness.enabled", matchIfMissing = true)
+@ConditionalOnReadinessFlag("readiness.enabled")
 @EnableConfigurationProperties(ReadinessProperties.class)
 public final class ReadinessAutoConfiguration {
 

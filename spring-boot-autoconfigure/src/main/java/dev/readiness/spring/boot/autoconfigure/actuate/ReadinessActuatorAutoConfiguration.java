@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.actuate;
 
+import dev.readiness.spring.boot.autoconfigure.ConditionalOnReadinessFlag;
 import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.probe.Probe;
@@ -9,7 +10,6 @@ import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -50,7 +50,7 @@ import java.util.Set;
         "org.springframework.boot.health.autoconfigure.actuate.endpoint.HealthEndpointAutoConfiguration"})
 @ConditionalOnClass({HealthRegistry.class, HealthIndicator.class})
 @ConditionalOnBean(HealthRegistry.class)
-@ConditionalOnBooleanProperty(name = "readiness.actuator.enabled", matchIfMissing = true)
+@ConditionalOnReadinessFlag("readiness.actuator.enabled")
 public final class ReadinessActuatorAutoConfiguration {
 
     private static final String READINESS_GROUP_INCLUDE = "management.endpoint.health.group.readiness.include";
@@ -88,7 +88,7 @@ public final class ReadinessActuatorAutoConfiguration {
     }
 
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnBooleanProperty(name = "readiness.actuator.background-indicators", matchIfMissing = true)
+    @ConditionalOnReadinessFlag("readiness.actuator.background-indicators")
     static final class BackgroundIndicatorsConfiguration {
 
         /** Actuator's registry, with blocking indicators replaced by background-evaluated ones. */

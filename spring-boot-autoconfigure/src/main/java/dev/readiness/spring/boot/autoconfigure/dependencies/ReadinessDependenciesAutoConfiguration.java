@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.dependencies;
 
+import dev.readiness.spring.boot.autoconfigure.ConditionalOnReadinessFlag;
 import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.readiness.core.probe.HealthRegistry;
@@ -13,7 +14,6 @@ import io.lettuce.core.RedisClient;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -30,7 +30,7 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 @AutoConfiguration(after = ReadinessAutoConfiguration.class)
 @ConditionalOnBean(HealthRegistry.class)
 @ConditionalOnClass(HikariPoolCheck.class)
-@ConditionalOnBooleanProperty(name = "readiness.dependencies.enabled", matchIfMissing = true)
+@ConditionalOnReadinessFlag("readiness.dependencies.enabled")
 public final class ReadinessDependenciesAutoConfiguration {
 
     ReadinessDependenciesAutoConfiguration() {

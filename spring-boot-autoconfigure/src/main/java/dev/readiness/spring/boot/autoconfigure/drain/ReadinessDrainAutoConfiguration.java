@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.drain;
 
+import dev.readiness.spring.boot.autoconfigure.ConditionalOnReadinessFlag;
 import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.core.drain.DrainMetrics;
 import dev.readiness.core.drain.DrainSettings;
@@ -15,7 +16,6 @@ import jakarta.servlet.DispatcherType;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.AnyNestedCondition;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnCloudPlatform;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -48,7 +48,7 @@ import java.util.EnumSet;
                 "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration"})
 @ConditionalOnBean(HealthRegistry.class)
 @ConditionalOnClass(GracefulDrain.class)
-@ConditionalOnBooleanProperty(name = "readiness.drain.enabled", matchIfMissing = true)
+@ConditionalOnReadinessFlag("readiness.drain.enabled")
 @Conditional(ReadinessDrainAutoConfiguration.OnKubernetesOrEnabled.class)
 public final class ReadinessDrainAutoConfiguration {
 
@@ -147,7 +147,7 @@ public final class ReadinessDrainAutoConfiguration {
         static final class Kubernetes {
         }
 
-        @ConditionalOnBooleanProperty(name = "readiness.drain.enabled")
+        @ConditionalOnReadinessFlag(value = "readiness.drain.enabled", matchIfMissing = false)
         static final class Enabled {
         }
     }

@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.gc;
 
+import dev.readiness.spring.boot.autoconfigure.ConditionalOnReadinessFlag;
 import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import org.springframework.context.annotation.Condition;
 import org.springframework.context.annotation.ConditionContext;
@@ -21,7 +22,6 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -40,7 +40,7 @@ import java.util.List;
 @AutoConfiguration(after = ReadinessAutoConfiguration.class)
 @ConditionalOnBean(HealthRegistry.class)
 @ConditionalOnClass(GcPressureCheck.class)
-@ConditionalOnBooleanProperty(name = "readiness.gc.enabled", matchIfMissing = true)
+@ConditionalOnReadinessFlag("readiness.gc.enabled")
 public final class ReadinessGcAutoConfiguration {
 
     ReadinessGcAutoConfiguration() {

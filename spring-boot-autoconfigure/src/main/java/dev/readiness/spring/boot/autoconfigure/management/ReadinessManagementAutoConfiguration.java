@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.management;
 
+import dev.readiness.spring.boot.autoconfigure.ConditionalOnReadinessFlag;
 import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.health.management.ManagementSettings;
@@ -11,7 +12,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -30,7 +30,7 @@ import org.springframework.context.annotation.Configuration;
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration")
 @ConditionalOnBean(HealthRegistry.class)
 @ConditionalOnClass(ManagementServer.class)
-@ConditionalOnBooleanProperty(name = "readiness.management.enabled", matchIfMissing = true)
+@ConditionalOnReadinessFlag("readiness.management.enabled")
 public final class ReadinessManagementAutoConfiguration {
 
     ReadinessManagementAutoConfiguration() {

@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.reload;
 
+import dev.readiness.spring.boot.autoconfigure.ConditionalOnReadinessFlag;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.reload.ConfigMapWatcher;
 import dev.readiness.core.reload.ConfigReloadMetrics;
@@ -7,7 +8,6 @@ import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -27,7 +27,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 @ConditionalOnBean(HealthRegistry.class)
 @ConditionalOnClass(ConfigMapWatcher.class)
 @ConditionalOnProperty("readiness.config.dir")
-@ConditionalOnBooleanProperty(name = "readiness.config.enabled", matchIfMissing = true)
+@ConditionalOnReadinessFlag("readiness.config.enabled")
 public final class ReadinessConfigReloadAutoConfiguration {
 
     ReadinessConfigReloadAutoConfiguration() {

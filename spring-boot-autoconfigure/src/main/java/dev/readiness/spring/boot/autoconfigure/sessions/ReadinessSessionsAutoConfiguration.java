@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.sessions;
 
+import dev.readiness.spring.boot.autoconfigure.ConditionalOnReadinessFlag;
 import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.probe.HealthRegistry;
@@ -20,7 +21,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -57,7 +57,7 @@ import java.util.Optional;
 @ConditionalOnClass(value = {SessionFilter.class, FilterRegistrationBean.class}, name = "io.lettuce.core.RedisClient")
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnProperty("readiness.sessions.redis.uri")
-@ConditionalOnBooleanProperty(name = "readiness.sessions.enabled", matchIfMissing = true)
+@ConditionalOnReadinessFlag("readiness.sessions.enabled")
 @ConditionalOnMissingBean(RedisSessionStore.class)
 public final class ReadinessSessionsAutoConfiguration {
 

@@ -55,6 +55,18 @@ class ReadinessManagementAutoConfigurationTest {
     }
 
     @Test
+    void theSwitchTakesTheOneBooleanSyntaxAndRefusesOtherWords() {
+        // Spring's @ConditionalOnBooleanProperty read "yes" as not true and turned the server off silently.
+        runner.withPropertyValues("readiness.management.enabled=yes")
+                .run(context -> assertThat(context).hasSingleBean(ManagementServer.class));
+        runner.withPropertyValues("readiness.management.enabled=OFF")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ManagementServer.class));
+        runner.withPropertyValues("readiness.management.enabled=maybe")
+                .run(context -> StartFailures.analysisNaming(context, "readiness.management.enabled",
+                        "must be true or false"));
+    }
+
+    @Test
     void closesWithTheContext() {
         int[] port = new int[1];
         runner.run(context -> port[0] = context.getBean(ManagementServer.class).port());
