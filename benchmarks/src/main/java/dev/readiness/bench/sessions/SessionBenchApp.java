@@ -21,7 +21,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.time.Duration;
 
-/** The service under test: the sample contract's two session endpoints. */
+/**
+ * The service under test: the sample contract's two session endpoints, and one a session cookie reaches that
+ * never touches the session (what most requests of a web application are).
+ */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import(SessionBenchApp.Endpoints.class)
@@ -39,6 +42,12 @@ public class SessionBenchApp {
             int next = c == null ? 1 : c + 1;
             s.setAttribute("counter", next);
             return Integer.toString(next);
+        }
+
+        /** Does not touch the session; whatever reads it (Spring MVC's flash-map lookup) costs Redis work. */
+        @GetMapping("/session/untouched")
+        public String untouched() {
+            return "ok";
         }
 
         /** Returns the counter without changing it. */

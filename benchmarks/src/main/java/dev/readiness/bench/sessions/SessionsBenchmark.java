@@ -26,8 +26,9 @@ import java.util.stream.Collectors;
  * Load driver for sessions. One redis-server, one TCP proxy in front of it, and for each variant the same
  * Spring Boot service (Tomcat) started in this JVM, once on Redis directly (throughput, commands) and once
  * through the proxy (round trips): (a) the container's in-memory sessions, (b) readiness
- * sessions, (c) Spring Session Data Redis. For the mutating endpoint ({@code /session/counter}) and the
- * read-only one ({@code /session/read}) it reports:
+ * sessions, (c) Spring Session Data Redis. For the mutating endpoint ({@code /session/counter}), the
+ * read-only one ({@code /session/read}) and one that never touches its session ({@code /session/untouched}, with
+ * the session cookie sent) it reports:
  * <ul>
  *   <li>throughput: requests per second from {@code --threads} client threads over {@code --sessions}
  *       sessions for {@code --duration}, after {@code --warmup};</li>
@@ -44,6 +45,9 @@ import java.util.stream.Collectors;
  * </pre>
  */
 public final class SessionsBenchmark {
+
+    /** The endpoints measured: mutating, read-only, and one that does not touch its session. */
+    static final List<String> ENDPOINTS = List.of("/session/counter", "/session/read", "/session/untouched");
 
     /** Readiness sessions with the near cache on (off by default): unchanged sessions read with no round trip. */
     static final String NEAR_CACHE = "readiness-near-cache";
@@ -122,7 +126,7 @@ public final class SessionsBenchmark {
                     // Throughput and commands straight against Redis, as in production.
                     try (ConfigurableApplicationContext ctx = start(variant, redis.port())) {
                         String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
-                        for (String endpoint : List.of("/session/counter", "/session/read")) {
+                        for (String endpoint : ENDPOINTS) {
                             byEndpoint.put(endpoint, warmupRound ? warmUp(variant, base, endpoint)
                                     : measure(variant, base, endpoint, redis));
                         }
@@ -136,7 +140,7 @@ public final class SessionsBenchmark {
                     try (ConfigurableApplicationContext ctx = start(variant, proxy.port())) {
                         String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
                         String cookie = newSession(base);
-                        for (String endpoint : List.of("/session/counter", "/session/read")) {
+                        for (String endpoint : ENDPOINTS) {
                             Result r = byEndpoint.get(endpoint);
                             results.add(new Result(r.variant(), r.endpoint(), r.rps(), r.requests(), r.errors(),
                                     r.commandsPerRequest(), r.clientCommandsPerRequest(),
@@ -384,7 +388,7 @@ public final class SessionsBenchmark {
                     r.endpoint(), r.rps(), r.errors(), r.commandsPerRequest(), r.clientCommandsPerRequest(), r.roundTrips(),
                     r.serverCpuMicros(), r.redisCpuMicros(), r.commandStats());
         }
-        for (String endpoint : List.of("/session/counter", "/session/read")) {
+        for (String endpoint : ENDPOINTS) {
             double ours = rps(results, "readiness", endpoint);
             double spring = rps(results, "spring-session", endpoint);
             double memory = rps(results, "in-memory", endpoint);

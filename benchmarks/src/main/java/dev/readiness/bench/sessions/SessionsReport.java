@@ -63,8 +63,12 @@ public final class SessionsReport implements ReportBenchmark {
                 + " CPU time of the service's Tomcat and Lettuce threads (ThreadMXBean; not the load driver, JIT or"
                 + " GC threads) plus redis-server's (/proc/<pid>/stat) over the measured phase, divided by the"
                 + " requests; it depends much less on other load on the machine than requests per second do.");
-        for (String endpoint : List.of("/session/counter", "/session/read")) {
-            String what = endpoint.equals("/session/counter") ? "GET /session/counter (writes)" : "GET /session/read";
+        for (String endpoint : SessionsBenchmark.ENDPOINTS) {
+            String what = switch (endpoint) {
+                case "/session/counter" -> "GET /session/counter (writes)";
+                case "/session/untouched" -> "GET /session/untouched (a session cookie, the session not touched)";
+                default -> "GET " + endpoint;
+            };
             s.add(compare("throughput, " + what, "requests/s", false, measured, endpoint,
                     SessionsBenchmark.Result::rps, true).charted());
             List<Double> ratios = pairedRatios(measured, "readiness", endpoint);
@@ -72,8 +76,10 @@ public final class SessionsReport implements ReportBenchmark {
             s.add(Comparison.higherIsBetter("readiness sessions / in-memory throughput, " + what, "x")
                     .variant("readiness / in-memory, same round", ratios)
                     .variant("readiness, near cache on / in-memory, same round", nearRatios));
-            s.note(targetNote(what, ratios));
-            s.note(targetNote(what + ", near cache on", nearRatios));
+            if (!endpoint.equals("/session/untouched")) {
+                s.note(targetNote(what, ratios));
+                s.note(targetNote(what + ", near cache on", nearRatios));
+            }
             s.add(compare("CPU per request (the service's Tomcat and Lettuce threads, plus redis-server), " + what, "µs",
                     true, measured, endpoint, SessionsBenchmark.Result::cpuMicros, true));
             s.add(compare("Redis commands per request, " + what, "commands", true, measured, endpoint,
