@@ -26,9 +26,16 @@ public final class Key<T> {
     private final Predicate<? super T> rule;
     private final String allowed;
     private final String meaning;
+    private final java.util.function.UnaryOperator<String> shown;
 
     private Key(String name, Syntax<T> syntax, T defaultValue, String defaultText, Predicate<? super T> rule,
             String allowed, String meaning) {
+        this(name, syntax, defaultValue, defaultText, rule, allowed, meaning, t -> t);
+    }
+
+    private Key(String name, Syntax<T> syntax, T defaultValue, String defaultText, Predicate<? super T> rule,
+            String allowed, String meaning, java.util.function.UnaryOperator<String> shown) {
+        this.shown = shown;
         this.name = name;
         this.syntax = syntax;
         this.defaultValue = defaultValue;
@@ -68,12 +75,12 @@ public final class Key<T> {
     /** This key with a default value, documented as the syntax writes it. */
     public Key<T> defaultsTo(T value) {
         Objects.requireNonNull(value, "value");
-        return new Key<>(name, syntax, value, syntax.format(value), rule, allowed, meaning);
+        return new Key<>(name, syntax, value, syntax.format(value), rule, allowed, meaning, shown);
     }
 
     /** This key with no default value, and {@code text} saying what happens when it is not set. */
     public Key<T> unsetMeans(String text) {
-        return new Key<>(name, syntax, null, Objects.requireNonNull(text, "text"), rule, allowed, meaning);
+        return new Key<>(name, syntax, null, Objects.requireNonNull(text, "text"), rule, allowed, meaning, shown);
     }
 
     /**
@@ -82,7 +89,7 @@ public final class Key<T> {
      */
     public Key<T> allowed(String allowed, Predicate<? super T> rule) {
         return new Key<>(name, syntax, defaultValue, defaultText, Objects.requireNonNull(rule, "rule"),
-                Objects.requireNonNull(allowed, "allowed"), meaning);
+                Objects.requireNonNull(allowed, "allowed"), meaning, shown);
     }
 
     /** A duration key allowed from {@code min} to {@code max}, both included. */
@@ -111,7 +118,21 @@ public final class Key<T> {
     /** This key with its meaning, one sentence for the docs and the IDE. */
     public Key<T> means(String meaning) {
         return new Key<>(name, syntax, defaultValue, defaultText, rule, allowed,
-                Objects.requireNonNull(meaning, "meaning"));
+                Objects.requireNonNull(meaning, "meaning"), shown);
+    }
+
+    /**
+     * This key with values shown in errors through {@code shown}: a secret ({@code t -> "***"}), or a URI without
+     * its password.
+     */
+    public Key<T> shownAs(java.util.function.UnaryOperator<String> shown) {
+        return new Key<>(name, syntax, defaultValue, defaultText, rule, allowed, meaning,
+                Objects.requireNonNull(shown, "shown"));
+    }
+
+    /** {@code text} as errors may show it: blank as {@code (empty)}, a secret hidden. */
+    public String show(String text) {
+        return text == null || text.isBlank() ? "(empty)" : shown.apply(text);
     }
 
     /**
@@ -127,10 +148,10 @@ public final class Key<T> {
         try {
             ok = rule.test(value);
         } catch (RuntimeException e) {
-            throw new ReadinessConfigException(name, syntax.format(value), allowed, e);
+            throw new ReadinessConfigException(name, show(syntax.format(value)), allowed, e);
         }
         if (!ok) {
-            throw new ReadinessConfigException(name, syntax.format(value), allowed);
+            throw new ReadinessConfigException(name, show(syntax.format(value)), allowed);
         }
         return value;
     }
@@ -142,7 +163,7 @@ public final class Key<T> {
      */
     public T parse(String text) {
         Objects.requireNonNull(text, "text");
-        String shown = text.isBlank() ? "(empty)" : text;
+        String shown = show(text);
         T value;
         try {
             value = syntax.parse(text);

@@ -115,10 +115,11 @@ public final class Keys<B, S> {
             return e;
         }
         Optional<String> written = source.text(e.key());
-        if (written.isEmpty() || written.get().isBlank() || written.get().equals(e.value())) {
+        if (written.isEmpty() || written.get().isBlank()) {
             return e;
         }
-        return new ReadinessConfigException(e.key(), written.get(), e.allowed(), e);
+        String shown = bindings.get(e.key()).key.show(written.get());
+        return shown.equals(e.value()) ? e : new ReadinessConfigException(e.key(), shown, e.allowed(), e);
     }
 
     /** The feature's name, {@code drain}. */
@@ -149,8 +150,8 @@ public final class Keys<B, S> {
             try {
                 setter.accept(builder, value);
             } catch (ReadinessConfigException e) {
-                if (key.name().equals(e.key()) && !text.equals(e.value())) {
-                    throw new ReadinessConfigException(e.key(), text.isBlank() ? "(empty)" : text, e.allowed(), e);
+                if (key.name().equals(e.key()) && !key.show(text).equals(e.value())) {
+                    throw new ReadinessConfigException(e.key(), key.show(text), e.allowed(), e);
                 }
                 throw e;
             }

@@ -119,6 +119,33 @@ public interface Syntax<T> {
         }
     };
 
+    /** A decimal long integer, surrounding blanks ignored. */
+    Syntax<Long> LONG = new Syntax<>() {
+        @Override
+        public Long parse(String text) {
+            try {
+                return Long.valueOf(text.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("not a whole number", e);
+            }
+        }
+
+        @Override
+        public String format(Long value) {
+            return value.toString();
+        }
+
+        @Override
+        public String typeName() {
+            return "java.lang.Long";
+        }
+
+        @Override
+        public String hint() {
+            return "written as a whole number";
+        }
+    };
+
     /** Text as written, surrounding blanks removed. */
     Syntax<String> TEXT = new Syntax<>() {
         @Override
