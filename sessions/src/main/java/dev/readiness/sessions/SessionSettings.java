@@ -1,6 +1,10 @@
 package dev.readiness.sessions;
 
+import dev.readiness.core.config.Key;
+import dev.readiness.core.config.Keys;
 import dev.readiness.core.config.ReadinessConfigException;
+import dev.readiness.core.config.SettingsSource;
+import dev.readiness.core.config.Syntax;
 import dev.readiness.sessions.codec.AttributeCodec;
 import dev.readiness.sessions.codec.BasicAttributeCodec;
 import dev.readiness.sessions.codec.ClassAllowlist;
@@ -22,8 +26,10 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Immutable, validated session settings. Build with {@link #builder()} or from configuration with
- * {@link SessionsConfig#from(org.eclipse.microprofile.config.Config)}. Every setter names its key and default.
+ * Immutable, validated session settings. Build with {@link #builder()}, or read {@code readiness.sessions.*} with
+ * {@link #from(SettingsSource)} ({@link SessionsConfig#from(org.eclipse.microprofile.config.Config)} for a
+ * MicroProfile config). The keys, their defaults and rules are {@link #KEYS}; the settings table in
+ * {@code src/docs/settings.md} is generated from them.
  */
 public final class SessionSettings {
 
@@ -36,6 +42,127 @@ public final class SessionSettings {
     }
 
     static final String P = "readiness.sessions.";
+
+    private static final String TOKEN = "[A-Za-z0-9!#$%&'*+.^_`|~-]+";
+
+    /** {@code readiness.sessions.redis.uri}: required; errors show it without its password. */
+    public static final Key<String> REDIS_URI = Key.text(P + "redis.uri")
+            .unsetMeans("required (READINESS_SESSIONS_REDIS_URI); the starter turns sessions on when it is set")
+            .allowed("must start with redis://, rediss:// or redis-sentinel://", SessionSettings::schemeKnown)
+            .shownAs(SessionSettings::redact)
+            .means("Where sessions live: redis://host:6379, rediss:// for TLS, redis-sentinel://h1:26379,h2:26379#master,"
+                    + " or comma-separated seeds for a Redis Cluster.");
+    /** {@code readiness.sessions.redis.cluster}. */
+    public static final Key<Boolean> CLUSTER = Key.flag(P + "redis.cluster").defaultsTo(false)
+            .means("Whether redis.uri names the seeds of a Redis Cluster.");
+    /** {@code readiness.sessions.redis.command-timeout}. */
+    public static final Key<Duration> COMMAND_TIMEOUT = Key.duration(P + "redis.command-timeout")
+            .defaultsTo(Duration.ofSeconds(2)).positiveUpTo(Duration.ofMinutes(5))
+            .means("The longest a request waits for Redis.");
+    /** {@code readiness.sessions.redis.key-prefix}. */
+    public static final Key<String> KEY_PREFIX = Key.text(P + "redis.key-prefix").defaultsTo("readiness:session:")
+            .allowed("must not contain {, }, blanks or control characters (the id supplies the hash tag)",
+                    v -> !v.contains("{") && !v.contains("}") && v.chars().noneMatch(c -> c <= ' ' || c == 0x7f))
+            .means("Prefix of every Redis key a session uses.");
+    /** {@code readiness.sessions.redis.required}. */
+    public static final Key<Boolean> REQUIRED = Key.flag(P + "redis.required").defaultsTo(true)
+            .means("Whether the redis-sessions check gates readiness.");
+    /** {@code readiness.sessions.redis.near-cache.enabled}. */
+    public static final Key<Boolean> NEAR_CACHE = Key.flag(P + "redis.near-cache.enabled").defaultsTo(false)
+            .means("Keep sessions this instance read or wrote, invalidated by Redis's client tracking, so an"
+                    + " unchanged session is read with no round trip (standalone and Sentinel).");
+    /** {@code readiness.sessions.redis.near-cache.max-bytes}. */
+    public static final Key<Long> NEAR_CACHE_MAX_BYTES = Key.of(P + "redis.near-cache.max-bytes", Syntax.LONG)
+            .defaultsTo(16L * 1024 * 1024)
+            .allowed("must be between 65536 and 1099511627776 bytes", v -> v >= 64 * 1024 && v <= (1L << 40))
+            .means("The near cache's size bound.");
+    /** {@code readiness.sessions.redis.tls.ca-file}. */
+    public static final Key<Path> TLS_CA_FILE = Key.of(P + "redis.tls.ca-file", Syntax.PATH)
+            .unsetMeans("the JVM's default trust store")
+            .allowed("must be a readable PEM file of X.509 certificates", v -> true)
+            .means("PEM certificates (usually the CA) a rediss:// server's certificate must chain to.");
+    /** {@code readiness.sessions.redis.tls.truststore}. */
+    public static final Key<Path> TLS_TRUSTSTORE = Key.of(P + "redis.tls.truststore", Syntax.PATH)
+            .unsetMeans("the JVM's default trust store")
+            .allowed("must be a readable PKCS12 or JKS trust store", v -> true)
+            .means("A PKCS12 or JKS trust store for rediss://, instead of redis.tls.ca-file.");
+    /** {@code readiness.sessions.redis.tls.truststore-password}: errors never show it. */
+    public static final Key<String> TLS_TRUSTSTORE_PASSWORD = Key.text(P + "redis.tls.truststore-password")
+            .unsetMeans("no password").allowed("must open redis.tls.truststore", v -> true).shownAs(v -> "***")
+            .means("Password of redis.tls.truststore.");
+    /** {@code readiness.sessions.cookie.name}. */
+    public static final Key<String> COOKIE_NAME = Key.text(P + "cookie.name").defaultsTo("SESSION")
+            .allowed("must be a cookie token (letters, digits, - _ . and similar)", v -> v.matches(TOKEN))
+            .means("Name of the session cookie.");
+    /** {@code readiness.sessions.cookie.secure}. */
+    public static final Key<Boolean> COOKIE_SECURE = Key.flag(P + "cookie.secure").defaultsTo(true)
+            .means("Whether the cookie is sent over https only; false only for local plain http.");
+    /** {@code readiness.sessions.cookie.same-site}. */
+    public static final Key<String> SAME_SITE = Key.of(P + "cookie.same-site", Syntax.of("java.lang.String",
+                    SessionSettings::sameSiteText, v -> v)).defaultsTo("Lax")
+            .allowed("must be Lax, Strict or None", v -> List.of("Lax", "Strict", "None").contains(v))
+            .means("The cookie's SameSite attribute.");
+    /** {@code readiness.sessions.cookie.path}. */
+    public static final Key<String> COOKIE_PATH = Key.text(P + "cookie.path")
+            .unsetMeans("the context path, or / for the root context")
+            .allowed("must start with / and hold no blanks, ; or control characters",
+                    v -> v.startsWith("/") && v.chars().noneMatch(c -> c <= ' ' || c == ';' || c == 0x7f))
+            .means("Path attribute of the session cookie.");
+    /** {@code readiness.sessions.max-inactive-interval}. */
+    public static final Key<Duration> MAX_INACTIVE_INTERVAL = Key.duration(P + "max-inactive-interval")
+            .defaultsTo(Duration.ofMinutes(30)).between(Duration.ofSeconds(1), Duration.ofDays(366))
+            .means("Idle time until a session expires.");
+    /** {@code readiness.sessions.max-size}. */
+    public static final Key<Integer> MAX_SIZE = Key.integer(P + "max-size").defaultsTo(64 * 1024)
+            .allowed("must be between 1024 and 16777216 bytes", v -> v >= 1024 && v <= 16 * 1024 * 1024)
+            .means("Bytes of encoded attributes a session may hold.");
+    /** {@code readiness.sessions.refresh-threshold}; also less than max-inactive-interval. */
+    public static final Key<Duration> REFRESH_THRESHOLD = Key.duration(P + "refresh-threshold")
+            .defaultsTo(Duration.ofSeconds(60)).between(Duration.ZERO, Duration.ofDays(366))
+            .means("How old the last write or refresh must be before a request that only reads its session pushes"
+                    + " the expiry forward; less than max-inactive-interval.");
+    /** {@code readiness.sessions.mode}. */
+    public static final Key<Mode> MODE = Key.of(P + "mode", Syntax.of("java.lang.String", SessionSettings::modeText,
+                    m -> m.name().toLowerCase(Locale.ROOT))).defaultsTo(Mode.REDIS)
+            .allowed("must be redis or mirror", m -> true)
+            .means("redis: Redis is the only store; mirror: the container's session stays the truth and is"
+                    + " mirrored to Redis (migration from sticky instances).");
+    /** {@code readiness.sessions.codec}. */
+    public static final Key<String> CODEC = Key.of(P + "codec", Syntax.of("java.lang.String",
+                    SessionSettings::codecText, v -> v)).defaultsTo("basic")
+            .allowed("must be basic, json or jdk", v -> List.of("basic", "json", "jdk").contains(v))
+            .means("How attributes are encoded: basic (strings, numbers, lists and maps of them), json (Jackson 3)"
+                    + " or jdk (Java serialization).");
+    /** {@code readiness.sessions.allowlist}. */
+    public static final Key<List<String>> ALLOWLIST = Key.of(P + "allowlist", Syntax.listOf(Syntax.TEXT))
+            .unsetMeans("none: the json and jdk codecs read back no application class")
+            .allowed("must be class names or patterns (com.example.Cart, com.example.*, com.example.**)",
+                    SessionSettings::allowlistValid)
+            .means("Classes the json and jdk codecs may read back.");
+
+    /** The keys of {@code readiness.sessions.*}. */
+    public static final Keys<Builder, SessionSettings> KEYS = Keys.of("sessions", "readiness.sessions",
+                    SessionSettings::builder, Builder::build)
+            .key(REDIS_URI, Builder::redisUri)
+            .key(CLUSTER, Builder::cluster)
+            .key(COMMAND_TIMEOUT, Builder::commandTimeout)
+            .key(KEY_PREFIX, Builder::keyPrefix)
+            .key(REQUIRED, Builder::required)
+            .key(NEAR_CACHE, Builder::nearCache)
+            .key(NEAR_CACHE_MAX_BYTES, Builder::nearCacheMaxBytes)
+            .key(TLS_CA_FILE, Builder::tlsCaFile)
+            .key(TLS_TRUSTSTORE, (b, v) -> b.tlsTrustStore = v)
+            .key(TLS_TRUSTSTORE_PASSWORD, (b, v) -> b.tlsTrustStorePassword = v)
+            .key(COOKIE_NAME, Builder::cookieName)
+            .key(COOKIE_SECURE, Builder::cookieSecure)
+            .key(SAME_SITE, Builder::sameSite)
+            .key(COOKIE_PATH, Builder::cookiePath)
+            .key(MAX_INACTIVE_INTERVAL, Builder::maxInactiveInterval)
+            .key(MAX_SIZE, Builder::maxSize)
+            .key(REFRESH_THRESHOLD, Builder::refreshThreshold)
+            .key(MODE, Builder::mode)
+            .key(CODEC, Builder::codec)
+            .key(ALLOWLIST, Builder::allowlist);
 
     private final String redisUri;
     private final boolean cluster;
@@ -140,7 +267,7 @@ public final class SessionSettings {
         String key = P + "redis.tls.ca-file";
         try (InputStream in = Files.newInputStream(file)) {
             Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            ReadinessConfigException.require(!certs.isEmpty(), key, file, "holds no PEM certificate");
+            ReadinessConfigException.require(!certs.isEmpty(), key, file, "must hold a PEM certificate (it holds none)");
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
             int i = 0;
@@ -149,9 +276,9 @@ public final class SessionSettings {
             }
             return ks;
         } catch (IOException e) {
-            throw new ReadinessConfigException(key, file, "cannot be read: " + e, e);
+            throw new ReadinessConfigException(key, file, "must be a readable file: " + e, e);
         } catch (GeneralSecurityException e) {
-            throw new ReadinessConfigException(key, file, "is not a PEM file of X.509 certificates: " + e.getMessage(), e);
+            throw new ReadinessConfigException(key, file, "must be a PEM file of X.509 certificates: " + e.getMessage(), e);
         }
     }
 
@@ -164,19 +291,19 @@ public final class SessionSettings {
             // A wrong password surfaces as an IOException whose cause is an UnrecoverableKeyException.
             boolean badPassword = e.getCause() instanceof java.security.UnrecoverableKeyException;
             throw new ReadinessConfigException(key, file, badPassword
-                    ? "cannot be opened with readiness.sessions.redis.tls.truststore-password (wrong password?)"
-                    : "cannot be read as a PKCS12 or JKS trust store: " + e.getMessage(), e);
+                    ? "must open with readiness.sessions.redis.tls.truststore-password (wrong password?)"
+                    : "must be a PKCS12 or JKS trust store: " + e.getMessage(), e);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new ReadinessConfigException(key, file, "is not a PKCS12 or JKS trust store: " + e.getMessage(), e);
+            throw new ReadinessConfigException(key, file, "must be a PKCS12 or JKS trust store: " + e.getMessage(), e);
         }
         try {
             boolean any = false;
             for (var aliases = ks.aliases(); aliases.hasMoreElements(); ) {
                 any |= ks.isCertificateEntry(aliases.nextElement());
             }
-            ReadinessConfigException.require(any, key, file, "holds no trusted certificate entry");
+            ReadinessConfigException.require(any, key, file, "must hold a trusted certificate entry (it holds none)");
         } catch (java.security.KeyStoreException e) {
-            throw new ReadinessConfigException(key, file, "cannot be read: " + e.getMessage(), e);
+            throw new ReadinessConfigException(key, file, "must be a readable trust store: " + e.getMessage(), e);
         }
         return ks;
     }
@@ -292,7 +419,7 @@ public final class SessionSettings {
                     Class.forName("tools.jackson.databind.json.JsonMapper", false, SessionSettings.class.getClassLoader());
                 } catch (ClassNotFoundException e) {
                     throw new ReadinessConfigException(P + "codec", codec,
-                            "needs tools.jackson.core:jackson-databind on the class path", e);
+                            "must be basic or jdk unless tools.jackson.core:jackson-databind is on the class path", e);
                 }
                 return new dev.readiness.sessions.codec.JsonAttributeCodec(list);
             default:
@@ -354,71 +481,138 @@ public final class SessionSettings {
          * @throws ReadinessConfigException naming the key, the bad value and what is allowed
          */
         public SessionSettings build() {
-            ReadinessConfigException.require(redisUri != null && !redisUri.isBlank(), P + "redis.uri", redisUri,
+            ReadinessConfigException.require(redisUri != null && !redisUri.isBlank(), REDIS_URI.name(), "(empty)",
                     "must be set (READINESS_SESSIONS_REDIS_URI), e.g. redis://host:6379");
-            String lower = redisUri.trim().toLowerCase(Locale.ROOT);
-            // A Sentinel URI lists its sentinels with commas itself: redis-sentinel://h1:26379,h2:26379#master
+            redisUri = REDIS_URI.check(redisUri.trim());
+            String lower = redisUri.toLowerCase(Locale.ROOT);
             boolean sentinel = lower.startsWith("redis-sentinel://") || lower.startsWith("rediss-sentinel://");
-            ReadinessConfigException.require(!(sentinel && cluster), P + "redis.cluster", true,
-                    "cannot be combined with a redis-sentinel:// URI");
-            for (String u : sentinel ? new String[] {redisUri} : redisUri.split(",")) {
-                String s = u.trim().toLowerCase(Locale.ROOT);
-                ReadinessConfigException.require(s.startsWith("redis://") || s.startsWith("rediss://") || sentinel,
-                        P + "redis.uri", redact(redisUri), "must start with redis://, rediss:// or redis-sentinel://");
-            }
-            ReadinessConfigException.require(cluster || sentinel || !redisUri.contains(","), P + "redis.uri",
-                    redact(redisUri), "lists several servers; set readiness.sessions.redis.cluster=true for a Redis Cluster");
-            ReadinessConfigException.require(tlsCaFile == null || tlsTrustStore == null, P + "redis.tls.ca-file",
-                    tlsCaFile, "cannot be combined with readiness.sessions.redis.tls.truststore; set one of them");
+            ReadinessConfigException.require(!(sentinel && cluster), CLUSTER.name(), true,
+                    "must be false with a redis-sentinel:// URI");
+            ReadinessConfigException.require(cluster || sentinel || !redisUri.contains(","), REDIS_URI.name(),
+                    redact(redisUri), "must name one server; for a Redis Cluster set readiness.sessions.redis.cluster=true");
+            ReadinessConfigException.require(tlsCaFile == null || tlsTrustStore == null, TLS_CA_FILE.name(),
+                    tlsCaFile, "must not be combined with readiness.sessions.redis.tls.truststore; set one of them");
             ReadinessConfigException.require(tlsTrustStorePassword == null || tlsTrustStore != null,
-                    P + "redis.tls.truststore-password", "***", "is set without readiness.sessions.redis.tls.truststore");
+                    TLS_TRUSTSTORE_PASSWORD.name(), "***", "must not be set without readiness.sessions.redis.tls.truststore");
             ReadinessConfigException.require((tlsCaFile == null && tlsTrustStore == null) || lower.contains("rediss"),
-                    tlsCaFile != null ? P + "redis.tls.ca-file" : P + "redis.tls.truststore",
+                    tlsCaFile != null ? TLS_CA_FILE.name() : TLS_TRUSTSTORE.name(),
                     tlsCaFile != null ? tlsCaFile : tlsTrustStore,
-                    "has no effect: readiness.sessions.redis.uri does not use TLS (rediss://)");
-            ReadinessConfigException.require(positive(commandTimeout), P + "redis.command-timeout", commandTimeout,
-                    "must be a positive duration");
-            ReadinessConfigException.require(keyPrefix != null && !keyPrefix.contains("{") && !keyPrefix.contains("}"),
-                    P + "redis.key-prefix", keyPrefix, "must not contain { or } (the id supplies the hash tag)");
-            ReadinessConfigException.require(cookieName != null && cookieName.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+"),
-                    P + "cookie.name", cookieName, "must be a cookie token (letters, digits, - _ . and similar)");
-            String ss = sameSite == null ? "" : sameSite.trim();
-            ReadinessConfigException.require(List.of("lax", "strict", "none").contains(ss.toLowerCase(Locale.ROOT)),
-                    P + "cookie.same-site", sameSite, "must be Lax, Strict or None");
-            sameSite = Character.toUpperCase(ss.charAt(0)) + ss.substring(1).toLowerCase(Locale.ROOT);
-            ReadinessConfigException.require(!"None".equals(sameSite) || cookieSecure, P + "cookie.same-site", sameSite,
-                    "None needs readiness.sessions.cookie.secure=true (browsers drop it otherwise)");
-            ReadinessConfigException.require(cookiePath == null || cookiePath.startsWith("/"), P + "cookie.path",
-                    cookiePath, "must start with /");
-            ReadinessConfigException.require(positive(maxInactiveInterval) && maxInactiveInterval.toSeconds() >= 1,
-                    P + "max-inactive-interval", maxInactiveInterval, "must be at least 1s");
-            ReadinessConfigException.require(maxSize >= 1024 && maxSize <= 16 * 1024 * 1024, P + "max-size", maxSize,
-                    "must be between 1024 and 16777216 bytes");
-            ReadinessConfigException.require(refreshThreshold != null && !refreshThreshold.isNegative()
-                            && refreshThreshold.compareTo(maxInactiveInterval) < 0, P + "refresh-threshold",
-                    refreshThreshold, "must be 0 or more and less than max-inactive-interval (" + maxInactiveInterval + ")");
-            ReadinessConfigException.require(nearCacheMaxBytes >= 64 * 1024 && nearCacheMaxBytes <= (1L << 40),
-                    P + "redis.near-cache.max-bytes", nearCacheMaxBytes, "must be between 65536 and 1099511627776 bytes");
-            ReadinessConfigException.require(mode != null, P + "mode", mode, "must be redis or mirror");
-            String c = codec == null ? "" : codec.trim().toLowerCase(Locale.ROOT);
-            ReadinessConfigException.require(List.of("basic", "json", "jdk").contains(c), P + "codec", codec,
-                    "must be basic, json or jdk");
-            codec = c;
+                    "must go with a rediss:// readiness.sessions.redis.uri (it does not use TLS, so this has no effect)");
+            COMMAND_TIMEOUT.check(commandTimeout);
+            KEY_PREFIX.check(keyPrefix);
+            COOKIE_NAME.check(cookieName);
+            sameSite = SAME_SITE.parse(sameSite == null ? "" : sameSite);
+            ReadinessConfigException.require(!"None".equals(sameSite) || cookieSecure, SAME_SITE.name(), sameSite,
+                    "must not be None unless readiness.sessions.cookie.secure=true (browsers drop it otherwise)");
+            if (cookiePath != null) {
+                COOKIE_PATH.check(cookiePath);
+            }
+            MAX_INACTIVE_INTERVAL.check(maxInactiveInterval);
+            MAX_SIZE.check(maxSize);
+            REFRESH_THRESHOLD.check(refreshThreshold);
+            ReadinessConfigException.require(refreshThreshold.compareTo(maxInactiveInterval) < 0,
+                    REFRESH_THRESHOLD.name(), Syntax.DURATION.format(refreshThreshold), "must be less than"
+                            + " readiness.sessions.max-inactive-interval (" + Syntax.DURATION.format(maxInactiveInterval) + ")");
+            NEAR_CACHE_MAX_BYTES.check(nearCacheMaxBytes);
+            MODE.check(mode);
+            codec = CODEC.parse(codec == null ? "" : codec);
+            allowlist = ALLOWLIST.check(allowlist == null ? List.of() : List.copyOf(allowlist));
             try {
                 new ClassAllowlist(allowlist);
             } catch (IllegalArgumentException e) {
-                throw new ReadinessConfigException(P + "allowlist", allowlist, e.getMessage(), e);
+                throw new ReadinessConfigException(ALLOWLIST.name(), String.join(",", allowlist), e.getMessage(), e);
             }
             return new SessionSettings(this);
         }
+    }
 
-        private static boolean positive(Duration d) {
-            return d != null && !d.isNegative() && !d.isZero();
+    /**
+     * The settings {@code source} gives for {@code readiness.sessions.*}, every key it does not have at its
+     * default; TLS trust files are read here.
+     *
+     * @throws ReadinessConfigException naming the key, the value as written (a password never) and what is allowed
+     */
+    public static SessionSettings from(SettingsSource source) {
+        return KEYS.read(source);
+    }
+
+    private static boolean schemeKnown(String uri) {
+        String lower = uri.trim().toLowerCase(Locale.ROOT);
+        if (lower.startsWith("redis-sentinel://") || lower.startsWith("rediss-sentinel://")) {
+            return lower.length() > "redis-sentinel://".length() + 1;
+        }
+        for (String u : lower.split(",", -1)) {
+            String t = u.trim();
+            if (!(t.startsWith("redis://") || t.startsWith("rediss://")) || t.endsWith("//")
+                    || t.chars().anyMatch(c -> c <= ' ' || c == 0x7f)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String sameSiteText(String text) {
+        String v = text.trim().toLowerCase(Locale.ROOT);
+        if (v.isEmpty()) {
+            throw new IllegalArgumentException("empty");
+        }
+        return Character.toUpperCase(v.charAt(0)) + v.substring(1);
+    }
+
+    private static Mode modeText(String text) {
+        try {
+            return Mode.valueOf(text.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not redis or mirror", e);
         }
     }
 
-    /** The URI without its password, for messages. */
+    private static String codecText(String text) {
+        return text.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean allowlistValid(List<String> list) {
+        try {
+            new ClassAllowlist(list);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /** Every setting, the URI without its password and the trust store password hidden. */
+    @Override
+    public String toString() {
+        return "SessionSettings{redis.uri=" + redact(redisUri) + ", redis.cluster=" + cluster
+                + ", redis.command-timeout=" + Syntax.DURATION.format(commandTimeout) + ", redis.key-prefix=" + keyPrefix
+                + ", redis.required=" + required + ", redis.near-cache.enabled=" + nearCache
+                + ", redis.near-cache.max-bytes=" + nearCacheMaxBytes
+                + ", redis.tls.ca-file=" + tlsCaFile.map(Path::toString).orElse("none")
+                + ", redis.tls.truststore=" + tlsTrustStore.map(Path::toString).orElse("none")
+                + ", redis.tls.truststore-password=" + (tlsTrustStorePassword == null ? "none" : "***")
+                + ", cookie.name=" + cookieName + ", cookie.secure=" + cookieSecure + ", cookie.same-site=" + sameSite
+                + ", cookie.path=" + cookiePath.orElse("(context path)")
+                + ", max-inactive-interval=" + Syntax.DURATION.format(maxInactiveInterval) + ", max-size=" + maxSize
+                + ", refresh-threshold=" + Syntax.DURATION.format(refreshThreshold) + ", mode=" + MODE.syntax().format(mode)
+                + ", codec=" + codec + ", allowlist=" + String.join(",", allowlist) + "}";
+    }
+
+    /**
+     * The URI without its password, for messages: {@code redis://user:***@host}, and {@code redis://***@host} where
+     * the user part is the password alone (Redis before ACLs).
+     */
     static String redact(String uri) {
-        return uri == null ? null : uri.replaceAll("//([^@/]*):([^@/]*)@", "//$1:***@");
+        if (uri == null) {
+            return null;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("//([^@/,]*)@").matcher(uri);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String user = m.group(1);
+            int colon = user.indexOf(':');
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
+                    "//" + (colon < 0 ? "***" : user.substring(0, colon) + ":***") + "@"));
+        }
+        return m.appendTail(out).toString();
     }
 }

@@ -90,19 +90,25 @@ class SessionsConfigTest {
         Map<Map<String, String>, String> cases = new java.util.LinkedHashMap<>();
         Map<String, String> noUri = with();
         noUri.remove("readiness.sessions.redis.uri");
-        cases.put(noUri, "readiness.sessions.redis.uri=null is invalid: must be set");
+        cases.put(noUri, "readiness.sessions.redis.uri=(empty) is invalid: must be set");
         cases.put(with("readiness.sessions.redis.uri", "http://redis"), "must start with redis://");
-        cases.put(with("readiness.sessions.redis.uri", "redis://a:1,redis://b:2"), "redis.cluster=true");
+        cases.put(with("readiness.sessions.redis.uri", "redis://a:1,redis://b:2"), "must name one server; for a Redis Cluster set readiness.sessions.redis.cluster=true");
         cases.put(with("readiness.sessions.mode", "sticky"), "readiness.sessions.mode=sticky is invalid: must be redis or mirror");
         cases.put(with("readiness.sessions.codec", "kryo"), "readiness.sessions.codec=kryo is invalid");
         cases.put(with("readiness.sessions.cookie.same-site", "sometimes"), "readiness.sessions.cookie.same-site=sometimes");
         cases.put(with("readiness.sessions.cookie.same-site", "None", "readiness.sessions.cookie.secure", "false"),
-                "None needs readiness.sessions.cookie.secure=true");
+                "must not be None unless readiness.sessions.cookie.secure=true");
         cases.put(with("readiness.sessions.cookie.name", "bad name;"), "readiness.sessions.cookie.name=bad name;");
         cases.put(with("readiness.sessions.cookie.path", "app"), "readiness.sessions.cookie.path=app");
-        cases.put(with("readiness.sessions.max-inactive-interval", "0s"), "readiness.sessions.max-inactive-interval=PT0S");
+        // a header injection through the cookie's Path attribute
+        cases.put(with("readiness.sessions.cookie.path", "/app; Domain=evil.example"), "cookie.path=/app; Domain=");
+        cases.put(with("readiness.sessions.cookie.path", "/app\r\nSet-Cookie: x=1"), "readiness.sessions.cookie.path");
+        cases.put(with("readiness.sessions.redis.key-prefix", "app session:"), "readiness.sessions.redis.key-prefix");
+        cases.put(with("readiness.sessions.redis.uri", "redis://"), "must start with redis://");
+        cases.put(with("readiness.sessions.redis.uri", "redis://a:1,"), "readiness.sessions.redis.uri");
+        cases.put(with("readiness.sessions.max-inactive-interval", "0s"), "readiness.sessions.max-inactive-interval=0s is invalid: must be");
         cases.put(with("readiness.sessions.max-size", "10"), "readiness.sessions.max-size=10 is invalid: must be between");
-        cases.put(with("readiness.sessions.refresh-threshold", "1h"), "must be 0 or more and less than max-inactive-interval");
+        cases.put(with("readiness.sessions.refresh-threshold", "1h"), "refresh-threshold=1h is invalid: must be less than readiness.sessions.max-inactive-interval (30m)");
         cases.put(with("readiness.sessions.redis.command-timeout", "-1s"), "readiness.sessions.redis.command-timeout");
         cases.put(with("readiness.sessions.redis.key-prefix", "app:{x}:"), "readiness.sessions.redis.key-prefix");
         cases.put(with("readiness.sessions.allowlist", "!*"), "readiness.sessions.allowlist");
@@ -129,6 +135,22 @@ class SessionsConfigTest {
     void aPasswordInABadUriIsNotEchoed() {
         assertThatThrownBy(() -> settings(with("readiness.sessions.redis.uri", "http://user:hunter2@redis")))
                 .isInstanceOf(ReadinessConfigException.class).hasMessageNotContaining("hunter2");
+    }
+
+    @Test
+    void aPasswordAloneInTheUriIsNotEchoedEither() {
+        // redis://secret@host: the user part is the password (Redis before ACLs)
+        assertThatThrownBy(() -> settings(with("readiness.sessions.redis.uri", "redis://hunter2@a:1,redis://hunter2@b:2")))
+                .isInstanceOf(ReadinessConfigException.class).hasMessageContaining("redis://***@a:1")
+                .hasMessageNotContaining("hunter2");
+        assertThat(settings(with("readiness.sessions.redis.uri", "redis://user:hunter2@redis:6379")).toString())
+                .contains("redis://user:***@redis:6379").doesNotContain("hunter2");
+    }
+
+    @Test
+    void anEmptyValueIsNoValue() {
+        assertThat(settings(with("readiness.sessions.cookie.name", "", "readiness.sessions.max-size", " ")).cookieName())
+                .isEqualTo("SESSION");
     }
 
     @Test

@@ -68,10 +68,10 @@ class TlsTrustSettingsTest {
         Files.writeString(truncated, pem.substring(0, pem.length() / 2));
         Path keyOnly = cert.privateKeyPem(); // a private key where certificates belong
         Map<String, String> ca = Map.of(
-                dir.resolve("absent.pem").toString(), "cannot be read",
+                dir.resolve("absent.pem").toString(), "must be a readable file",
                 garbage.toString(), "readiness.sessions.redis.tls.ca-file=" + garbage,
-                empty.toString(), "holds no PEM certificate",
-                truncated.toString(), "is not a PEM file of X.509 certificates",
+                empty.toString(), "must hold a PEM certificate (it holds none)",
+                truncated.toString(), "must be a PEM file of X.509 certificates",
                 keyOnly.toString(), "readiness.sessions.redis.tls.ca-file=" + keyOnly);
         ca.forEach((file, message) -> assertThatThrownBy(() -> settings(tls("readiness.sessions.redis.tls.ca-file", file)))
                 .as(file).isInstanceOf(ReadinessConfigException.class).hasMessageContaining(message));
@@ -85,7 +85,7 @@ class TlsTrustSettingsTest {
         // a key store without a trusted certificate entry trusts nothing
         assertThatThrownBy(() -> settings(tls("readiness.sessions.redis.tls.truststore", cert.keyStore().toString(),
                 "readiness.sessions.redis.tls.truststore-password", cert.password())))
-                .isInstanceOf(ReadinessConfigException.class).hasMessageContaining("holds no trusted certificate entry");
+                .isInstanceOf(ReadinessConfigException.class).hasMessageContaining("must hold a trusted certificate entry");
     }
 
     @Test
@@ -104,9 +104,9 @@ class TlsTrustSettingsTest {
                 .isInstanceOf(ReadinessConfigException.class).hasMessageContaining("set one of them");
         assertThatThrownBy(() -> settings(tls("readiness.sessions.redis.tls.truststore-password", "x")))
                 .isInstanceOf(ReadinessConfigException.class)
-                .hasMessageContaining("is set without readiness.sessions.redis.tls.truststore")
+                .hasMessageContaining("must not be set without readiness.sessions.redis.tls.truststore")
                 .hasMessageNotContaining("=x ");
         assertThatThrownBy(() -> settings(with("readiness.sessions.redis.tls.ca-file", cert.certificatePem().toString())))
-                .isInstanceOf(ReadinessConfigException.class).hasMessageContaining("does not use TLS (rediss://)");
+                .isInstanceOf(ReadinessConfigException.class).hasMessageContaining("must go with a rediss:// readiness.sessions.redis.uri");
     }
 }

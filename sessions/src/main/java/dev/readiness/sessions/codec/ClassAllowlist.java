@@ -10,12 +10,19 @@ public final class ClassAllowlist {
 
     private final List<String> patterns;
 
+    /** One part of a class name: letters, digits, _ and $ (no control or ignorable characters). */
+    private static final String NAME = "[\\p{L}_$][\\p{L}\\p{N}_$]*";
+    /** {@code com.example.Cart}, {@code com.example.Cart$Line}, {@code com.example.*}, {@code com.example.**}. */
+    private static final java.util.regex.Pattern ENTRY =
+            java.util.regex.Pattern.compile(NAME + "(\\." + NAME + ")*(\\.\\*\\*?)?");
+
     /**
-     * @throws IllegalArgumentException for a pattern that is empty, negated or contains {@code ;} or {@code =}
+     * @throws IllegalArgumentException for a pattern that is not a class name, {@code package.*} or
+     *         {@code package.**}
      */
     public ClassAllowlist(List<String> patterns) {
         for (String p : patterns) {
-            if (p == null || p.isBlank() || p.startsWith("!") || p.contains(";") || p.contains("=") || p.contains("/")) {
+            if (p == null || !ENTRY.matcher(p.trim()).matches()) {
                 throw new IllegalArgumentException("allowlist entry '" + p
                         + "' is invalid: use a class name, package.* or package.**");
             }

@@ -6,14 +6,12 @@ import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.sessions.SessionEvents;
 import dev.readiness.sessions.SessionSettings;
-import dev.readiness.sessions.SessionsConfig;
 import dev.readiness.sessions.micrometer.SessionMetrics;
 import dev.readiness.sessions.redis.RedisSessionStore;
 import dev.readiness.sessions.servlet.SessionFilter;
 import dev.readiness.spring.boot.autoconfigure.CheckContributor;
 import dev.readiness.spring.boot.autoconfigure.CheckRegistration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
-import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
@@ -37,7 +35,6 @@ import org.springframework.web.servlet.support.SessionFlashMapManager;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * HTTP sessions in Redis (readiness-sessions): the session filter, its Redis store, and a {@code redis-sessions}
@@ -74,8 +71,8 @@ public final class ReadinessSessionsAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean
-    SessionSettings readinessSessionSettings(ReadinessProperties properties) {
-        return settings(properties.getSessions());
+    SessionSettings readinessSessionSettings(Environment environment) {
+        return SessionSettings.from(ReadinessSettings.of(environment));
     }
 
     /**
@@ -189,141 +186,5 @@ public final class ReadinessSessionsAutoConfiguration {
         SessionMetrics readinessSessionMetrics() {
             return new SessionMetrics();
         }
-    }
-
-    /**
-     * {@code readiness.sessions.*} validated by readiness-sessions' own rules ({@link SessionsConfig#toSettings()}).
-     */
-    static SessionSettings settings(ReadinessProperties.Sessions s) {
-        ReadinessProperties.SessionsRedis r = s.getRedis();
-        ReadinessProperties.SessionsCookie c = s.getCookie();
-        ReadinessProperties.SessionsTls t = r.getTls();
-        SessionsConfig.Tls tls = new SessionsConfig.Tls() {
-            @Override
-            public Optional<String> caFile() {
-                return Optional.ofNullable(t.getCaFile());
-            }
-
-            @Override
-            public Optional<String> truststore() {
-                return Optional.ofNullable(t.getTruststore());
-            }
-
-            @Override
-            public Optional<String> truststorePassword() {
-                return Optional.ofNullable(t.getTruststorePassword());
-            }
-        };
-        ReadinessProperties.SessionsNearCache n = r.getNearCache();
-        SessionsConfig.NearCache nearCache = new SessionsConfig.NearCache() {
-            @Override
-            public boolean enabled() {
-                return n.isEnabled();
-            }
-
-            @Override
-            public long maxBytes() {
-                return n.getMaxBytes();
-            }
-        };
-        SessionsConfig.Redis redis = new SessionsConfig.Redis() {
-            @Override
-            public Optional<String> uri() {
-                return Optional.ofNullable(r.getUri());
-            }
-
-            @Override
-            public boolean cluster() {
-                return r.isCluster();
-            }
-
-            @Override
-            public Duration commandTimeout() {
-                return r.getCommandTimeout();
-            }
-
-            @Override
-            public String keyPrefix() {
-                return r.getKeyPrefix();
-            }
-
-            @Override
-            public boolean required() {
-                return r.isRequired();
-            }
-
-            @Override
-            public SessionsConfig.Tls tls() {
-                return tls;
-            }
-
-            @Override
-            public SessionsConfig.NearCache nearCache() {
-                return nearCache;
-            }
-        };
-        SessionsConfig.Cookie cookie = new SessionsConfig.Cookie() {
-            @Override
-            public String name() {
-                return c.getName();
-            }
-
-            @Override
-            public boolean secure() {
-                return c.isSecure();
-            }
-
-            @Override
-            public String sameSite() {
-                return c.getSameSite();
-            }
-
-            @Override
-            public Optional<String> path() {
-                return Optional.ofNullable(c.getPath());
-            }
-        };
-        return new SessionsConfig() {
-            @Override
-            public Redis redis() {
-                return redis;
-            }
-
-            @Override
-            public Cookie cookie() {
-                return cookie;
-            }
-
-            @Override
-            public Duration maxInactiveInterval() {
-                return s.getMaxInactiveInterval();
-            }
-
-            @Override
-            public int maxSize() {
-                return s.getMaxSize();
-            }
-
-            @Override
-            public Duration refreshThreshold() {
-                return s.getRefreshThreshold();
-            }
-
-            @Override
-            public String mode() {
-                return s.getMode() == null ? "" : s.getMode();
-            }
-
-            @Override
-            public String codec() {
-                return s.getCodec();
-            }
-
-            @Override
-            public Optional<List<String>> allowlist() {
-                return s.getAllowlist() == null || s.getAllowlist().isEmpty() ? Optional.empty()
-                        : Optional.of(List.copyOf(s.getAllowlist()));
-            }
-        }.toSettings();
     }
 }

@@ -6,7 +6,6 @@ import dev.readiness.sessions.redis.RedisSessionStore;
 import dev.readiness.sessions.servlet.SessionFilter;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessFailureAnalyzer;
-import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
 import dev.readiness.testkit.RedisServer;
 import jakarta.servlet.DispatcherType;
 import org.junit.jupiter.api.AfterAll;
@@ -114,14 +113,12 @@ class ReadinessSessionsAutoConfigurationTest {
 
     @Test
     void theNearCacheIsOffByDefaultAndItsKeysBind() {
-        ReadinessProperties.Sessions defaults = new ReadinessProperties().getSessions();
-        defaults.getRedis().setUri(redis.uri());
-        assertThat(ReadinessSessionsAutoConfiguration.settings(defaults).nearCache()).isFalse();
+        runner().withPropertyValues("readiness.sessions.redis.uri=" + redis.uri()).run(context ->
+                assertThat(context.getBean(SessionSettings.class).nearCache()).isFalse());
         runner().withPropertyValues("readiness.sessions.redis.uri=" + redis.uri(),
                 "readiness.sessions.redis.near-cache.enabled=true",
                 "readiness.sessions.redis.near-cache.max-bytes=1048576").run(context -> {
-            ReadinessProperties.Sessions bound = context.getBean(ReadinessProperties.class).getSessions();
-            SessionSettings settings = ReadinessSessionsAutoConfiguration.settings(bound);
+            SessionSettings settings = context.getBean(SessionSettings.class);
             assertThat(settings.nearCache()).isTrue();
             assertThat(settings.nearCacheMaxBytes()).isEqualTo(1048576);
         });

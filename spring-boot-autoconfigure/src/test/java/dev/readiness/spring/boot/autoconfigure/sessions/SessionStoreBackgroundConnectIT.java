@@ -3,7 +3,6 @@ package dev.readiness.spring.boot.autoconfigure.sessions;
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.redis.RedisSessionStore;
-import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
 import dev.readiness.testkit.RedisServer;
 import org.junit.jupiter.api.Test;
 
@@ -19,10 +18,7 @@ import static org.awaitility.Awaitility.await;
 class SessionStoreBackgroundConnectIT {
 
     private static SessionSettings settings(String uri) {
-        ReadinessProperties.Sessions sessions = new ReadinessProperties().getSessions();
-        sessions.getRedis().setUri(uri);
-        sessions.getRedis().setCommandTimeout(Duration.ofSeconds(2));
-        return ReadinessSessionsAutoConfiguration.settings(sessions);
+        return SessionSettings.builder().redisUri(uri).commandTimeout(Duration.ofSeconds(2)).build();
     }
 
     @Test

@@ -10,6 +10,9 @@ import dev.readiness.core.config.Syntax;
 import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
+import dev.readiness.testkit.SelfSignedCertificate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,7 +43,33 @@ class SettingsContractTest {
             "9".repeat(40) + "s", "x".repeat(10_000), "\uD83D\uDCA5", "-0s", "PT-1H", "1,,2", "'; rm -rf /");
     /** Candidates for a valid value other than the default, whatever the key's syntax. */
     private static final List<String> CANDIDATES = List.of("7s", "2s", "250ms", "10ms", "3m", "2h", "0s", "3",
-            "2", "1", "0", "true", "false", "/tmp/readiness-sample", "8080", "jvm", "sample");
+            "2", "1", "0", "true", "false", "/tmp/readiness-sample", "8080", "jvm", "sample",
+            "redis://127.0.0.1:6379", "rediss://127.0.0.1:6380", "mirror", "jdk", "Strict", "131072");
+
+    /**
+     * Keys whose valid values are files: made here, real ones, with the other keys they need. Everything else
+     * these keys are tested with (broken, missing, hostile) needs no fixture.
+     */
+    private static final Map<String, Map<String, String>> FIXTURES = new HashMap<>();
+    private static SelfSignedCertificate cert;
+
+    @BeforeAll
+    static void files() throws Exception {
+        cert = SelfSignedCertificate.generate("settings-contract", "ip:127.0.0.1");
+        String tls = "rediss://127.0.0.1:6380";
+        FIXTURES.put("readiness.sessions.redis.tls.ca-file", Map.of("readiness.sessions.redis.uri", tls,
+                "readiness.sessions.redis.tls.ca-file", cert.certificatePem().toString()));
+        Map<String, String> store = Map.of("readiness.sessions.redis.uri", tls,
+                "readiness.sessions.redis.tls.truststore", cert.trustStore().toString(),
+                "readiness.sessions.redis.tls.truststore-password", cert.password());
+        FIXTURES.put("readiness.sessions.redis.tls.truststore", store);
+        FIXTURES.put("readiness.sessions.redis.tls.truststore-password", store);
+    }
+
+    @AfterAll
+    static void deleteFiles() {
+        cert.close();
+    }
 
     record Entry(Keys<?, ?> keys, Key<?> key) {
         @Override
@@ -61,7 +90,8 @@ class SettingsContractTest {
     void theModulesOnTheClassPathDeclareTheirSettings() {
         assertThat(settings()).extracting(Keys::prefix).contains("readiness.checks", "readiness.drain",
                 "readiness.listen", "readiness.config", "readiness.management", "readiness.jolokia", "readiness.gc",
-                "readiness.grpc");
+                "readiness.grpc", "readiness.sessions");
+        assertThat(FIXTURES.keySet()).allSatisfy(k -> assertThat(keys().map(e -> e.key().name())).contains(k));
         assertThat(keys().map(e -> e.key().name())).doesNotHaveDuplicates().hasSizeGreaterThan(20)
                 .allSatisfy(n -> assertThat(n).matches("readiness(\\.[a-z0-9]+(-[a-z0-9]+)*)+"));
     }
@@ -109,7 +139,7 @@ class SettingsContractTest {
             if (t == null) {
                 continue; // some syntaxes read some of these (a path reads "1x"); the others must refuse
             }
-            assertRefusal(t, e.key().name(), text);
+            assertRefusal(t, e.key(), text);
         }
         long refused = BROKEN.stream().filter(text -> {
             Map<String, String> values = new HashMap<>(base(e.keys()));
@@ -128,7 +158,7 @@ class SettingsContractTest {
             values.put(e.key().name(), text);
             Throwable t = catchThrowable(() -> read(e.keys(), SettingsSource.of(values)));
             if (t != null) {
-                assertRefusal(t, e.key().name(), text.isBlank() ? "(empty)" : text);
+                assertRefusal(t, e.key(), text);
             }
         }
     }
@@ -140,13 +170,23 @@ class SettingsContractTest {
                 e.key().name()).isPresent();
     }
 
+    @Test
+    void aTrustStorePasswordIsNeverShown() {
+        Keys<?, ?> sessions = settings().stream().filter(k -> k.prefix().equals("readiness.sessions")).findFirst()
+                .orElseThrow();
+        Map<String, String> wrong = new HashMap<>(FIXTURES.get("readiness.sessions.redis.tls.truststore"));
+        wrong.put("readiness.sessions.redis.tls.truststore-password", "hunter2-not-it");
+        assertThatThrownBy(() -> read(sessions, SettingsSource.of(wrong))).isInstanceOf(ReadinessConfigException.class)
+                .hasMessageContaining("wrong password").hasMessageNotContaining("hunter2");
+        assertThat(read(sessions, SettingsSource.of(FIXTURES.get("readiness.sessions.redis.tls.truststore"))))
+                .contains("truststore-password=***").doesNotContain(cert.password());
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("keys")
     void smallRyeConfigReachesTheBuilderAndNamesTheKey(Entry e) {
-        String sample = sample(e).orElseThrow();
         Map<String, String> base = base(e.keys());
-        Map<String, String> values = new HashMap<>(base);
-        values.put(e.key().name(), sample);
+        Map<String, String> values = sample(e).orElseThrow();
         String expected = read(e.keys(), SettingsSource.of(values));
         assertThat(read(e.keys(), SettingsSource.of(ReadinessConfig.of(
                 new PropertiesConfigSource(values, "application", 100))))).isEqualTo(expected);
@@ -158,16 +198,14 @@ class SettingsContractTest {
             Map<String, String> bad = new HashMap<>(base);
             bad.put(e.key().name(), "not-a-value");
             assertRefusal(catchThrowable(() -> read(e.keys(), SettingsSource.of(ReadinessConfig.of(
-                    new PropertiesConfigSource(bad, "application", 100))))), e.key().name(), "not-a-value");
+                    new PropertiesConfigSource(bad, "application", 100))))), e.key(), "not-a-value");
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("keys")
     void springBootsEnvironmentReachesTheBuilderAndNamesTheKey(Entry e) {
-        String sample = sample(e).orElseThrow();
-        Map<String, String> values = new HashMap<>(base(e.keys()));
-        values.put(e.key().name(), sample);
+        Map<String, String> values = sample(e).orElseThrow();
         String expected = read(e.keys(), SettingsSource.of(values));
         MockEnvironment kebab = new MockEnvironment();
         values.forEach(kebab::setProperty);
@@ -180,8 +218,7 @@ class SettingsContractTest {
             MockEnvironment bad = new MockEnvironment();
             base(e.keys()).forEach(bad::setProperty);
             bad.setProperty(e.key().name(), "not-a-value");
-            assertRefusal(catchThrowable(() -> read(e.keys(), ReadinessSettings.of(bad))), e.key().name(),
-                    "not-a-value");
+            assertRefusal(catchThrowable(() -> read(e.keys(), ReadinessSettings.of(bad))), e.key(), "not-a-value");
         }
     }
 
@@ -190,35 +227,47 @@ class SettingsContractTest {
         // Spring Boot alone used to read readiness.drain.timeout=5 as 5 ms; the core refused it.
         Keys<?, ?> drain = settings().stream().filter(k -> k.prefix().equals("readiness.drain")).findFirst()
                 .orElseThrow();
+        Key<?> timeout = drain.keys().stream().filter(k -> k.name().equals("readiness.drain.timeout")).findFirst()
+                .orElseThrow();
         MockEnvironment env = new MockEnvironment().withProperty("readiness.drain.timeout", "5");
-        assertRefusal(catchThrowable(() -> read(drain, ReadinessSettings.of(env))), "readiness.drain.timeout", "5");
+        assertRefusal(catchThrowable(() -> read(drain, ReadinessSettings.of(env))), timeout, "5");
         assertRefusal(catchThrowable(() -> read(drain, SettingsSource.of(ReadinessConfig.of(
                         new PropertiesConfigSource(Map.of("readiness.drain.timeout", "5"), "p", 100))))),
-                "readiness.drain.timeout", "5");
+                timeout, "5");
         assertThatThrownBy(() -> read(drain, ReadinessSettings.of(env)))
                 .hasMessageContaining("a bare number has no unit");
     }
 
-    private static void assertRefusal(Throwable t, String key, String value) {
-        assertThat(t).as("%s=%s", key, value).isInstanceOf(ReadinessConfigException.class);
+    /** A refusal naming {@code key} and the value as written, or as the key shows it (a password never). */
+    private static void assertRefusal(Throwable t, Key<?> key, String value) {
+        assertThat(t).as("%s=%s", key.name(), value).isInstanceOf(ReadinessConfigException.class);
         ReadinessConfigException r = (ReadinessConfigException) t;
-        assertThat(r.key()).isEqualTo(key);
-        assertThat(r.getMessage()).startsWith(key + "=").contains(" is invalid: must ");
+        assertThat(r.key()).isEqualTo(key.name());
+        assertThat(r.getMessage()).startsWith(key.name() + "=").contains(" is invalid: must ");
         if (value.length() < 200 && value.indexOf('\u0000') < 0) {
-            assertThat(r.value()).isEqualTo(value.strip().isEmpty() ? "(empty)" : value);
+            assertThat(r.value()).isEqualTo(key.show(value));
+        }
+        if (!key.show("not-a-password").equals("not-a-password") && value.length() > 3) {
+            assertThat(r.getMessage()).as("a secret is never shown").doesNotContain(value);
         }
     }
 
-    /** A valid text of the key, other than its default, that changes what the builder builds. */
-    private static Optional<String> sample(Entry e) {
+    /** The values of a valid text of the key, other than its default, that changes what the builder builds. */
+    private static Optional<Map<String, String>> sample(Entry e) {
         Map<String, String> base = base(e.keys());
         String defaults = read(e.keys(), SettingsSource.of(base));
+        Map<String, String> fixture = FIXTURES.get(e.key().name());
+        if (fixture != null) {
+            Map<String, String> values = new HashMap<>(base);
+            values.putAll(fixture);
+            return read(e.keys(), SettingsSource.of(values)).equals(defaults) ? Optional.empty() : Optional.of(values);
+        }
         for (String candidate : CANDIDATES) {
             Map<String, String> values = new HashMap<>(base);
             values.put(e.key().name(), candidate);
             try {
                 if (!read(e.keys(), SettingsSource.of(values)).equals(defaults)) {
-                    return Optional.of(candidate);
+                    return Optional.of(values);
                 }
             } catch (ReadinessConfigException refused) {
                 // not a value of this key, or not with the others at their defaults: try the next
