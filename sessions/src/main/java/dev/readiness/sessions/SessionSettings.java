@@ -11,16 +11,8 @@ import dev.readiness.sessions.codec.ClassAllowlist;
 import dev.readiness.sessions.codec.JdkSerializationCodec;
 
 import javax.net.ssl.TrustManagerFactory;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
-import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -193,7 +185,7 @@ public final class SessionSettings {
         this.tlsTrustStore = Optional.ofNullable(b.tlsTrustStore);
         this.tlsTrustStorePassword = b.tlsTrustStorePassword == null ? null : b.tlsTrustStorePassword.toCharArray();
         // read once, here: a file that cannot be read fails the start, not the first request
-        this.tlsTrust = readTrustManagers();
+        this.tlsTrust = TrustMaterial.read(tlsCaFile, tlsTrustStore, tlsTrustStorePassword);
         this.commandTimeout = b.commandTimeout;
         this.keyPrefix = b.keyPrefix;
         this.required = b.required;
@@ -250,72 +242,6 @@ public final class SessionSettings {
      */
     public Optional<TrustManagerFactory> tlsTrustManagers() {
         return tlsTrust;
-    }
-
-    /** @throws ReadinessConfigException naming the key and file when it cannot be read or holds no certificate */
-    private Optional<TrustManagerFactory> readTrustManagers() {
-        if (tlsCaFile.isPresent()) {
-            return Optional.of(trustManagers(caFileStore(tlsCaFile.get())));
-        }
-        if (tlsTrustStore.isPresent()) {
-            return Optional.of(trustManagers(trustStore(tlsTrustStore.get(), tlsTrustStorePassword)));
-        }
-        return Optional.empty();
-    }
-
-    private static KeyStore caFileStore(Path file) {
-        String key = P + "redis.tls.ca-file";
-        try (InputStream in = Files.newInputStream(file)) {
-            Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
-            ReadinessConfigException.require(!certs.isEmpty(), key, file, "must hold a PEM certificate (it holds none)");
-            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-            ks.load(null, null);
-            int i = 0;
-            for (Certificate c : certs) {
-                ks.setCertificateEntry("ca-" + i++, c);
-            }
-            return ks;
-        } catch (IOException e) {
-            throw new ReadinessConfigException(key, file, "must be a readable file: " + e, e);
-        } catch (GeneralSecurityException e) {
-            throw new ReadinessConfigException(key, file, "must be a PEM file of X.509 certificates: " + e.getMessage(), e);
-        }
-    }
-
-    private static KeyStore trustStore(Path file, char[] password) {
-        String key = P + "redis.tls.truststore";
-        KeyStore ks;
-        try {
-            ks = KeyStore.getInstance(file.toFile(), password);
-        } catch (IOException e) {
-            // A wrong password surfaces as an IOException whose cause is an UnrecoverableKeyException.
-            boolean badPassword = e.getCause() instanceof java.security.UnrecoverableKeyException;
-            throw new ReadinessConfigException(key, file, badPassword
-                    ? "must open with readiness.sessions.redis.tls.truststore-password (wrong password?)"
-                    : "must be a PKCS12 or JKS trust store: " + e.getMessage(), e);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new ReadinessConfigException(key, file, "must be a PKCS12 or JKS trust store: " + e.getMessage(), e);
-        }
-        try {
-            boolean any = false;
-            for (var aliases = ks.aliases(); aliases.hasMoreElements(); ) {
-                any |= ks.isCertificateEntry(aliases.nextElement());
-            }
-            ReadinessConfigException.require(any, key, file, "must hold a trusted certificate entry (it holds none)");
-        } catch (java.security.KeyStoreException e) {
-            throw new ReadinessConfigException(key, file, "must be a readable trust store: " + e.getMessage(), e);
-        }
-        return ks;
-    }
-
-    private static TrustManagerFactory trustManagers(KeyStore ks) {
-        try {
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ks);
-            return tmf;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("the JVM's default trust manager cannot use a key store: " + e, e);
-        }
     }
 
     /** {@code readiness.sessions.redis.command-timeout}, default 2s: the longest a request waits for Redis. */
