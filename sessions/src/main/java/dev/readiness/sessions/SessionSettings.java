@@ -443,11 +443,6 @@ public final class SessionSettings {
             MODE.check(mode);
             codec = CODEC.parse(codec == null ? "" : codec);
             allowlist = ALLOWLIST.check(allowlist == null ? List.of() : List.copyOf(allowlist));
-            try {
-                new ClassAllowlist(allowlist);
-            } catch (IllegalArgumentException e) {
-                throw new ReadinessConfigException(ALLOWLIST.name(), String.join(",", allowlist), e.getMessage(), e);
-            }
             return new SessionSettings(this);
         }
     }
@@ -523,6 +518,8 @@ public final class SessionSettings {
                 + ", codec=" + codec + ", allowlist=" + String.join(",", allowlist) + "}";
     }
 
+    private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("//([^@/,]*)@");
+
     /**
      * The URI without its password, for messages: {@code redis://user:***@host}, and {@code redis://***@host} where
      * the user part is the password alone (Redis before ACLs).
@@ -531,7 +528,7 @@ public final class SessionSettings {
         if (uri == null) {
             return null;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("//([^@/,]*)@").matcher(uri);
+        java.util.regex.Matcher m = USER_INFO.matcher(uri);
         StringBuilder out = new StringBuilder();
         while (m.find()) {
             String user = m.group(1);

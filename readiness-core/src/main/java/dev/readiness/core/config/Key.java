@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * One setting: its full key ({@code readiness.drain.timeout}), the {@link Syntax} its text is read with, its
@@ -26,7 +27,7 @@ public final class Key<T> {
     private final Predicate<? super T> rule;
     private final String allowed;
     private final String meaning;
-    private final java.util.function.UnaryOperator<String> shown;
+    private final UnaryOperator<String> shown;
 
     private Key(String name, Syntax<T> syntax, T defaultValue, String defaultText, Predicate<? super T> rule,
             String allowed, String meaning) {
@@ -34,7 +35,7 @@ public final class Key<T> {
     }
 
     private Key(String name, Syntax<T> syntax, T defaultValue, String defaultText, Predicate<? super T> rule,
-            String allowed, String meaning, java.util.function.UnaryOperator<String> shown) {
+            String allowed, String meaning, UnaryOperator<String> shown) {
         this.shown = shown;
         this.name = name;
         this.syntax = syntax;
@@ -125,7 +126,7 @@ public final class Key<T> {
      * This key with values shown in errors through {@code shown}: a secret ({@code t -> "***"}), or a URI without
      * its password.
      */
-    public Key<T> shownAs(java.util.function.UnaryOperator<String> shown) {
+    public Key<T> shownAs(UnaryOperator<String> shown) {
         return new Key<>(name, syntax, defaultValue, defaultText, rule, allowed, meaning,
                 Objects.requireNonNull(shown, "shown"));
     }
