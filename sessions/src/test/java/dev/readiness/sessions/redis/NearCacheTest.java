@@ -180,15 +180,15 @@ class NearCacheTest {
 
     @Test
     void clientInfoLinesAreReadStrictly() {
-        assertThat(RedisSessionStore.trackingConfirmed("id=4 addr=127.0.0.1:1 flags=t db=0 resp=3", false)).isTrue();
-        assertThat(RedisSessionStore.trackingConfirmed("id=4 flags=t db=0", true)).as("6.2: no resp field").isTrue();
-        assertThat(RedisSessionStore.trackingConfirmed("id=4 flags=t db=0", false)).isFalse();
-        assertThat(RedisSessionStore.trackingConfirmed("id=4 flags=t resp=2", true)).as("the line wins").isFalse();
-        assertThat(RedisSessionStore.trackingConfirmed("id=4 flags=N resp=3", true)).isFalse();
-        assertThat(RedisSessionStore.trackingConfirmed("id=4 name=flags=t resp=3", true)).isFalse();
-        assertThat(RedisSessionStore.trackingConfirmed("", true)).isFalse();
-        assertThat(RedisSessionStore.trackingConfirmed(null, true)).isFalse();
-        assertThat(RedisSessionStore.trackingConfirmed("\u0000\r\n garbage =", true)).isFalse();
+        assertThat(ClientTracking.trackingConfirmed("id=4 addr=127.0.0.1:1 flags=t db=0 resp=3", false)).isTrue();
+        assertThat(ClientTracking.trackingConfirmed("id=4 flags=t db=0", true)).as("6.2: no resp field").isTrue();
+        assertThat(ClientTracking.trackingConfirmed("id=4 flags=t db=0", false)).isFalse();
+        assertThat(ClientTracking.trackingConfirmed("id=4 flags=t resp=2", true)).as("the line wins").isFalse();
+        assertThat(ClientTracking.trackingConfirmed("id=4 flags=N resp=3", true)).isFalse();
+        assertThat(ClientTracking.trackingConfirmed("id=4 name=flags=t resp=3", true)).isFalse();
+        assertThat(ClientTracking.trackingConfirmed("", true)).isFalse();
+        assertThat(ClientTracking.trackingConfirmed(null, true)).isFalse();
+        assertThat(ClientTracking.trackingConfirmed("\u0000\r\n garbage =", true)).isFalse();
     }
 
     /** A push as Lettuce hands it over: bulk strings as ByteBuffers, decoded by the listener's function. */
@@ -232,7 +232,7 @@ class NearCacheTest {
     @Test
     void pushesInvalidateTheKeysTheyNameAndAnythingOddEmptiesTheCache() {
         track();
-        PushListener listener = RedisSessionStore.invalidations(cache);
+        PushListener listener = ClientTracking.invalidations(cache);
         cache.loaded(cache.beforeLoad("a"), "a", hash("#a", "1"));
         cache.loaded(cache.beforeLoad("b"), "b", hash("#a", "1"));
         cache.loaded(cache.beforeLoad("c"), "c", hash("#a", "1"));

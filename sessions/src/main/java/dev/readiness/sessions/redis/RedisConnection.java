@@ -1,0 +1,197 @@
+package dev.readiness.sessions.redis;
+
+import dev.readiness.core.config.ReadinessConfigException;
+import dev.readiness.sessions.SessionEvents;
+import dev.readiness.sessions.SessionSettings;
+import dev.readiness.sessions.SessionStoreUnavailableException;
+import io.lettuce.core.AbstractRedisClient;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The store's one Lettuce connection, opened on first use: standalone ({@code redis://}, {@code rediss://}),
+ * Sentinel ({@code redis-sentinel://}) or Redis Cluster (comma-separated seeds). Commands fail after the command
+ * timeout, and at once while the connection is down (no queueing), so a request never hangs on Redis.
+ */
+final class RedisConnection implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisConnection.class);
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+
+    private final SessionSettings settings;
+    private final SessionEvents events;
+    private final String where;
+    private final ClientTracking tracking;
+
+    private final Object lock = new Object();
+    private volatile AbstractRedisClient client;
+    private volatile StatefulConnection<String, byte[]> connection;
+    private volatile RedisClusterAsyncCommands<String, byte[]> async;
+    private volatile boolean closed;
+
+    /** @param tracking told of each standalone connection, or null without a near cache */
+    RedisConnection(SessionSettings settings, SessionEvents events, String where, ClientTracking tracking) {
+        this.settings = settings;
+        this.events = events;
+        this.where = where;
+        this.tracking = tracking;
+    }
+
+    /** The commands of the current connection, connecting first if there is none yet. */
+    RedisClusterAsyncCommands<String, byte[]> commands() {
+        RedisClusterAsyncCommands<String, byte[]> c = async;
+        if (c == null) {
+            connect();
+            c = async;
+        }
+        return c;
+    }
+
+    private void connect() {
+        synchronized (lock) {
+            if (async != null) {
+                return;
+            }
+            if (closed) {
+                throw new IllegalStateException("session store is closed");
+            }
+            Duration timeout = settings.commandTimeout();
+            SocketOptions socket = SocketOptions.builder().connectTimeout(timeout).keepAlive(true).build();
+            TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
+            try {
+                SslOptions ssl = sslOptions(timeout);
+                if (settings.cluster()) {
+                    List<RedisURI> seeds = new ArrayList<>();
+                    for (String u : settings.redisUri().split(",")) {
+                        RedisURI uri = RedisURI.create(u.trim());
+                        uri.setTimeout(timeout);
+                        seeds.add(uri);
+                    }
+                    RedisClusterClient c = client == null ? RedisClusterClient.create(seeds) : (RedisClusterClient) client;
+                    client = c;
+                    // Node connections open on first use, so commands may not be rejected while a node connects;
+                    // the command timeout still bounds every call. Adaptive refresh follows MOVED after a failover.
+                    c.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
+                            .sslOptions(ssl)
+                            .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+                                    .enableAllAdaptiveRefreshTriggers().build())
+                            .build());
+                    StatefulRedisClusterConnection<String, byte[]> conn = c.connect(CODEC);
+                    connection = conn;
+                    async = conn.async();
+                } else {
+                    RedisURI uri = RedisURI.create(settings.redisUri().trim());
+                    uri.setTimeout(timeout);
+                    if (uri.isSsl() && uri.getVerifyMode() == SslVerifyMode.NONE) {
+                        log.warn("readiness.sessions.redis.uri turns TLS peer verification off (verifyPeer): anyone"
+                                + " on the path to {} can read and change sessions", where);
+                    }
+                    RedisClient c = client == null ? RedisClient.create(uri) : (RedisClient) client;
+                    client = c;
+                    c.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
+                            .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
+                    StatefulRedisConnection<String, byte[]> conn = c.connect(CODEC, uri);
+                    if (tracking != null) {
+                        tracking.attach(conn);
+                    }
+                    connection = conn;
+                    async = conn.async();
+                }
+            } catch (RedisException e) {
+                events.failed("connect", e);
+                throw new SessionStoreUnavailableException("session store cannot connect to Redis at " + where
+                        + ": " + e.getMessage() + cause(e), e);
+            }
+        }
+    }
+
+    /**
+     * TLS for rediss:// URIs: the configured trust (or the JVM's default), peer verification as the URI says
+     * (Lettuce's default: full, chain and host name), and a handshake bounded by the command timeout rather
+     * than Lettuce's 10 s, so an untrusted or silent server fails a request as fast as any other Redis failure.
+     */
+    private SslOptions sslOptions(Duration timeout) {
+        SslOptions.Builder b = SslOptions.builder().jdkSslProvider().handshakeTimeout(timeout);
+        settings.tlsTrustManagers().ifPresent(b::trustManager);
+        return b.build();
+    }
+
+    /** The root cause, which for TLS says what is wrong (untrusted certificate, wrong host, not TLS at all). */
+    private static String cause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root == e) {
+            return "";
+        }
+        boolean tls = false;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            tls |= t instanceof SSLException;
+        }
+        return " (" + (tls ? "TLS handshake failed: " : "") + root.getClass().getSimpleName() + ": " + root.getMessage()
+                + (tls ? "; the server's certificate must chain to readiness.sessions.redis.tls.ca-file, "
+                + "readiness.sessions.redis.tls.truststore or the JVM's trust store, and name the host in the URI)"
+                : ")");
+    }
+
+    /**
+     * Where the settings point, for messages: {@code host:port} per node, or {@code sentinel <master>}; never
+     * the password.
+     *
+     * @throws ReadinessConfigException if the URI is not one Lettuce reads
+     */
+    static String describe(SessionSettings s) {
+        List<String> hosts = new ArrayList<>();
+        for (String u : s.cluster() ? s.redisUri().split(",") : new String[] {s.redisUri()}) {
+            try {
+                RedisURI uri = RedisURI.create(u.trim());
+                if (uri.getSentinels() != null && !uri.getSentinels().isEmpty()) {
+                    hosts.add("sentinel " + uri.getSentinelMasterId());
+                } else {
+                    hosts.add(uri.getHost() + ":" + uri.getPort());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ReadinessConfigException("readiness.sessions.redis.uri",
+                        u.replaceAll("//([^@/]*)@", "//***@"), "is not a Redis URI: " + e.getMessage(), e);
+            }
+        }
+        return String.join(",", hosts);
+    }
+
+    @Override
+    public void close() {
+        synchronized (lock) {
+            closed = true;
+            if (connection != null) {
+                connection.close();
+            }
+            if (client != null) {
+                client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+        }
+    }
+}
