@@ -33,6 +33,16 @@ public final class SessionSettings {
         MIRROR
     }
 
+    /** How attribute values become bytes in the store. */
+    public enum Codec {
+        /** Strings, numbers, booleans, and lists and maps of them; no class is ever loaded. */
+        BASIC,
+        /** Jackson 3, with the allow-list's classes. */
+        JSON,
+        /** Java serialization, with the allow-list's classes. */
+        JDK
+    }
+
     static final String P = "readiness.sessions.";
 
     private static final String TOKEN = "[A-Za-z0-9!#$%&'*+.^_`|~-]+";
@@ -114,15 +124,13 @@ public final class SessionSettings {
             .means("How old the last write or refresh must be before a request that only reads its session pushes"
                     + " the expiry forward; less than max-inactive-interval.");
     /** {@code readiness.sessions.mode}. */
-    public static final Key<Mode> MODE = Key.of(P + "mode", Syntax.of("java.lang.String", SessionSettings::modeText,
-                    m -> m.name().toLowerCase(Locale.ROOT))).defaultsTo(Mode.REDIS)
+    public static final Key<Mode> MODE = Key.of(P + "mode", Syntax.choice(Mode.class)).defaultsTo(Mode.REDIS)
             .allowed("must be redis or mirror", m -> true)
             .means("redis: Redis is the only store; mirror: the container's session stays the truth and is"
                     + " mirrored to Redis (migration from sticky instances).");
     /** {@code readiness.sessions.codec}. */
-    public static final Key<String> CODEC = Key.of(P + "codec", Syntax.of("java.lang.String",
-                    SessionSettings::codecText, v -> v)).defaultsTo("basic")
-            .allowed("must be basic, json or jdk", v -> List.of("basic", "json", "jdk").contains(v))
+    public static final Key<Codec> CODEC = Key.of(P + "codec", Syntax.choice(Codec.class)).defaultsTo(Codec.BASIC)
+            .allowed("must be basic, json or jdk", c -> true)
             .means("How attributes are encoded: basic (strings, numbers, lists and maps of them), json (Jackson 3)"
                     + " or jdk (Java serialization).");
     /** {@code readiness.sessions.allowlist}. */
@@ -173,7 +181,7 @@ public final class SessionSettings {
     private final int maxSize;
     private final Duration refreshThreshold;
     private final Mode mode;
-    private final String codec;
+    private final Codec codec;
     private final List<String> allowlist;
     private final boolean nearCache;
     private final long nearCacheMaxBytes;
@@ -321,7 +329,7 @@ public final class SessionSettings {
     }
 
     /** {@code readiness.sessions.codec}: basic (default), json or jdk. */
-    public String codec() {
+    public Codec codec() {
         return codec;
     }
 
@@ -338,13 +346,13 @@ public final class SessionSettings {
     public AttributeCodec createCodec() {
         ClassAllowlist list = new ClassAllowlist(allowlist);
         switch (codec) {
-            case "jdk":
+            case JDK:
                 return new JdkSerializationCodec(list);
-            case "json":
+            case JSON:
                 try {
                     Class.forName("tools.jackson.databind.json.JsonMapper", false, SessionSettings.class.getClassLoader());
                 } catch (ClassNotFoundException e) {
-                    throw new ReadinessConfigException(P + "codec", codec,
+                    throw new ReadinessConfigException(CODEC.name(), CODEC.syntax().format(codec),
                             "must be basic or jdk unless tools.jackson.core:jackson-databind is on the class path", e);
                 }
                 return new dev.readiness.sessions.codec.JsonAttributeCodec(list);
@@ -371,7 +379,7 @@ public final class SessionSettings {
         private int maxSize = 64 * 1024;
         private Duration refreshThreshold = Duration.ofSeconds(60);
         private Mode mode = Mode.REDIS;
-        private String codec = "basic";
+        private Codec codec = Codec.BASIC;
         private List<String> allowlist = List.of();
         private boolean nearCache = false;
         private long nearCacheMaxBytes = 16L * 1024 * 1024;
@@ -398,7 +406,7 @@ public final class SessionSettings {
         public Builder maxSize(int v) { this.maxSize = v; return this; }
         public Builder refreshThreshold(Duration v) { this.refreshThreshold = v; return this; }
         public Builder mode(Mode v) { this.mode = v; return this; }
-        public Builder codec(String v) { this.codec = v; return this; }
+        public Builder codec(Codec v) { this.codec = v; return this; }
         public Builder allowlist(List<String> v) { this.allowlist = v; return this; }
         public Builder nearCache(boolean v) { this.nearCache = v; return this; }
         public Builder nearCacheMaxBytes(long v) { this.nearCacheMaxBytes = v; return this; }
@@ -441,7 +449,7 @@ public final class SessionSettings {
                             + " readiness.sessions.max-inactive-interval (" + Syntax.DURATION.format(maxInactiveInterval) + ")");
             NEAR_CACHE_MAX_BYTES.check(nearCacheMaxBytes);
             MODE.check(mode);
-            codec = CODEC.parse(codec == null ? "" : codec);
+            CODEC.check(codec);
             allowlist = ALLOWLIST.check(allowlist == null ? List.of() : List.copyOf(allowlist));
             return new SessionSettings(this);
         }
@@ -480,18 +488,6 @@ public final class SessionSettings {
         return Character.toUpperCase(v.charAt(0)) + v.substring(1);
     }
 
-    private static Mode modeText(String text) {
-        try {
-            return Mode.valueOf(text.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("not redis or mirror", e);
-        }
-    }
-
-    private static String codecText(String text) {
-        return text.trim().toLowerCase(Locale.ROOT);
-    }
-
     private static boolean allowlistValid(List<String> list) {
         try {
             new ClassAllowlist(list);
@@ -515,7 +511,7 @@ public final class SessionSettings {
                 + ", cookie.path=" + cookiePath.orElse("(context path)")
                 + ", max-inactive-interval=" + Syntax.DURATION.format(maxInactiveInterval) + ", max-size=" + maxSize
                 + ", refresh-threshold=" + Syntax.DURATION.format(refreshThreshold) + ", mode=" + MODE.syntax().format(mode)
-                + ", codec=" + codec + ", allowlist=" + String.join(",", allowlist) + "}";
+                + ", codec=" + CODEC.syntax().format(codec) + ", allowlist=" + String.join(",", allowlist) + "}";
     }
 
     private static final java.util.regex.Pattern USER_INFO = java.util.regex.Pattern.compile("//([^@/,]*)@");

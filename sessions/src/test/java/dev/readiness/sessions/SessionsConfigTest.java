@@ -38,7 +38,7 @@ class SessionsConfigTest {
         assertThat(s.refreshThreshold()).isEqualTo(Duration.ofSeconds(60));
         assertThat(s.maxSize()).isEqualTo(65536);
         assertThat(s.mode()).isEqualTo(SessionSettings.Mode.REDIS);
-        assertThat(s.codec()).isEqualTo("basic");
+        assertThat(s.codec()).isEqualTo(SessionSettings.Codec.BASIC);
         assertThat(s.createCodec().name()).isEqualTo("basic");
         assertThat(s.required()).isTrue();
         assertThat(s.commandTimeout()).isEqualTo(Duration.ofSeconds(2));
@@ -156,7 +156,7 @@ class SessionsConfigTest {
     @Test
     void theJdkAndJsonCodecsAreBuiltFromTheSettings() {
         assertThat(settings(with("readiness.sessions.codec", "JSON")).createCodec().name()).isEqualTo("json");
-        assertThat(SessionSettings.builder().redisUri("redis://x").allowlist(List.of("a.B")).codec("jdk").build()
+        assertThat(SessionSettings.builder().redisUri("redis://x").allowlist(List.of("a.B")).codec(SessionSettings.Codec.JDK).build()
                 .createCodec().name()).isEqualTo("jdk");
     }
 }

@@ -238,6 +238,28 @@ public interface Syntax<T> {
     }
 
     /**
+     * One of {@code type}'s constants, written in any case ({@code mirror}, {@code MIRROR}) and shown in lower
+     * case; the Spring metadata types it as a string so every front end reads the same text.
+     */
+    static <E extends Enum<E>> Syntax<E> choice(Class<E> type) {
+        E[] constants = type.getEnumConstants();
+        StringBuilder names = new StringBuilder();
+        for (int i = 0; i < constants.length; i++) {
+            names.append(i == 0 ? "" : i == constants.length - 1 ? " or " : ", ").append(lower(constants[i].name()));
+        }
+        String allowed = "not " + names;
+        return of("java.lang.String", text -> {
+            String t = text.strip();
+            for (E e : constants) {
+                if (e.name().equalsIgnoreCase(t)) {
+                    return e;
+                }
+            }
+            throw new IllegalArgumentException(allowed);
+        }, e -> lower(e.name()));
+    }
+
+    /**
      * A syntax of its own: {@code parse} throws {@link IllegalArgumentException} for text it refuses.
      */
     static <T> Syntax<T> of(String typeName, Function<String, T> parse, Function<T, String> format) {

@@ -25,7 +25,7 @@ class CodecUpgradeIT {
     @Test
     void anAttributeWhoseClassChangedIsDroppedAndTheRestOfTheSessionServes() throws Exception {
         try (RedisServer redis = RedisServer.start()) {
-            SessionSettings settings = SessionSettings.builder().redisUri(redis.uri()).codec("jdk")
+            SessionSettings settings = SessionSettings.builder().redisUri(redis.uri()).codec(SessionSettings.Codec.JDK)
                     .allowlist(List.of("dev.readiness.sessions.servlet.Cart")).cookieSecure(false).build();
             RedisSessionStore store = RedisSessionStore.create(settings);
             try (TestApp app = new TestApp(new SessionFilter(store, settings))) {
