@@ -1,5 +1,8 @@
 package dev.readiness.gc.cgroup;
 
+import dev.readiness.core.proc.MountInfo;
+import dev.readiness.core.proc.MountInfo.Mount;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,9 +52,6 @@ public final class CgroupReader {
         return new CgroupReader(root).readLimits();
     }
 
-    private record Mount(String root, String mountPoint, String fsType, List<String> options) {
-    }
-
     private ContainerLimits readLimits() {
         String cgroupText = readOrNull("/proc/self/cgroup");
         String mountText = readOrNull("/proc/self/mountinfo");
@@ -84,7 +84,7 @@ public final class CgroupReader {
         if (v1) {
             return readV1(memoryMount, v1Paths.get("memory"), cpuMount, v1Paths.get("cpu"));
         }
-        Mount unified = mounts.stream().filter(m -> m.fsType.equals("cgroup2")).findFirst().orElse(null);
+        Mount unified = mounts.stream().filter(m -> m.fsType().equals("cgroup2")).findFirst().orElse(null);
         if (unified != null && v2Path != null) {
             return readV2(unified, v2Path);
         }
@@ -218,50 +218,17 @@ public final class CgroupReader {
     }
 
     private static Mount v1Mount(List<Mount> mounts, String controller) {
-        return mounts.stream().filter(m -> m.fsType.equals("cgroup") && m.options.contains(controller))
+        return mounts.stream().filter(m -> m.fsType().equals("cgroup") && m.superOptions().contains(controller))
                 .findFirst().orElse(null);
     }
 
     private List<Mount> parseMounts(String text) {
-        List<Mount> mounts = new ArrayList<>();
-        for (String line : text.split("\n")) {
-            // 35 31 0:32 / /sys/fs/cgroup/memory rw,relatime - cgroup cgroup rw,memory
-            String[] halves = line.split(" - ", 2);
-            String[] left = halves[0].split(" ");
-            if (halves.length != 2 || left.length < 5) {
-                if (!line.isBlank()) {
-                    warnings.add("/proc/self/mountinfo: ignored line '" + line + "'");
-                }
-                continue;
-            }
-            String[] right = halves[1].split(" ");
-            if (right.length < 3) {
-                warnings.add("/proc/self/mountinfo: ignored line '" + line + "'");
-                continue;
-            }
-            if (right[0].equals("cgroup") || right[0].equals("cgroup2")) {
-                mounts.add(new Mount(unescape(left[3]), unescape(left[4]), right[0], List.of(right[2].split(","))));
-            }
+        MountInfo info = MountInfo.parse(text);
+        for (String line : info.ignored()) {
+            warnings.add("/proc/self/mountinfo: ignored line '" + line + "'");
         }
-        return mounts;
-    }
-
-    /** mountinfo writes space, tab, newline and backslash as three octal digits. */
-    private static String unescape(String s) {
-        if (s.indexOf('\\') < 0) {
-            return s;
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && i + 3 < s.length() && s.substring(i + 1, i + 4).matches("[0-7]{3}")) {
-                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return info.mounts().stream().filter(m -> m.fsType().equals("cgroup") || m.fsType().equals("cgroup2"))
+                .toList();
     }
 
     /**
@@ -271,15 +238,15 @@ public final class CgroupReader {
      */
     private Path resolve(Mount mount, String cgroupPath) {
         String rel;
-        if (mount.root.equals("/")) {
+        if (mount.root().equals("/")) {
             rel = cgroupPath;
-        } else if (cgroupPath.equals(mount.root)) {
+        } else if (cgroupPath.equals(mount.root())) {
             rel = "/";
-        } else if (cgroupPath.startsWith(mount.root + "/")) {
-            rel = cgroupPath.substring(mount.root.length());
+        } else if (cgroupPath.startsWith(mount.root() + "/")) {
+            rel = cgroupPath.substring(mount.root().length());
         } else {
-            warnings.add("cgroup path " + cgroupPath + " is not under the mount's root " + mount.root + " at "
-                    + mount.mountPoint + "; reading the mount point itself");
+            warnings.add("cgroup path " + cgroupPath + " is not under the mount's root " + mount.root() + " at "
+                    + mount.mountPoint() + "; reading the mount point itself");
             rel = "/";
         }
         Path dir = mountDir(mount);
@@ -292,7 +259,7 @@ public final class CgroupReader {
     }
 
     private Path mountDir(Mount mount) {
-        return root.resolve(mount.mountPoint.replaceFirst("^/+", ""));
+        return root.resolve(mount.mountPoint().replaceFirst("^/+", ""));
     }
 
     private String readOrNull(String absolute) {

@@ -1,5 +1,7 @@
 package dev.readiness.core.reload;
 
+import dev.readiness.core.proc.MountInfo;
+
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,21 +26,16 @@ final class MountCheck {
      */
     static List<String> warnings(Path dir, boolean hasData, List<String> mountinfo, Map<String, String> env) {
         List<String> out = new ArrayList<>();
-        for (String line : mountinfo) {
-            String[] f = line.split(" ");
-            if (f.length < 5) {
-                continue; // not a mountinfo line: nothing to learn from it
-            }
-            String root = unescape(f[3]);
+        for (MountInfo.Mount m : MountInfo.parse(mountinfo).mounts()) {
             Path mountPoint;
             try {
-                mountPoint = Path.of(unescape(f[4])).normalize();
+                mountPoint = Path.of(m.mountPoint()).normalize();
             } catch (RuntimeException e) {
-                continue;
+                continue; // not a path this file system can name: not the configured directory either
             }
             // the kubelet bind-mounts every subPath from <pod dir>/volume-subpaths/<volume>/<container>/<n>
-            if (mountPoint.startsWith(dir) && root.contains("/volume-subpaths/")) {
-                out.add(mountPoint + " is mounted with subPath (mount root " + root + "): the kubelet never updates"
+            if (mountPoint.startsWith(dir) && m.root().contains("/volume-subpaths/")) {
+                out.add(mountPoint + " is mounted with subPath (mount root " + m.root() + "): the kubelet never updates"
                         + " a subPath mount, so changes to its ConfigMap will not reach it. Mount the whole volume"
                         + " (no subPath) and point readiness.config.dir at its directory.");
             }
@@ -49,36 +46,5 @@ final class MountCheck {
                     + " volume without subPath and point readiness.config.dir at it.");
         }
         return out;
-    }
-
-    /** mountinfo escapes space, tab, newline and backslash as octal. */
-    static String unescape(String s) {
-        if (s.indexOf('\\') < 0) {
-            return s;
-        }
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '\\' && isOctal(s, i + 1)) {
-                b.append((char) Integer.parseInt(s.substring(i + 1, i + 4), 8));
-                i += 3;
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
-    }
-
-    private static boolean isOctal(String s, int from) {
-        if (from + 3 > s.length()) {
-            return false;
-        }
-        for (int i = from; i < from + 3; i++) {
-            char c = s.charAt(i);
-            if (c < '0' || c > '7') {
-                return false;
-            }
-        }
-        return true;
     }
 }
