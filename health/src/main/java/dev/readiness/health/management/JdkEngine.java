@@ -3,6 +3,7 @@ package dev.readiness.health.management;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.readiness.core.thread.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +17,6 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The JDK's {@code com.sun.net.httpserver}: always available, bounded only as far as the JDK lets it be. Its
@@ -38,12 +38,7 @@ final class JdkEngine implements Engine {
     }
 
     static JdkEngine start(Settings settings, Router router, String where) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory threads = r -> {
-            Thread t = new Thread(r, "readiness-management-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
+        ThreadFactory threads = DaemonThreads.numbered("readiness-management");
         // Past MAX_THREADS, requests wait in line for one overflow thread rather than being refused: a refusal
         // would reach the JDK server's dispatcher thread, and a dropped exchange would leak its connection.
         ExecutorService overflow = Executors.newSingleThreadExecutor(threads);

@@ -1,5 +1,6 @@
 package dev.readiness.health.management;
 
+import dev.readiness.core.thread.DaemonThreads;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpURI;
 import org.eclipse.jetty.http.UriCompliance;
@@ -249,11 +250,7 @@ final class JettyEngine implements Engine {
         Guard(int maxConnections, long requestTimeoutNanos) {
             this.maxConnections = maxConnections;
             this.requestTimeoutNanos = requestTimeoutNanos;
-            this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "readiness-management-guard");
-                t.setDaemon(true);
-                return t;
-            });
+            this.sweeper = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("readiness-management-guard"));
         }
 
         void start() {

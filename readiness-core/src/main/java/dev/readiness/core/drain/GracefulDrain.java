@@ -1,6 +1,7 @@
 package dev.readiness.core.drain;
 
 import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.core.thread.DaemonThreads;
 import dev.readiness.core.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -143,7 +144,7 @@ public final class GracefulDrain {
     public synchronized GracefulDrain installShutdownHook() {
         if (!hookInstalled) {
             hookInstalled = true;
-            Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "readiness-drain"));
+            DaemonThreads.onShutdown("readiness-drain", this::onShutdown);
             signals.install();
             log.info("drain on SIGTERM installed: {}", settings);
         }
@@ -277,16 +278,15 @@ public final class GracefulDrain {
         for (Resource r : reversed) {
             long t0 = ticker.nanoTime();
             CompletableFuture<Throwable> result = new CompletableFuture<>();
-            Thread t = new Thread(() -> {
+            // a daemon: a close that hangs must never keep the JVM alive
+            Thread t = DaemonThreads.start("readiness-drain-close-" + r.name, () -> {
                 try {
                     r.resource.close();
                     result.complete(null);
                 } catch (Throwable e) {
                     result.complete(e);
                 }
-            }, "readiness-drain-close-" + r.name);
-            t.setDaemon(true); // a close that hangs must never keep the JVM alive
-            t.start();
+            });
             Throwable error;
             try {
                 error = result.get(r.timeout.toNanos(), TimeUnit.NANOSECONDS);

@@ -1,5 +1,6 @@
 package dev.readiness.core.listen;
 
+import dev.readiness.core.thread.DaemonThreads;
 import dev.readiness.core.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -165,11 +166,7 @@ public final class ListenQueueProbe implements AutoCloseable {
             throw new IllegalStateException("listen-queue probe already started");
         }
         adviseOnBacklog();
-        scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "readiness-listen-queue");
-            t.setDaemon(true);
-            return t;
-        });
+        scheduler = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("readiness-listen-queue"));
         long every = settings.sampleInterval().toNanos();
         scheduler.scheduleWithFixedDelay(this::sample, every, every, TimeUnit.NANOSECONDS);
         return this;

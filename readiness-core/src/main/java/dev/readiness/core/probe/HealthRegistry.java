@@ -6,6 +6,7 @@ import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.core.check.LocalCheck;
 import dev.readiness.core.check.Status;
+import dev.readiness.core.thread.DaemonThreads;
 import dev.readiness.core.time.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,8 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -84,10 +83,10 @@ public final class HealthRegistry implements AutoCloseable {
             this.workers = b.workers;
             this.ownsExecutors = false;
         } else {
-            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, daemon("readiness-scheduler"));
+            ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, DaemonThreads.numbered("readiness-scheduler"));
             s.setRemoveOnCancelPolicy(true);
             this.scheduler = s;
-            this.workers = Executors.newCachedThreadPool(daemon("readiness-check"));
+            this.workers = Executors.newCachedThreadPool(DaemonThreads.numbered("readiness-check"));
             this.ownsExecutors = true;
         }
         synchronized (this) {
@@ -487,15 +486,6 @@ public final class HealthRegistry implements AutoCloseable {
         boolean isDegraded = degraded.length() > 0;
         String reason = !up ? failing.toString() : isDegraded ? "degraded: " + degraded : "";
         return new Verdict(up, isDegraded, reason);
-    }
-
-    private static ThreadFactory daemon(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     /** Builds a {@link HealthRegistry}. */

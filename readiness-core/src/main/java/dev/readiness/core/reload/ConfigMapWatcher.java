@@ -5,6 +5,7 @@ import dev.readiness.core.config.Keys;
 import dev.readiness.core.config.ReadinessConfigException;
 import dev.readiness.core.config.SettingsSource;
 import dev.readiness.core.config.Syntax;
+import dev.readiness.core.thread.DaemonThreads;
 import dev.readiness.core.time.Ticker;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 import org.slf4j.Logger;
@@ -225,9 +226,7 @@ public final class ConfigMapWatcher implements AutoCloseable {
                 return this;
             }
             WatchKey initial = key;
-            thread = new Thread(() -> loop(initial), "readiness-config-watch");
-            thread.setDaemon(true);
-            thread.start();
+            thread = DaemonThreads.start("readiness-config-watch", () -> loop(initial));
         }
         return this;
     }

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.readiness.core.drain.DrainableServer;
 import dev.readiness.core.drain.InFlightTracker;
 import dev.readiness.core.drain.ListeningSockets;
+import dev.readiness.core.thread.DaemonThreads;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -63,10 +64,7 @@ public final class JdkHttpServerDrain implements DrainableServer {
     @Override
     public void stopAccepting() {
         java.net.InetSocketAddress bound = server.getAddress();
-        Thread t = new Thread(() -> server.stop(stopDelaySeconds), "readiness-drain-jdk-httpserver-stop");
-        t.setDaemon(true);
-        stopping = t;
-        t.start();
+        stopping = DaemonThreads.start("readiness-drain-jdk-httpserver-stop", () -> server.stop(stopDelaySeconds));
         // stop() closes the listening channel first, then waits; the kernel socket goes when the server's
         // selector thread lets go of it, a moment later.
         ListeningSockets.awaitRefused(bound.getAddress(), bound.getPort(), ListeningSockets.DEFAULT_WAIT);

@@ -4,6 +4,7 @@ import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.probe.AvailabilityState;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.probe.Probe;
+import dev.readiness.core.thread.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -12,8 +13,8 @@ import org.springframework.boot.availability.AvailabilityChangeEvent;
 import org.springframework.boot.availability.LivenessState;
 import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
-import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEvent;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.GenericApplicationListener;
 import org.springframework.core.ResolvableType;
@@ -49,11 +50,8 @@ final class SpringAvailabilityBridge implements GenericApplicationListener, Disp
     private final HealthRegistry registry;
     private final ApplicationAvailability availability;
     private final ApplicationContext context;
-    private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "readiness-availability-events");
-        t.setDaemon(true);
-        return t;
-    });
+    private final ExecutorService events = Executors.newSingleThreadExecutor(
+            DaemonThreads.named("readiness-availability-events"));
     private volatile LivenessState applicationLiveness = LivenessState.CORRECT;
     private volatile boolean publishing;
 

@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.drain;
 
+import dev.readiness.core.thread.DaemonThreads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -69,7 +70,7 @@ final class SignalExit {
         } catch (IllegalStateException shuttingDown) {
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(SignalExit::exitAfterSpring, "readiness-drain-exit"));
+        DaemonThreads.onShutdown("readiness-drain-exit", SignalExit::exitAfterSpring);
     }
 
     private static void onSignal(sun.misc.Signal sig) {

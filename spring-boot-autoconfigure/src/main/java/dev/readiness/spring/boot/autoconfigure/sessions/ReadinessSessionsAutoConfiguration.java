@@ -1,9 +1,8 @@
 package dev.readiness.spring.boot.autoconfigure.sessions;
 
-import dev.readiness.spring.boot.autoconfigure.ConditionalOnReadinessFlag;
-import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.core.thread.DaemonThreads;
 import dev.readiness.sessions.SessionEvents;
 import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.micrometer.SessionMetrics;
@@ -11,19 +10,21 @@ import dev.readiness.sessions.redis.RedisSessionStore;
 import dev.readiness.sessions.servlet.SessionFilter;
 import dev.readiness.spring.boot.autoconfigure.CheckContributor;
 import dev.readiness.spring.boot.autoconfigure.CheckRegistration;
+import dev.readiness.spring.boot.autoconfigure.ConditionalOnReadinessFlag;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
+import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.servlet.DispatcherType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -94,16 +95,14 @@ public final class ReadinessSessionsAutoConfiguration {
      * changes nothing: the check connects again and reports it.
      */
     static void connectInBackground(RedisSessionStore store, Duration timeout) {
-        Thread t = new Thread(() -> {
+        DaemonThreads.start("readiness-sessions-connect", () -> {
             try {
                 CheckResult r = store.readinessCheck().check(timeout);
                 log.debug("session store connected ahead of its first readiness check: {}", r);
             } catch (Exception | LinkageError e) {
                 log.debug("session store could not connect ahead of its first readiness check: {}", e.toString());
             }
-        }, "readiness-sessions-connect");
-        t.setDaemon(true);
-        t.start();
+        });
     }
 
     @Bean
