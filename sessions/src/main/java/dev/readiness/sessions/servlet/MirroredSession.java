@@ -124,7 +124,7 @@ final class MirroredSession implements HttpSession {
         String id = mirrorId();
         invalid = true;
         container.invalidate();
-        request.mirrorInvalidated(id);
+        request.invalidated(id);
     }
 
     @Override

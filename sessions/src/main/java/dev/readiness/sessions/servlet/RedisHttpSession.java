@@ -164,7 +164,7 @@ final class RedisHttpSession implements HttpSession {
             check();
             invalid = true;
         }
-        request.invalidated(this);
+        request.invalidated(persisted() ? getId() : null);
     }
 
     @Override

@@ -1,11 +1,8 @@
 package dev.readiness.sessions.servlet;
 
-import dev.readiness.sessions.SaveResult;
 import dev.readiness.sessions.SessionIds;
-import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.SessionStore;
 import dev.readiness.sessions.SessionStoreUnavailableException;
-import dev.readiness.sessions.SessionWrite;
 import dev.readiness.sessions.StoredSession;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
@@ -16,15 +13,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.Enumeration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The request as the application sees it behind {@link SessionFilter}. The session is loaded on the first
@@ -32,15 +23,11 @@ import java.util.Set;
  */
 final class SessionRequest extends HttpServletRequestWrapper {
 
-    private static final Logger log = LoggerFactory.getLogger(SessionRequest.class);
-
     private final SessionFilter filter;
     private final HttpServletResponse response;
     private final SessionResponse wrapped;
     private final String requestedId;
-    private boolean resolved;
-    private RedisHttpSession session;
-    private MirroredSession mirrored;
+    private final SessionStrategy strategy;
     private int commands;
     private SessionStoreUnavailableException saveFailure;
     private SessionAsyncContext async;
@@ -52,10 +39,30 @@ final class SessionRequest extends HttpServletRequestWrapper {
         this.filter = filter;
         this.requestedId = readCookie(request, filter.settings().cookieName());
         this.wrapped = new SessionResponse(response, this);
+        this.strategy = SessionStrategy.of(filter.settings().mode(), this);
     }
 
     SessionStore store() {
         return filter.store();
+    }
+
+    SessionFilter filter() {
+        return filter;
+    }
+
+    /** The well-formed session id of this request's cookie, or null. */
+    String cookieId() {
+        return requestedId;
+    }
+
+    /** The container's own request. */
+    HttpServletRequest container() {
+        return (HttpServletRequest) getRequest();
+    }
+
+    /** {@code n} more Redis commands spent on this request. */
+    void counted(int n) {
+        commands += n;
     }
 
     synchronized int commands() {
@@ -212,34 +219,11 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
     @Override
     public synchronized HttpSession getSession(boolean create) {
-        return filter.settings().mode() == SessionSettings.Mode.MIRROR ? mirrorSession(create) : redisSession(create);
+        return strategy.session(create);
     }
 
-    private HttpSession redisSession(boolean create) {
-        if (session != null && !session.isInvalid()) {
-            return session;
-        }
-        if (!resolved) {
-            resolved = true;
-            Optional<StoredSession> stored = load(requestedId);
-            if (stored.isPresent()) {
-                session = new RedisHttpSession(this, stored.get());
-                return session;
-            }
-        }
-        if (!create) {
-            return null;
-        }
-        if (response.isCommitted()) {
-            throw new IllegalStateException("cannot create a session after the response has been committed");
-        }
-        session = new RedisHttpSession(this, filter.ids().next(), filter.clock().millis(),
-                filter.settings().maxInactiveInterval());
-        writeCookie(session.getId());
-        return session;
-    }
-
-    private Optional<StoredSession> load(String id) {
+    /** The stored session {@code id} names, counting the Redis command a near-cache miss costs. */
+    Optional<StoredSession> load(String id) {
         if (id == null) {
             return Optional.empty();
         }
@@ -256,67 +240,38 @@ final class SessionRequest extends HttpServletRequestWrapper {
         if (current == null) {
             throw new IllegalStateException("no session to change the id of");
         }
-        if (current instanceof MirroredSession m) {
-            String id = super.changeSessionId(); // the container's fixation defence
-            rotateMirror(m);
-            return id;
-        }
-        RedisHttpSession s = (RedisHttpSession) current;
-        String oldId = s.getId();
-        String newId = filter.ids().rotate(oldId);
-        if (s.persisted()) {
-            SaveResult r = store().rotate(oldId, s.full(newId));
-            commands += r.commands();
-            s.changeId(newId);
-            s.written(filter.clock().millis());
-        } else {
-            s.newIdBeforeSave(newId);
-        }
-        writeCookie(newId);
-        return newId;
+        return strategy.changeId(current);
     }
 
     @Override
-    public String getRequestedSessionId() {
-        return filter.settings().mode() == SessionSettings.Mode.MIRROR && requestedId == null
-                ? super.getRequestedSessionId() : requestedId;
+    public synchronized String getRequestedSessionId() {
+        return strategy.requestedId();
     }
 
     @Override
-    public boolean isRequestedSessionIdValid() {
-        if (filter.settings().mode() == SessionSettings.Mode.MIRROR) {
-            return super.isRequestedSessionIdValid() || (requestedId != null && getSession(false) != null);
-        }
-        HttpSession s = getSession(false);
-        return requestedId != null && s != null && requestedId.equals(s.getId());
+    public synchronized boolean isRequestedSessionIdValid() {
+        return strategy.requestedIdValid();
     }
 
     @Override
-    public boolean isRequestedSessionIdFromCookie() {
-        return requestedId != null || (filter.settings().mode() == SessionSettings.Mode.MIRROR
-                && super.isRequestedSessionIdFromCookie());
+    public synchronized boolean isRequestedSessionIdFromCookie() {
+        return strategy.requestedIdFromCookie();
     }
 
     @Override
-    public boolean isRequestedSessionIdFromURL() {
-        return filter.settings().mode() == SessionSettings.Mode.MIRROR && super.isRequestedSessionIdFromURL();
+    public synchronized boolean isRequestedSessionIdFromURL() {
+        return strategy.requestedIdFromUrl();
     }
 
-    /** RedisHttpSession.invalidate(): delete now, so concurrent requests cannot save it back. */
-    synchronized void invalidated(RedisHttpSession s) {
-        if (s.persisted()) {
+    /**
+     * The application invalidated this request's session: deleted from Redis now ({@code storedId}, null when it
+     * was never written), so concurrent requests cannot save it back, and the cookie expired.
+     */
+    synchronized void invalidated(String storedId) {
+        if (storedId != null) {
             commands++;
-            store().delete(s.getId());
+            store().delete(storedId);
         }
-        expireCookie();
-    }
-
-    synchronized void mirrorInvalidated(String mirrorId) {
-        if (mirrorId != null) {
-            commands++;
-            store().delete(mirrorId);
-        }
-        mirrored = null;
         expireCookie();
     }
 
@@ -340,129 +295,16 @@ final class SessionRequest extends HttpServletRequestWrapper {
     }
 
     private void save() {
-        if (mirrored != null) {
-            commitMirror();
-            return;
-        }
-        RedisHttpSession s = session;
-        if (s == null || s.isInvalid()) {
-            return;
-        }
-        long now = filter.clock().millis();
-        boolean refreshDue = now - s.storedAccessTime() >= filter.settings().refreshThreshold().toMillis();
-        if (!s.dirty() && !refreshDue) {
-            return;
-        }
-        SessionWrite write = s.delta();
-        SaveResult r = store().save(write);
-        commands += r.commands();
-        if (r.saved()) {
-            s.written(now);
-        } else {
-            // Invalidated (logout elsewhere) or expired since we loaded it: it stays gone.
-            log.debug("session {} was invalidated or expired meanwhile; this request's changes are dropped",
-                    SessionIds.loggable(s.getId()));
-            s.written(now);
-        }
-    }
-
-    // ---- mirror mode ----
-
-    private HttpSession mirrorSession(boolean create) {
-        if (mirrored != null && !mirrored.isInvalid()) {
-            return mirrored;
-        }
-        HttpServletRequest container = (HttpServletRequest) getRequest();
-        HttpSession c = container.getSession(false);
-        if (c == null && !resolved) {
-            resolved = true;
-            Optional<StoredSession> stored = load(requestedId);
-            if (stored.isPresent()) {
-                // Served from Redis: this instance never held it (it came from another instance or pod).
-                c = container.getSession(true);
-                for (Map.Entry<String, Object> e : stored.get().attributes().entrySet()) {
-                    c.setAttribute(e.getKey(), e.getValue());
-                }
-                c.setMaxInactiveInterval((int) Math.min(Integer.MAX_VALUE, stored.get().maxInactive().toSeconds()));
-                c.setAttribute(MirroredSession.MIRROR_ID, stored.get().id());
-                c.setAttribute(MirroredSession.MIRRORED_AT, stored.get().lastAccessTime());
-            }
-        }
-        if (c == null) {
-            if (!create) {
-                return null;
-            }
-            c = container.getSession(true);
-        }
-        mirrored = new MirroredSession(c, this);
-        String id = mirrored.mirrorId();
-        if (id == null) {
-            id = filter.ids().next();
-            c.setAttribute(MirroredSession.MIRROR_ID, id);
-        }
-        if (!id.equals(requestedId)) {
-            writeCookie(id);
-        }
-        return mirrored;
-    }
-
-    private void rotateMirror(MirroredSession m) {
-        String oldId = m.mirrorId();
-        String newId = filter.ids().rotate(oldId);
-        HttpSession c = m.container();
-        if (c.getAttribute(MirroredSession.MIRRORED_AT) != null) {
-            SaveResult r = store().rotate(oldId, fullMirror(c, newId));
-            commands += r.commands();
-            c.setAttribute(MirroredSession.MIRRORED_AT, filter.clock().millis());
-            m.clean();
-        }
-        c.setAttribute(MirroredSession.MIRROR_ID, newId);
-        writeCookie(newId);
-    }
-
-    private void commitMirror() {
-        MirroredSession m = mirrored;
-        if (m.isInvalid()) {
-            return;
-        }
-        HttpSession c = m.container();
-        Object at;
-        try {
-            at = c.getAttribute(MirroredSession.MIRRORED_AT);
-        } catch (IllegalStateException invalidatedByContainer) {
-            return;
-        }
-        long now = filter.clock().millis();
-        boolean refreshDue = !(at instanceof Long l) || now - l >= filter.settings().refreshThreshold().toMillis();
-        if (!m.dirty() && !refreshDue) {
-            return;
-        }
-        // The container holds the truth: write its complete state, whatever Redis has.
-        SaveResult r = store().replace(fullMirror(c, m.mirrorId()));
-        commands += r.commands();
-        c.setAttribute(MirroredSession.MIRRORED_AT, now);
-        m.clean();
-    }
-
-    private SessionWrite fullMirror(HttpSession c, String id) {
-        Map<String, Object> attributes = new LinkedHashMap<>();
-        for (Enumeration<String> e = c.getAttributeNames(); e.hasMoreElements(); ) {
-            String n = e.nextElement();
-            if (!n.startsWith(MirroredSession.INTERNAL)) {
-                attributes.put(n, c.getAttribute(n));
-            }
-        }
-        return new SessionWrite(id, null, c.getCreationTime(), Duration.ofSeconds(Math.max(1, c.getMaxInactiveInterval())),
-                attributes, Set.of());
+        strategy.save();
     }
 
     // ---- cookies ----
 
-    private void writeCookie(String id) {
+    void writeCookie(String id) {
         response.addCookie(filter.cookie(id, (HttpServletRequest) getRequest(), -1));
     }
 
-    private void expireCookie() {
+    void expireCookie() {
         if (!response.isCommitted()) {
             response.addCookie(filter.cookie("", (HttpServletRequest) getRequest(), 0));
         }
