@@ -19,6 +19,7 @@ class BootAnchor {
         return new SpringApplicationBuilder(BootAnchor.class)
                 .properties(
                         "server.port=0",
+                        "readiness.enabled=false", // the anchor is Boot alone
                         "server.address=127.0.0.1",
                         "spring.main.banner-mode=off",
                         "spring.data.redis.host=127.0.0.1",

@@ -52,6 +52,16 @@ public final class SessionsBenchmark {
     /** Readiness sessions with the near cache on (off by default): unchanged sessions read with no round trip. */
     static final String NEAR_CACHE = "readiness-near-cache";
 
+    /**
+     * readiness sessions as the Spring Boot starter configures them (the session filter, the flash-map manager
+     * behind its marker cookie); of the rest only what a benchmark of many contexts in one JVM cannot share is
+     * changed: the management server on a free port, no drain, GC advice or ConfigMap watch.
+     */
+    private static final List<String> STARTER = List.of("readiness.enabled=true", "readiness.management.port=0",
+            "readiness.management.host=127.0.0.1", "readiness.drain.enabled=false", "readiness.gc.enabled=false",
+            "readiness.config.enabled=false", "readiness.sessions.cookie.secure=false",
+            "readiness.sessions.redis.command-timeout=2s");
+
     private static final String EXCLUDE_REDIS = String.join(",",
             "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
             "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
@@ -170,14 +180,16 @@ public final class SessionsBenchmark {
                 "spring.data.redis.host=127.0.0.1", "spring.data.redis.port=" + redisPort));
         props.add("spring.autoconfigure.exclude=" + EXCLUDE_REDIS);
         switch (variant) {
-            case "in-memory" -> {
-            }
-            case "readiness" -> sources.add(ReadinessSessionsConfig.class);
+            case "in-memory" -> props.add("readiness.enabled=false");
+            case "readiness" -> props.addAll(STARTER);
             case NEAR_CACHE -> {
-                sources.add(ReadinessSessionsConfig.class);
+                props.addAll(STARTER);
                 props.add("readiness.sessions.redis.near-cache.enabled=true");
             }
-            case "spring-session" -> sources.add(SpringSessionConfig.class);
+            case "spring-session" -> {
+                props.add("readiness.enabled=false");
+                sources.add(SpringSessionConfig.class);
+            }
             default -> throw new IllegalArgumentException("unknown variant " + variant
                     + ": use in-memory, readiness, " + NEAR_CACHE + ", spring-session");
         }

@@ -49,7 +49,9 @@ public final class SessionsReport implements ReportBenchmark {
                 "threads", "16", "sessions", "64", "delay-ms", "40", "rt-requests", "20"));
         List<List<SessionsBenchmark.Result>> measured = bench.measure(VARIANTS, warmupRounds, rounds);
         Section.Builder s = Section.builder(this).method("The same Spring Boot service (Tomcat) in one JVM with the "
-                + "container's in-memory sessions, readiness sessions (defaults: near cache off), readiness sessions with "
+                + "container's in-memory sessions, readiness sessions through the Spring Boot starter's auto-configuration "
+                + "(defaults: near cache off; the management server on a free port, no drain, GC advice or ConfigMap "
+                + "watch), readiness sessions with "
                 + "`readiness.sessions.redis.near-cache.enabled=true`, and Spring Session Data Redis (the anchor), on one "
                 + "real redis-server. Throughput: 16 client threads over 64 sessions for " + duration + " after "
                 + warmup + " of warm-up per endpoint. Redis commands per request from `INFO commandstats`. Round trips: "

@@ -21,6 +21,7 @@ public class BootGracefulService {
     public static void main(String[] args) {
         SpringApplication app = new SpringApplication(BootGracefulService.class);
         app.setDefaultProperties(Map.of(
+                "readiness.enabled", "false", // the anchor is Boot alone
                 "server.shutdown", "graceful",
                 "spring.lifecycle.timeout-per-shutdown-phase", "20s",
                 "server.address", "127.0.0.1",
