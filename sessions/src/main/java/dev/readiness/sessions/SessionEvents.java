@@ -36,6 +36,20 @@ public interface SessionEvents {
     default void nearCache(String event) {
     }
 
+    /**
+     * A save wrote {@code attributes} values the request had changed in place without a new {@code setAttribute}
+     * ({@code readiness.sessions.save-mode=changed}).
+     */
+    default void changedInPlace(int attributes) {
+    }
+
+    /**
+     * Mirror mode served a request from the container's session because Redis did not answer; its changes are
+     * written to Redis once Redis answers again.
+     */
+    default void servedFromContainer() {
+    }
+
     /** One HTTP request finished after sending {@code commands} commands to Redis. */
     default void requestCompleted(int commands) {
     }

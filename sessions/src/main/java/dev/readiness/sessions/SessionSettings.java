@@ -33,6 +33,17 @@ public final class SessionSettings {
         MIRROR
     }
 
+    /** Which attributes a save writes besides those removed. */
+    public enum SaveMode {
+        /**
+         * Those passed to {@code setAttribute}, and those the request read with {@code getAttribute} whose value
+         * was changed in place (compared at save with the bytes they were loaded from).
+         */
+        CHANGED,
+        /** Only those passed to {@code setAttribute}: no comparison, and a change in place is not saved. */
+        SET
+    }
+
     /** How attribute values become bytes in the store. */
     public enum Codec {
         /** Strings, numbers, booleans, and lists and maps of them; no class is ever loaded. */
@@ -128,6 +139,13 @@ public final class SessionSettings {
             .allowed("must be redis or mirror", m -> true)
             .means("redis: Redis is the only store; mirror: the container's session stays the truth and is"
                     + " mirrored to Redis (migration from sticky instances).");
+    /** {@code readiness.sessions.save-mode}. */
+    public static final Key<SaveMode> SAVE_MODE = Key.of(P + "save-mode", Syntax.choice(SaveMode.class))
+            .defaultsTo(SaveMode.CHANGED)
+            .allowed("must be changed or set", m -> true)
+            .means("changed: a save writes the attributes passed to setAttribute and those read with getAttribute"
+                    + " and changed in place (a list appended to), compared with the bytes they were loaded from;"
+                    + " set: only those passed to setAttribute.");
     /** {@code readiness.sessions.codec}. */
     public static final Key<Codec> CODEC = Key.of(P + "codec", Syntax.choice(Codec.class)).defaultsTo(Codec.BASIC)
             .allowed("must be basic, json or jdk", c -> true)
@@ -161,6 +179,7 @@ public final class SessionSettings {
             .key(MAX_SIZE, Builder::maxSize)
             .key(REFRESH_THRESHOLD, Builder::refreshThreshold)
             .key(MODE, Builder::mode)
+            .key(SAVE_MODE, Builder::saveMode)
             .key(CODEC, Builder::codec)
             .key(ALLOWLIST, Builder::allowlist);
 
@@ -181,6 +200,7 @@ public final class SessionSettings {
     private final int maxSize;
     private final Duration refreshThreshold;
     private final Mode mode;
+    private final SaveMode saveMode;
     private final Codec codec;
     private final List<String> allowlist;
     private final boolean nearCache;
@@ -205,6 +225,7 @@ public final class SessionSettings {
         this.maxSize = b.maxSize;
         this.refreshThreshold = b.refreshThreshold;
         this.mode = b.mode;
+        this.saveMode = b.saveMode;
         this.codec = b.codec;
         this.allowlist = List.copyOf(b.allowlist);
         this.nearCache = b.nearCache;
@@ -328,6 +349,11 @@ public final class SessionSettings {
         return mode;
     }
 
+    /** {@code readiness.sessions.save-mode}: changed (default) or set. */
+    public SaveMode saveMode() {
+        return saveMode;
+    }
+
     /** {@code readiness.sessions.codec}: basic (default), json or jdk. */
     public Codec codec() {
         return codec;
@@ -379,6 +405,7 @@ public final class SessionSettings {
         private int maxSize = 64 * 1024;
         private Duration refreshThreshold = Duration.ofSeconds(60);
         private Mode mode = Mode.REDIS;
+        private SaveMode saveMode = SaveMode.CHANGED;
         private Codec codec = Codec.BASIC;
         private List<String> allowlist = List.of();
         private boolean nearCache = false;
@@ -406,6 +433,7 @@ public final class SessionSettings {
         public Builder maxSize(int v) { this.maxSize = v; return this; }
         public Builder refreshThreshold(Duration v) { this.refreshThreshold = v; return this; }
         public Builder mode(Mode v) { this.mode = v; return this; }
+        public Builder saveMode(SaveMode v) { this.saveMode = v; return this; }
         public Builder codec(Codec v) { this.codec = v; return this; }
         public Builder allowlist(List<String> v) { this.allowlist = v; return this; }
         public Builder nearCache(boolean v) { this.nearCache = v; return this; }
@@ -449,6 +477,7 @@ public final class SessionSettings {
                             + " readiness.sessions.max-inactive-interval (" + Syntax.DURATION.format(maxInactiveInterval) + ")");
             NEAR_CACHE_MAX_BYTES.check(nearCacheMaxBytes);
             MODE.check(mode);
+            SAVE_MODE.check(saveMode);
             CODEC.check(codec);
             allowlist = ALLOWLIST.check(allowlist == null ? List.of() : List.copyOf(allowlist));
             return new SessionSettings(this);
@@ -511,6 +540,7 @@ public final class SessionSettings {
                 + ", cookie.path=" + cookiePath.orElse("(context path)")
                 + ", max-inactive-interval=" + Syntax.DURATION.format(maxInactiveInterval) + ", max-size=" + maxSize
                 + ", refresh-threshold=" + Syntax.DURATION.format(refreshThreshold) + ", mode=" + MODE.syntax().format(mode)
+                + ", save-mode=" + SAVE_MODE.syntax().format(saveMode)
                 + ", codec=" + CODEC.syntax().format(codec) + ", allowlist=" + String.join(",", allowlist) + "}";
     }
 

@@ -21,7 +21,8 @@ public interface SessionStore extends AutoCloseable {
 
     /**
      * Creates a session, or applies changes and refreshes the expiry of an existing one. An update never
-     * brings back a session that was invalidated or expired meanwhile ({@link SaveResult.Status#GONE}).
+     * brings back a session that was invalidated or expired meanwhile, nor does a create of an invalidated id
+     * ({@link SaveResult.Status#GONE}).
      * Attributes changed by concurrent writers persist side by side; for one attribute the last write wins.
      *
      * @throws SessionTooLargeException         when the session would exceed the configured size
@@ -31,25 +32,20 @@ public interface SessionStore extends AutoCloseable {
 
     /**
      * Moves a session to {@code newId} (same hash slot, see {@link SessionIds#rotate}) in one atomic step: the
-     * old id is dead afterwards and the new one holds {@code write}'s complete state. Succeeds even when the
-     * old id expired in between.
+     * old id is dead afterwards (a tombstone, like {@link #delete}) and the new one holds the session with
+     * {@code write}'s changes applied. A save that reached the old id after {@code write}'s base was loaded is
+     * kept; when the old id expired in between, the new one gets the base with the changes.
      *
-     * @param write the complete state under the new id ({@code changed} holds every attribute)
+     * @param write the changes on top of {@code write.base()}, under the new id
+     * @return {@link SaveResult.Status#GONE} when the old id was invalidated meanwhile (nothing written)
      * @throws SessionStoreUnavailableException when the store does not answer; nothing changed
      */
     SaveResult rotate(String oldId, SessionWrite write);
 
     /**
-     * Writes {@code write}'s complete state ({@code changed} holds every attribute) whether or not the session
-     * exists: for mirror mode, where the servlet container's session is the truth.
-     *
-     * @throws SessionTooLargeException         when the session would exceed the configured size
-     * @throws SessionStoreUnavailableException when the store does not answer; nothing was written
-     */
-    SaveResult replace(SessionWrite write);
-
-    /**
-     * Deletes a session (logout, invalidate).
+     * Invalidates a session (logout): its data is deleted and a tombstone kept until it would have expired
+     * (and at least readiness.sessions.max-inactive-interval), so no later save, rotation or mirror-mode copy,
+     * from any instance, brings it back.
      *
      * @throws SessionStoreUnavailableException when the store does not answer
      */

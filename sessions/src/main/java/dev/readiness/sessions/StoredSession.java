@@ -17,21 +17,26 @@ import java.util.Set;
  * @param sizes          encoded size in bytes of each stored attribute (including undecodable ones)
  * @param undecodable    attributes that were stored but could not be decoded (removed at the next save)
  * @param cached         whether it came from the store's near cache (no round trip) rather than from Redis
+ * @param version        raised by one by every save; 0 for a session an earlier release wrote, or unreadable
+ * @param encoded        the stored bytes of each decoded attribute, to tell a value changed in place from one
+ *                       left alone ({@code readiness.sessions.save-mode=changed}); may lack entries, never holds
+ *                       more than {@code attributes}. The arrays must not be changed.
  */
 public record StoredSession(String id, long creationTime, long lastAccessTime, Duration maxInactive,
                             Map<String, Object> attributes, Map<String, Integer> sizes, Set<String> undecodable,
-                            boolean cached) {
+                            boolean cached, long version, Map<String, byte[]> encoded) {
 
-    /** A session loaded from the store itself. */
+    /** A session loaded from the store itself, without version or stored bytes. */
     public StoredSession(String id, long creationTime, long lastAccessTime, Duration maxInactive,
                          Map<String, Object> attributes, Map<String, Integer> sizes, Set<String> undecodable) {
-        this(id, creationTime, lastAccessTime, maxInactive, attributes, sizes, undecodable, false);
+        this(id, creationTime, lastAccessTime, maxInactive, attributes, sizes, undecodable, false, 0, Map.of());
     }
 
     public StoredSession {
         attributes = Collections.unmodifiableMap(new LinkedHashMap<>(attributes));
         sizes = Map.copyOf(sizes);
         undecodable = Set.copyOf(undecodable);
+        encoded = Map.copyOf(encoded);
     }
 
     /** Total encoded size of the attributes in bytes. */

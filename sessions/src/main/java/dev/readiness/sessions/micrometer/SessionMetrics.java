@@ -21,6 +21,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code readiness.sessions.redis.errors}: failed Redis operations, tagged by operation</li>
  *   <li>{@code readiness.sessions.near.cache}: the near cache's hits, misses, invalidations (pushed by Redis) and
  *       flushes, tagged {@code event}</li>
+ *   <li>{@code readiness.sessions.changed.in.place}: attribute values saved because the request changed them in
+ *       place without calling {@code setAttribute} (which code relies on that)</li>
+ *   <li>{@code readiness.sessions.container.fallback}: mirror-mode requests served from the container's session
+ *       while Redis did not answer</li>
  * </ul>
  * Events before {@link #bindTo} are not recorded.
  */
@@ -33,6 +37,8 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
     private volatile DistributionSummary loadBytes;
     private volatile DistributionSummary saveBytes;
     private volatile Counter decodeFailures;
+    private volatile Counter changedInPlace;
+    private volatile Counter fallback;
     private volatile Map<String, Counter> nearCache = Map.of();
 
     @Override
@@ -48,6 +54,12 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
                 .description("Session payload bytes").register(registry);
         decodeFailures = Counter.builder("readiness.sessions.decode.failures")
                 .description("Attributes dropped because they could not be decoded").register(registry);
+        changedInPlace = Counter.builder("readiness.sessions.changed.in.place")
+                .description("Attribute values saved because they were changed in place, without setAttribute")
+                .register(registry);
+        fallback = Counter.builder("readiness.sessions.container.fallback")
+                .description("Mirror-mode requests served from the container's session while Redis did not answer")
+                .register(registry);
         Map<String, Counter> near = new HashMap<>();
         for (String event : NEAR_CACHE_EVENTS) {
             near.put(event, Counter.builder("readiness.sessions.near.cache").tag("event", event)
@@ -93,6 +105,20 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
         Counter c = nearCache.get(event);
         if (c != null) {
             c.increment();
+        }
+    }
+
+    @Override
+    public void changedInPlace(int attributes) {
+        if (registry != null) {
+            changedInPlace.increment(attributes);
+        }
+    }
+
+    @Override
+    public void servedFromContainer() {
+        if (registry != null) {
+            fallback.increment();
         }
     }
 

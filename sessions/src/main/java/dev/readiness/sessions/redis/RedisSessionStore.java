@@ -20,10 +20,12 @@ import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +38,7 @@ import java.util.function.Supplier;
  * user in the URI), Sentinel ({@code redis-sentinel://}) or Redis Cluster (comma-separated seeds).
  * <p>
  * One hash per session under {@code <prefix>{<tag>}<body>} ({@link SessionHash} has the format). Load is one
- * HGETALL; save, rotation and replace are one EVALSHA each; expiry is the key's own TTL. Nothing uses keyspace
+ * HGETALL; save, rotation and invalidation are one EVALSHA each; expiry is the key's own TTL. Nothing uses keyspace
  * notifications or CONFIG, so managed Redis works. Commands fail after the command timeout, and at once while
  * the connection is down (no queueing), so a request never hangs on Redis ({@link RedisConnection}).
  * <p>
@@ -147,15 +149,10 @@ public final class RedisSessionStore implements SessionStore {
         return write(write.creates() ? SessionHash.Write.CREATE : SessionHash.Write.UPDATE, write);
     }
 
-    @Override
-    public SaveResult replace(SessionWrite write) {
-        return write(SessionHash.Write.REPLACE, write);
-    }
-
     private SaveResult write(SessionHash.Write how, SessionWrite w) {
         Map<String, byte[]> encoded = format.encode(w);
-        Set<String> removed = SessionHash.removed(how, w);
-        checkSize(w, encoded, removed, how == SessionHash.Write.REPLACE);
+        Set<String> removed = SessionHash.removed(w);
+        checkSize(w, encoded, removed, false);
         SessionHash.Args args = SessionHash.saveArgs(how, w, encoded, removed, clock.millis());
         long t0 = System.nanoTime();
         int[] commands = {1};
@@ -178,8 +175,8 @@ public final class RedisSessionStore implements SessionStore {
         if (result == -1) {
             throw new IllegalStateException("session id collision on create; ids are random, so this is a bug");
         }
-        return new SaveResult(result == 1 ? SaveResult.Status.SAVED : SaveResult.Status.GONE, commands[0],
-                args.bytes());
+        return result >= 1 ? new SaveResult(SaveResult.Status.SAVED, commands[0], args.bytes(), result)
+                : new SaveResult(SaveResult.Status.GONE, commands[0], 0, 0);
     }
 
     @Override
@@ -188,9 +185,23 @@ public final class RedisSessionStore implements SessionStore {
                 || !oldId.regionMatches(0, write.id(), 0, SessionIds.TAG_LENGTH)) {
             throw new IllegalArgumentException("a rotated id must come from SessionIds.rotate(oldId)");
         }
-        Map<String, byte[]> encoded = format.encode(write);
-        checkSize(write, encoded, Set.of(), true);
-        SessionHash.Args args = SessionHash.rotateArgs(write, encoded, clock.millis());
+        if (write.base() == null) {
+            throw new IllegalArgumentException("only a stored session rotates; a new one is saved under its new id");
+        }
+        Map<String, byte[]> changed = format.encode(write);
+        Map<String, byte[]> unchanged = new LinkedHashMap<>();
+        Set<String> removed = SessionHash.removed(write);
+        for (Map.Entry<String, Object> e : write.base().attributes().entrySet()) {
+            String n = e.getKey();
+            if (!changed.containsKey(n) && !removed.contains(n)) {
+                byte[] stored = write.base().encoded().get(n);
+                unchanged.put(n, stored != null ? stored : format.codec().encode(e.getValue()));
+            }
+        }
+        Map<String, byte[]> all = new HashMap<>(unchanged);
+        all.putAll(changed);
+        checkSize(write, all, Set.of(), true);
+        SessionHash.Args args = SessionHash.rotateArgs(write, changed, unchanged, removed, clock.millis());
         long t0 = System.nanoTime();
         int[] commands = {1};
         String[] keys = {key(oldId), key(write.id())};
@@ -205,7 +216,8 @@ public final class RedisSessionStore implements SessionStore {
         if (result == -1) {
             throw new IllegalStateException("session id collision on rotation; ids are random, so this is a bug");
         }
-        return new SaveResult(SaveResult.Status.SAVED, commands[0], args.bytes());
+        return result >= 1 ? new SaveResult(SaveResult.Status.SAVED, commands[0], args.bytes(), result)
+                : new SaveResult(SaveResult.Status.GONE, commands[0], 0, 0);
     }
 
     @Override
@@ -216,8 +228,10 @@ public final class RedisSessionStore implements SessionStore {
         long t0 = System.nanoTime();
         String[] keys = {key(id)};
         forget(keys);
+        List<byte[]> args = List.of(String.valueOf(clock.millis()).getBytes(StandardCharsets.US_ASCII),
+                String.valueOf(settings.maxInactiveInterval().toMillis()).getBytes(StandardCharsets.US_ASCII));
         try {
-            call("delete", () -> await(redis.commands().del(keys[0])));
+            call("delete", () -> eval(Script.DELETE, keys, args, new int[] {1}));
         } finally {
             forget(keys);
         }

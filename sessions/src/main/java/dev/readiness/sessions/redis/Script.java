@@ -18,43 +18,89 @@ record Script(String body, String sha) {
     }
 
     /**
-     * Save. KEYS[1] the session. ARGV[1] 'n' create, 'u' update, 'f' full replace (mirror mode); ARGV[2] ttl ms;
-     * ARGV[3] creation time; ARGV[4] number of removed fields R; ARGV[5..4+R] removed fields; the rest field/value
-     * pairs (always at least the access time). An update checks existence with the PEXPIRE itself (0 when the key
-     * is gone), so it never brings back an invalidated or expired session and costs no extra command. The
-     * closing EXISTS is a read: a write ends the caller's client tracking of the key, and the read starts it
-     * again, so a near cache holding this session hears of the next change made elsewhere.
-     * Returns 1 saved, 0 gone, -1 the id of a new session exists already.
+     * Save. KEYS[1] the session. ARGV[1] 'n' create, 'u' update; ARGV[2] ttl ms; ARGV[3] creation time; ARGV[4]
+     * number of removed fields R; ARGV[5..4+R] removed fields; the rest field/value pairs (always at least the
+     * access time). A save writes only what its request changed, so concurrent requests that change different
+     * attributes both persist; for one attribute the last write wins.
+     * <p>
+     * A create writes only onto no key at all: an existing id, or a tombstone ({@code #x}, left by
+     * {@link #DELETE}), is refused. An update refuses a tombstone and checks existence with the PEXPIRE itself (0
+     * when the key is gone), so no save ever brings back an invalidated or expired session. Each save raises the
+     * version {@code #v} by one; a missing or unreadable version (a session written by an earlier release; anything
+     * but 1 to 14 decimal digits) counts as 0. The closing EXISTS is a read: a write ends the caller's client
+     * tracking of the key, and the read starts it again, so a near cache holding this session hears of the next
+     * change made elsewhere.
+     * Returns the new version (1 or more) saved, 0 gone (expired or invalidated), -1 the id of a new session
+     * exists already, -2 the id of a new session was invalidated.
      */
     static final Script SAVE = of("""
             local k = KEYS[1]
-            local mode = ARGV[1]
-            if mode == 'n' then
-              if redis.call('HSETNX', k, '#c', ARGV[3]) == 0 then return -1 end
-            elseif mode == 'f' then
-              redis.call('DEL', k)
+            if ARGV[1] == 'n' then
+              if redis.call('EXISTS', k) == 1 then
+                if redis.call('HEXISTS', k, '#x') == 1 then return -2 end
+                return -1
+              end
               redis.call('HSET', k, '#c', ARGV[3])
-            elseif redis.call('PEXPIRE', k, ARGV[2]) == 0 then
+            elseif redis.call('HEXISTS', k, '#x') == 1 or redis.call('PEXPIRE', k, ARGV[2]) == 0 then
               return 0
             end
             local r = tonumber(ARGV[4])
             if r > 0 then redis.call('HDEL', k, unpack(ARGV, 5, 4 + r)) end
-            redis.call('HSET', k, unpack(ARGV, 5 + r, #ARGV))
-            if mode ~= 'u' then redis.call('PEXPIRE', k, ARGV[2]) end
+            local v = redis.call('HGET', k, '#v')
+            if v and string.match(v, '^%d%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?$') then v = tonumber(v) + 1 else v = 1 end
+            redis.call('HSET', k, '#v', v, unpack(ARGV, 5 + r, #ARGV))
+            if ARGV[1] == 'n' then redis.call('PEXPIRE', k, ARGV[2]) end
             redis.call('EXISTS', k)
-            return 1
+            return v
             """);
 
     /**
-     * Rotate. KEYS[1] old, KEYS[2] new (one hash slot). ARGV[1] ttl ms; the rest the complete state as field/value
-     * pairs. Deleting the old key first means a missing old key (expired in between) is no failure.
-     * Returns 1 done, -1 the new id exists already.
+     * Rotate. KEYS[1] old, KEYS[2] new (one hash slot). ARGV[1] ttl ms; ARGV[2] now; ARGV[3] creation time;
+     * ARGV[4] number of removed fields R; ARGV[5..4+R] removed fields; ARGV[5+R] number C of values in the changed
+     * field/value pairs that follow (metadata and the attributes the request changed); then the pairs of the
+     * attributes it did not change. When the old key holds the session, it is renamed and only the request's
+     * changes are applied, so a save that reached the old key meanwhile is kept; when it expired meanwhile, the
+     * complete state is written. The old id is left a tombstone, so no copy held elsewhere (a mirror-mode
+     * instance's container session) can bring it back.
+     * Returns the new version saved, 0 the old id was invalidated meanwhile (nothing written), -1 the new id exists
+     * already.
      */
     static final Script ROTATE = of("""
-            if redis.call('EXISTS', KEYS[2]) == 1 then return -1 end
-            redis.call('DEL', KEYS[1])
-            redis.call('HSET', KEYS[2], unpack(ARGV, 2, #ARGV))
-            redis.call('PEXPIRE', KEYS[2], ARGV[1])
+            local old, new = KEYS[1], KEYS[2]
+            if redis.call('EXISTS', new) == 1 then return -1 end
+            if redis.call('HEXISTS', old, '#x') == 1 then return 0 end
+            local r = tonumber(ARGV[4])
+            local c = tonumber(ARGV[5 + r])
+            local last = #ARGV
+            local v = 1
+            if redis.call('EXISTS', old) == 1 then
+              v = redis.call('HGET', old, '#v')
+              if v and string.match(v, '^%d%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?%d?$') then v = tonumber(v) + 1 else v = 1 end
+              redis.call('RENAME', old, new)
+              if r > 0 then redis.call('HDEL', new, unpack(ARGV, 5, 4 + r)) end
+              last = 5 + r + c
+            end
+            redis.call('HSET', new, '#c', ARGV[3], '#v', v)
+            if last > 5 + r then redis.call('HSET', new, unpack(ARGV, 6 + r, last)) end
+            redis.call('PEXPIRE', new, ARGV[1])
+            redis.call('HSET', old, '#x', ARGV[2])
+            redis.call('PEXPIRE', old, ARGV[1])
+            return v
+            """);
+
+    /**
+     * Invalidate. KEYS[1] the session. ARGV[1] now; ARGV[2] the shortest time the tombstone is kept, ms. The
+     * session's hash is replaced by a tombstone ({@code #x}: when) that lives as long as the session would have,
+     * and at least ARGV[2]: no save, rotation or mirror-mode copy can recreate the session meanwhile, whichever
+     * instance or release it comes from. Returns 1.
+     */
+    static final Script DELETE = of("""
+            local k = KEYS[1]
+            local ttl = redis.call('PTTL', k)
+            if ttl < tonumber(ARGV[2]) then ttl = ARGV[2] end
+            redis.call('DEL', k)
+            redis.call('HSET', k, '#x', ARGV[1])
+            redis.call('PEXPIRE', k, ttl)
             return 1
             """);
 }

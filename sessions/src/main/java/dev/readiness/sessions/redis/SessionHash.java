@@ -26,9 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * it ({@link Script}).
  * <p>
  * Metadata fields {@code #c} (created, epoch ms), {@code #a} (last access, epoch ms), {@code #i} (max inactive,
- * ms), and one field {@code a:<name>} (UTF-8) per attribute holding the codec's bytes. A hash whose metadata is
- * missing or not a number is not a session this library wrote: it reads as absent. An attribute the codec cannot
- * read is dropped from the loaded session (and removed at its next save), never fatal.
+ * ms), {@code #v} (version, raised by every save; absent in sessions of releases before it, read as 0), and one
+ * field {@code a:<name>} (UTF-8) per attribute holding the codec's bytes. A hash with {@code #x} is a tombstone
+ * (an invalidated session, kept until it would have expired): it reads as absent, and no save recreates it. A
+ * hash whose metadata is missing or not a number is not a session this library wrote: it reads as absent. An
+ * attribute the codec cannot read is dropped from the loaded session (and removed at its next save), never fatal.
  */
 final class SessionHash {
 
@@ -36,21 +38,22 @@ final class SessionHash {
     static final String CREATED = "#c";
     static final String ACCESSED = "#a";
     static final String MAX_INACTIVE = "#i";
+    static final String VERSION = "#v";
+    static final String TOMBSTONE = "#x";
     static final String ATTR = "a:";
     // Script arguments that never change, encoded once (Lettuce writes byte[] values as they are, no copy).
     private static final byte[] ATTR_BYTES = ascii(ATTR);
     private static final byte[] CREATED_FIELD = ascii(CREATED);
     private static final byte[] ACCESSED_FIELD = ascii(ACCESSED);
     private static final byte[] MAX_INACTIVE_FIELD = ascii(MAX_INACTIVE);
+    private static final byte[] VERSION_FIELD = ascii(VERSION);
 
     /** How {@link Script#SAVE} writes: its ARGV[1]. */
     enum Write {
         /** A new session: fails (-1) if the id exists. */
         CREATE("n"),
         /** Changed attributes onto a session that must still exist (0 when gone). */
-        UPDATE("u"),
-        /** The whole session rewritten from scratch (mirror mode's copy). */
-        REPLACE("f");
+        UPDATE("u");
 
         private final byte[] arg;
 
@@ -89,7 +92,7 @@ final class SessionHash {
 
     /** The session a hash holds; metadata that is not ours makes it absent, undecodable attributes are dropped. */
     Optional<StoredSession> parse(String id, Map<String, byte[]> hash, boolean cached) {
-        if (hash.isEmpty()) {
+        if (hash.isEmpty() || hash.containsKey(TOMBSTONE)) {
             return Optional.empty();
         }
         Long created = number(hash.get(CREATED));
@@ -104,6 +107,7 @@ final class SessionHash {
         }
         Map<String, Object> attributes = new LinkedHashMap<>();
         Map<String, Integer> sizes = new HashMap<>();
+        Map<String, byte[]> encoded = new HashMap<>();
         Set<String> undecodable = new HashSet<>();
         for (Map.Entry<String, byte[]> e : hash.entrySet()) {
             if (!e.getKey().startsWith(ATTR)) {
@@ -113,6 +117,7 @@ final class SessionHash {
             sizes.put(name, e.getValue().length);
             try {
                 attributes.put(name, codec.decode(e.getValue()));
+                encoded.put(name, e.getValue());
             } catch (AttributeDecodeException | RuntimeException ex) {
                 undecodable.add(name);
                 decodeFailures.incrementAndGet();
@@ -122,7 +127,7 @@ final class SessionHash {
             }
         }
         return Optional.of(new StoredSession(id, created, accessed, Duration.ofMillis(maxInactive), attributes, sizes,
-                undecodable, cached));
+                undecodable, cached, version(hash.get(VERSION)), encoded));
     }
 
     /** The changed attributes in the codec's bytes, in the write's order. */
@@ -145,12 +150,9 @@ final class SessionHash {
 
     /**
      * The attributes a write deletes: those removed, and those the base could not decode (a save cleans them up),
-     * less those it sets again; none for a replace, which rewrites the key.
+     * less those it sets again.
      */
-    static Set<String> removed(Write how, SessionWrite w) {
-        if (how == Write.REPLACE) {
-            return Set.of();
-        }
+    static Set<String> removed(SessionWrite w) {
         Set<String> removed = new HashSet<>(w.removed());
         if (w.base() != null) {
             removed.addAll(w.base().undecodable());
@@ -176,14 +178,30 @@ final class SessionHash {
         return new Args(args, bytes, removed.size());
     }
 
-    /** ARGV of {@link Script#ROTATE}: ttl, then the complete state as field/value pairs. */
-    static Args rotateArgs(SessionWrite w, Map<String, byte[]> encoded, long now) {
-        List<byte[]> args = new ArrayList<>(4 + encoded.size() * 2);
+    /**
+     * ARGV of {@link Script#ROTATE}: ttl, now, creation time, the count and names of removed fields, the count of
+     * changed values, the changed pairs (metadata and {@code changed}), then the pairs of {@code unchanged}.
+     */
+    static Args rotateArgs(SessionWrite w, Map<String, byte[]> changed, Map<String, byte[]> unchanged,
+                           Set<String> removed, long now) {
+        List<byte[]> args = new ArrayList<>(10 + removed.size() + (changed.size() + unchanged.size()) * 2);
         args.add(number(w.maxInactive().toMillis()));
-        args.add(CREATED_FIELD);
+        args.add(number(now));
         args.add(number(w.creationTime()));
-        int bytes = addPairs(args, encoded, now, w.maxInactive());
-        return new Args(args, bytes, 0);
+        args.add(number(removed.size()));
+        for (String r : removed) {
+            args.add(field(r));
+        }
+        args.add(null); // the count of changed values, known once they are added
+        int at = args.size();
+        int bytes = addPairs(args, changed, now, w.maxInactive());
+        args.set(at - 1, number(args.size() - at));
+        for (Map.Entry<String, byte[]> e : unchanged.entrySet()) {
+            args.add(field(e.getKey()));
+            args.add(e.getValue());
+            bytes += e.getValue().length;
+        }
+        return new Args(args, bytes, removed.size());
     }
 
     /**
@@ -191,14 +209,17 @@ final class SessionHash {
      * session is cached whole, an update is applied to the cached state, anything else is forgotten.
      */
     static void applySave(NearCache nc, NearCache.Ticket ticket, String key, Write how, long result, Args args) {
-        if (result != 1 || how == Write.REPLACE) {
+        if (result < 1) {
             nc.forget(key);
             return;
         }
-        // Views of the script's own arguments (no copies): the cache applies exactly what the script applied.
+        // The script's own arguments and the version it wrote: the cache applies exactly what the script applied.
         List<byte[]> values = args.values();
         List<byte[]> removed = values.subList(4, 4 + args.removed());
-        List<byte[]> set = values.subList(4 + args.removed(), values.size());
+        List<byte[]> set = new ArrayList<>(values.size() - 2 - args.removed());
+        set.add(VERSION_FIELD);
+        set.add(number(result));
+        set.addAll(values.subList(4 + args.removed(), values.size()));
         Map<String, byte[]> created = null;
         if (how == Write.CREATE) {
             created = new HashMap<>();
@@ -222,6 +243,21 @@ final class SessionHash {
             bytes += e.getValue().length;
         }
         return bytes;
+    }
+
+    /** 1 to 14 decimal digits, as {@link Script#SAVE} reads it; anything else (or nothing) is version 0. */
+    static long version(byte[] b) {
+        if (b == null || b.length == 0 || b.length > 14) {
+            return 0;
+        }
+        long v = 0;
+        for (byte d : b) {
+            if (d < '0' || d > '9') {
+                return 0;
+            }
+            v = v * 10 + (d - '0');
+        }
+        return v;
     }
 
     private static Long number(byte[] b) {

@@ -6,47 +6,52 @@ import jakarta.servlet.http.HttpSession;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Mirror mode: the container's own session, unchanged in behaviour, with a note of whether this request
- * changed it so the filter mirrors it to Redis. Internal attributes (the Redis id and the refresh time) are
- * hidden from the application.
+ * Mirror mode while Redis does not answer: the container's copy of the session, served as it is. Every attribute
+ * the request sets or removes, and every value of a mutable type it reads (it may change it in place), is noted
+ * in the copy, so the first request that finds Redis answering again writes exactly those to Redis. Internal
+ * attributes (the Redis id, the version, the notes) are hidden from the application.
  */
 final class MirroredSession implements HttpSession {
 
     static final String INTERNAL = "dev.readiness.sessions.";
-    static final String MIRROR_ID = INTERNAL + "id";
-    static final String MIRRORED_AT = INTERNAL + "mirroredAt";
 
     private final HttpSession container;
     private final SessionRequest request;
-    private volatile boolean dirty;
+    private final String id;
     private volatile boolean invalid;
 
-    MirroredSession(HttpSession container, SessionRequest request) {
+    MirroredSession(HttpSession container, SessionRequest request, String id) {
         this.container = container;
         this.request = request;
+        this.id = id;
     }
 
     HttpSession container() {
         return container;
     }
 
-    boolean dirty() {
-        return dirty;
-    }
-
-    void clean() {
-        dirty = false;
-    }
-
     boolean isInvalid() {
         return invalid;
     }
 
-    String mirrorId() {
-        return (String) container.getAttribute(MIRROR_ID);
+    /** Notes {@code name} as changed while Redis did not answer. */
+    private void pending(String name) {
+        Object p = container.getAttribute(MirrorStrategy.PENDING);
+        Set<String> names = new HashSet<>();
+        if (p instanceof Set<?> before) {
+            if (before.contains(name)) {
+                return;
+            }
+            before.forEach(n -> names.add(String.valueOf(n)));
+        }
+        names.add(name);
+        container.setAttribute(MirrorStrategy.PENDING, names);
+        container.removeAttribute(MirrorStrategy.VERSION);
     }
 
     @Override
@@ -56,7 +61,7 @@ final class MirroredSession implements HttpSession {
 
     @Override
     public String getId() {
-        return container.getId();
+        return id;
     }
 
     @Override
@@ -76,7 +81,6 @@ final class MirroredSession implements HttpSession {
                     + "s: sessions mirrored to Redis always expire; use a positive number of seconds");
         }
         container.setMaxInactiveInterval(interval);
-        dirty = true;
     }
 
     @Override
@@ -86,7 +90,14 @@ final class MirroredSession implements HttpSession {
 
     @Override
     public Object getAttribute(String name) {
-        return name != null && name.startsWith(INTERNAL) ? null : container.getAttribute(name);
+        if (name == null || name.startsWith(INTERNAL)) {
+            return null;
+        }
+        Object v = container.getAttribute(name);
+        if (v != null && RedisHttpSession.mayChangeInPlace(v)) {
+            pending(name);
+        }
+        return v;
     }
 
     @Override
@@ -110,18 +121,19 @@ final class MirroredSession implements HttpSession {
             request.store().codec().encode(value); // fail where the application put it, not at the mirror
         }
         container.setAttribute(name, value);
-        dirty = true;
+        pending(name);
     }
 
     @Override
     public void removeAttribute(String name) {
-        container.removeAttribute(name);
-        dirty = true;
+        if (name != null && !name.startsWith(INTERNAL)) {
+            container.removeAttribute(name);
+            pending(name);
+        }
     }
 
     @Override
     public void invalidate() {
-        String id = mirrorId();
         invalid = true;
         container.invalidate();
         request.invalidated(id);

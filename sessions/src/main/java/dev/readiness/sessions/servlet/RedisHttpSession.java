@@ -6,7 +6,10 @@ import dev.readiness.sessions.StoredSession;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.http.HttpSession;
 
+import dev.readiness.sessions.SessionSettings;
+
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.HashMap;
@@ -20,6 +23,12 @@ import java.util.Set;
  * writes only those. Values are encoded at {@link #setAttribute} (a value the codec cannot store, or a session
  * over the size limit, fails right there) and again at save, so changes made to a value after it was set are
  * saved as long as {@code setAttribute} was called for it in this request.
+ * <p>
+ * With {@code readiness.sessions.save-mode=changed} (the default) a value the request got from
+ * {@link #getAttribute} and changed in place, without calling {@code setAttribute} again (a list appended to, as
+ * code written for in-memory sessions does), is saved too: at save, each such value of a mutable type is encoded
+ * and compared with the bytes it was loaded from. Strings, numbers, booleans, enums, UUIDs and {@code java.time}
+ * values cannot change in place and are not compared.
  */
 final class RedisHttpSession implements HttpSession {
 
@@ -33,6 +42,9 @@ final class RedisHttpSession implements HttpSession {
     private final Map<String, Integer> sizes;
     private final Set<String> changed = new HashSet<>();
     private final Set<String> removed = new HashSet<>();
+    private final Set<String> read = new HashSet<>();
+    private final boolean compare;
+    private long version;
     private boolean maxInactiveChanged;
     private boolean invalid;
     private boolean isNew;
@@ -48,6 +60,8 @@ final class RedisHttpSession implements HttpSession {
         this.attributes = new LinkedHashMap<>(stored.attributes());
         this.sizes = new HashMap<>(stored.sizes());
         this.sizes.keySet().removeAll(stored.undecodable());
+        this.version = stored.version();
+        this.compare = request.filter().settings().saveMode() == SessionSettings.SaveMode.CHANGED;
     }
 
     /** A session created by this request, not yet in the store. */
@@ -60,6 +74,7 @@ final class RedisHttpSession implements HttpSession {
         this.attributes = new LinkedHashMap<>();
         this.sizes = new HashMap<>();
         this.isNew = true;
+        this.compare = request.filter().settings().saveMode() == SessionSettings.SaveMode.CHANGED;
     }
 
     @Override
@@ -106,7 +121,20 @@ final class RedisHttpSession implements HttpSession {
     @Override
     public synchronized Object getAttribute(String name) {
         check();
-        return attributes.get(name);
+        Object v = attributes.get(name);
+        if (compare && v != null && base != null && !changed.contains(name) && mayChangeInPlace(v)) {
+            read.add(name);
+        }
+        return v;
+    }
+
+    /** Whether a value's state can change without a new {@code setAttribute}: false for the JDK's immutable types. */
+    static boolean mayChangeInPlace(Object v) {
+        Class<?> c = v.getClass();
+        return !(c == String.class || c == Integer.class || c == Long.class || c == Boolean.class || c == Double.class
+                || c == Float.class || c == Short.class || c == Byte.class || c == Character.class
+                || c == java.math.BigInteger.class || c == java.math.BigDecimal.class || c == java.util.UUID.class
+                || v instanceof Enum<?> || c.getName().startsWith("java.time."));
     }
 
     @Override
@@ -188,7 +216,45 @@ final class RedisHttpSession implements HttpSession {
     }
 
     synchronized boolean dirty() {
+        changedInPlace();
         return base == null || !changed.isEmpty() || !removed.isEmpty() || maxInactiveChanged;
+    }
+
+    /**
+     * Values read by this request whose encoding no longer matches the bytes they were loaded from join the
+     * changed attributes; how many did.
+     */
+    private int changedInPlace() {
+        if (read.isEmpty() || base == null) {
+            return 0;
+        }
+        int n = 0;
+        for (String name : read) {
+            Object v = attributes.get(name);
+            if (v == null || changed.contains(name)) {
+                continue;
+            }
+            byte[] now = request.store().codec().encode(v);
+            if (!Arrays.equals(now, base.encoded().get(name))) {
+                changed.add(name);
+                sizes.put(name, now.length);
+                n++;
+            }
+        }
+        if (n > 0) {
+            request.filter().events().changedInPlace(n);
+        }
+        return n;
+    }
+
+    /** The version of the stored session this view was loaded from or last saved as; 0 for a new one. */
+    synchronized long version() {
+        return version;
+    }
+
+    /** Every attribute, for a copy (mirror mode's container session). */
+    synchronized Map<String, Object> attributes() {
+        return new LinkedHashMap<>(attributes);
     }
 
     synchronized long storedAccessTime() {
@@ -204,24 +270,33 @@ final class RedisHttpSession implements HttpSession {
         return new SessionWrite(id, base, creationTime, maxInactive, base == null ? attributes : c, removed);
     }
 
-    /** The complete state, for a rotation to {@code newId}. */
-    synchronized SessionWrite full(String newId) {
-        return new SessionWrite(newId, base, creationTime, maxInactive, attributes, Set.of());
+    /** The delta since the load under {@code newId}, for a rotation. */
+    synchronized SessionWrite rotation(String newId) {
+        changedInPlace();
+        Map<String, Object> c = new LinkedHashMap<>();
+        for (String n : changed) {
+            c.put(n, attributes.get(n));
+        }
+        return new SessionWrite(newId, base, creationTime, maxInactive, c, removed);
     }
 
-    /** After a successful write: the stored state now equals this view. */
-    synchronized void written(long now) {
+    /** After a successful write that left the store at {@code newVersion}: the stored state equals this view. */
+    synchronized void written(long now, long newVersion) {
+        Map<String, byte[]> encoded = new HashMap<>(base == null ? Map.of() : base.encoded());
+        encoded.keySet().removeAll(changed); // written from the live value: its bytes are not kept
+        encoded.keySet().removeAll(removed);
         changed.clear();
         removed.clear();
         maxInactiveChanged = false;
         lastAccessedTime = now;
         isNew = false;
-        base = new StoredSession(id, creationTime, now, maxInactive, attributes, sizes, Set.of());
+        version = newVersion;
+        base = new StoredSession(id, creationTime, now, maxInactive, attributes, sizes, Set.of(), false, newVersion,
+                encoded);
     }
 
     synchronized void changeId(String newId) {
         this.id = newId;
-        this.base = new StoredSession(newId, creationTime, lastAccessedTime, maxInactive, attributes, sizes, Set.of());
     }
 
     synchronized void newIdBeforeSave(String newId) {

@@ -59,10 +59,15 @@ final class RedisStrategy implements SessionStrategy {
         String oldId = s.getId();
         String newId = filter.ids().rotate(oldId);
         if (s.persisted()) {
-            SaveResult r = request.store().rotate(oldId, s.full(newId));
+            SaveResult r = request.store().rotate(oldId, s.rotation(newId));
             request.counted(r.commands());
             s.changeId(newId);
-            s.written(filter.clock().millis());
+            if (r.saved()) {
+                s.written(filter.clock().millis(), r.version());
+            } else {
+                // Invalidated meanwhile (a logout elsewhere): the rotation wrote nothing, and the save will not either.
+                log.debug("session {} was invalidated before its id changed", SessionIds.loggable(oldId));
+            }
         } else {
             s.newIdBeforeSave(newId);
         }
@@ -89,7 +94,15 @@ final class RedisStrategy implements SessionStrategy {
             log.debug("session {} was invalidated or expired meanwhile; this request's changes are dropped",
                     SessionIds.loggable(s.getId()));
         }
-        s.written(now);
+        s.written(now, r.version());
+    }
+
+    @Override
+    public void invalidated(String storedId) {
+        if (storedId != null) {
+            request.counted(1);
+            request.store().delete(storedId);
+        }
     }
 
     @Override

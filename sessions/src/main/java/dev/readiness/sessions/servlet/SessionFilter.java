@@ -22,6 +22,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * After this filter, {@code request.getSession()} returns a session kept in the {@link SessionStore}.
@@ -40,7 +44,9 @@ import java.util.Objects;
  *       an asynchronous cycle dispatches back into the container.</li>
  *   <li>Redis unavailable: the request fails with 503 and {@code Retry-After: 1} within the command timeout
  *       while the response is still uncommitted; nothing is reported saved that was not.</li>
- *   <li>Mirror mode ({@code readiness.sessions.mode=mirror}): see the sessions guide.</li>
+ *   <li>Mirror mode ({@code readiness.sessions.mode=mirror}), the migration from sticky instances: Redis holds the
+ *       truth while it answers, the container's session a copy that serves while it does not
+ *       ({@link MirrorStrategy}); see the sessions guide.</li>
  * </ul>
  */
 public final class SessionFilter implements Filter {
@@ -53,6 +59,10 @@ public final class SessionFilter implements Filter {
     private final SessionEvents events;
     private final SessionIds ids;
     private final Clock clock;
+    /** Mirror mode: invalidations made while Redis did not answer, written as tombstones once it answers. */
+    private final Set<String> deleteLater = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean outage = new AtomicBoolean();
+    private final AtomicLong servedFromContainer = new AtomicLong();
 
     public SessionFilter(SessionStore store, SessionSettings settings) {
         this(store, settings, SessionEvents.NONE);
@@ -69,6 +79,10 @@ public final class SessionFilter implements Filter {
         this.events = Objects.requireNonNull(events, "events");
         this.ids = ids;
         this.clock = clock;
+    }
+
+    SessionEvents events() {
+        return events;
     }
 
     @Override
@@ -229,5 +243,54 @@ public final class SessionFilter implements Filter {
 
     Clock clock() {
         return clock;
+    }
+
+    // ---- mirror mode's outages ----
+
+    /** Mirror mode serves a request from the container's copy: counted, and one WARN per outage. */
+    void mirrorUnavailable(SessionStoreUnavailableException e) {
+        servedFromContainer.incrementAndGet();
+        events.servedFromContainer();
+        if (outage.compareAndSet(false, true)) {
+            log.warn("mirror mode: {}; serving sessions from the container's copies, and writing their changes to"
+                    + " Redis once it answers again", e.getMessage());
+        }
+    }
+
+    /** Redis answered a mirror-mode request: ends an outage, and writes up to 16 invalidations made during it. */
+    void mirrorAnswered(SessionRequest request) {
+        if (outage.compareAndSet(true, false)) {
+            log.info("mirror mode: Redis answers again after {} requests were served from container sessions;"
+                    + " their changes are written as their sessions are next requested", servedFromContainer.get());
+        }
+        if (deleteLater.isEmpty()) {
+            return;
+        }
+        int n = 0;
+        for (java.util.Iterator<String> it = deleteLater.iterator(); it.hasNext() && n < 16; n++) {
+            String id = it.next();
+            try {
+                request.counted(1);
+                store.delete(id);
+                it.remove();
+            } catch (SessionStoreUnavailableException again) {
+                return;
+            }
+        }
+    }
+
+    /** An invalidation Redis did not receive: written once it answers (at most 100,000 are kept). */
+    void deleteLater(String id) {
+        if (deleteLater.size() < 100_000) {
+            deleteLater.add(id);
+        } else {
+            log.warn("mirror mode: 100,000 invalidations wait for Redis; session {} stays valid in Redis",
+                    SessionIds.loggable(id));
+        }
+    }
+
+    /** Requests mirror mode served from the container's copies since start. */
+    long servedFromContainer() {
+        return servedFromContainer.get();
     }
 }

@@ -265,13 +265,11 @@ final class SessionRequest extends HttpServletRequestWrapper {
 
     /**
      * The application invalidated this request's session: deleted from Redis now ({@code storedId}, null when it
-     * was never written), so concurrent requests cannot save it back, and the cookie expired.
+     * was never written), leaving a tombstone so that no request, on any instance, can save it back; and the
+     * cookie expired.
      */
     synchronized void invalidated(String storedId) {
-        if (storedId != null) {
-            commands++;
-            store().delete(storedId);
-        }
+        strategy.invalidated(storedId);
         expireCookie();
     }
 

@@ -26,6 +26,12 @@ sealed interface SessionStrategy permits RedisStrategy, MirrorStrategy {
     /** Writes what the request changed; nothing when nothing did and no refresh is due. */
     void save();
 
+    /**
+     * The application invalidated this request's session: {@code storedId} (null when it was never written) is
+     * deleted from the store, leaving a tombstone.
+     */
+    void invalidated(String storedId);
+
     String requestedId();
 
     boolean requestedIdValid();

@@ -20,6 +20,25 @@ final class Browser {
     record Reply(int status, String body, List<String> setCookies, Duration took) {
     }
 
+    /** Another browser with the same cookies, which then go their own way. */
+    Browser copy() {
+        Browser b = new Browser();
+        b.cookies.putAll(cookies);
+        return b;
+    }
+
+    /** {@link #get}, for lambdas. */
+    Reply unchecked(String url) {
+        try {
+            return get(url);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     Reply get(String url) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).GET();
         if (!cookies.isEmpty()) {

@@ -87,6 +87,25 @@ final class TestApp implements AutoCloseable {
                     req.getSession().setAttribute(req.getParameter("name"), req.getParameter("value"));
                     resp.getWriter().print("ok");
                 }
+                case "/list/add" -> {
+                    // As code written for in-memory sessions does it: the list is set once, then changed in place.
+                    s = req.getSession();
+                    @SuppressWarnings("unchecked")
+                    java.util.List<String> items = (java.util.List<String>) s.getAttribute("items");
+                    if (items == null) {
+                        items = new java.util.ArrayList<>();
+                        items.add(req.getParameter("item"));
+                        s.setAttribute("items", items);
+                    } else {
+                        items.add(req.getParameter("item"));
+                    }
+                    resp.getWriter().print(String.join(",", items));
+                }
+                case "/list" -> {
+                    s = req.getSession(false);
+                    Object items = s == null ? null : s.getAttribute("items");
+                    resp.getWriter().print(items == null ? "" : String.join(",", (java.util.List<String>) items));
+                }
                 case "/names" -> {
                     s = req.getSession(false);
                     resp.getWriter().print(s == null ? "none"

@@ -44,7 +44,7 @@ class SettingsContractTest {
     /** Candidates for a valid value other than the default, whatever the key's syntax. */
     private static final List<String> CANDIDATES = List.of("7s", "2s", "250ms", "10ms", "3m", "2h", "0s", "3",
             "2", "1", "0", "true", "false", "/tmp/readiness-sample", "8080", "jvm", "sample",
-            "redis://127.0.0.1:6379", "rediss://127.0.0.1:6380", "mirror", "jdk", "Strict", "131072");
+            "redis://127.0.0.1:6379", "rediss://127.0.0.1:6380", "mirror", "jdk", "set", "Strict", "131072");
 
     /**
      * Keys whose valid values are files: made here, real ones, with the other keys they need. Everything else
