@@ -43,6 +43,8 @@ public abstract class AbstractSampleServiceIT extends AbstractSampleIT {
 
     @AfterAll
     protected static void stopRedis() throws InterruptedException {
+        // Every shared instance drains at the same time: one propagation delay in all, not one per instance.
+        INSTANCES.values().forEach(Instances::sigterm);
         for (Instances i : INSTANCES.values()) {
             i.close();
         }
@@ -59,6 +61,11 @@ public abstract class AbstractSampleServiceIT extends AbstractSampleIT {
      */
     private record Instances(SampleProcess first, SampleProcess second, CookieManager browser)
             implements AutoCloseable {
+
+        void sigterm() {
+            first.sigterm();
+            second.sigterm();
+        }
 
         Instances newBrowser() {
             browser.getCookieStore().removeAll();
