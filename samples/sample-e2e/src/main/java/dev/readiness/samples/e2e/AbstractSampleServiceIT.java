@@ -9,14 +9,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.net.CookieManager;
+import java.net.HttpCookie;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,6 +33,8 @@ import static org.awaitility.Awaitility.await;
 public abstract class AbstractSampleServiceIT extends AbstractSampleIT {
 
     private static RedisServer redis;
+    /** Two instances per session mode, started by the first test that needs them and shared by the others. */
+    private static final Map<String, Instances> INSTANCES = new HashMap<>();
 
     @BeforeAll
     protected static void redis() throws Exception {
@@ -37,10 +42,82 @@ public abstract class AbstractSampleServiceIT extends AbstractSampleIT {
     }
 
     @AfterAll
-    protected static void stopRedis() {
+    protected static void stopRedis() throws InterruptedException {
+        // Every shared instance drains at the same time: one propagation delay in all, not one per instance.
+        INSTANCES.values().forEach(Instances::sigterm);
+        for (Instances i : INSTANCES.values()) {
+            i.close();
+        }
+        INSTANCES.clear();
         if (redis != null) {
             redis.close();
         }
+    }
+
+    /**
+     * Two instances of the sample on the one redis-server, with {@code READINESS_SESSIONS_MODE=mode}, and the
+     * cookie jar of the one browser that alternates between them. The processes outlive a test; the browser
+     * does not: {@link #newBrowser()} empties the jar.
+     */
+    private record Instances(SampleProcess first, SampleProcess second, CookieManager browser)
+            implements AutoCloseable {
+
+        void sigterm() {
+            first.sigterm();
+            second.sigterm();
+        }
+
+        Instances newBrowser() {
+            browser.getCookieStore().removeAll();
+            return this;
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            try (first; second) {
+                // both stopped, the second even when stopping the first failed
+            }
+        }
+    }
+
+    private Instances instances(String mode) throws Exception {
+        Instances running = INSTANCES.get(mode);
+        if (running == null || !running.first().isAlive() || !running.second().isAlive()) {
+            if (running != null) {
+                running.close();
+            }
+            CookieManager browser = new CookieManager();
+            Map<String, String> env = Map.of("READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_SESSIONS_MODE", mode);
+            SampleProcess first = start(env, browser);
+            SampleProcess second;
+            try {
+                second = start(env, browser);
+            } catch (Exception e) {
+                first.close();
+                throw e;
+            }
+            running = new Instances(first, second, browser);
+            try {
+                awaitServing(first);
+                awaitServing(second);
+            } catch (RuntimeException | Error e) {
+                running.close();
+                throw e;
+            }
+            INSTANCES.put(mode, running);
+        }
+        return running.newBrowser();
+    }
+
+    /** The browser's cookies as it would send them, kept to be replayed by hand. */
+    private static String cookieHeader(CookieManager browser) {
+        return browser.getCookieStore().getCookies().stream()
+                .map(c -> c.getName() + "=" + c.getValue())
+                .collect(Collectors.joining("; "));
+    }
+
+    private static List<String> cookieNames(CookieManager browser) {
+        return browser.getCookieStore().getCookies().stream().map(HttpCookie::getName).toList();
     }
 
     @Test
@@ -123,6 +200,117 @@ public abstract class AbstractSampleServiceIT extends AbstractSampleIT {
                     first.port(), second.port()).run("/session/counter", 2_000, 200);
             assertThat(result.clean()).as("%s", result).isTrue();
         }
+    }
+
+    @Test
+    protected void logoutEndsTheSessionForGoodOnEitherInstanceInRedisMode() throws Exception {
+        Instances two = instances("redis");
+        logOut(two, two.first(), two.first());
+        logOut(two.newBrowser(), two.first(), two.second());
+    }
+
+    @Test
+    protected void logoutEndsTheSessionForGoodOnEitherInstanceInMirrorMode() throws Exception {
+        Instances two = instances("mirror");
+        logOut(two, two.first(), two.first());
+        logOut(two.newBrowser(), two.first(), two.second());
+    }
+
+    /**
+     * A session used on {@code served}, logged out on {@code loggedOut} (the same instance or the other one): the
+     * logout ends it wherever the browser goes next, and the cookies from before it bring nothing back on either
+     * instance, so a copy of them (a shared computer, a stolen cookie) is worthless after the logout.
+     */
+    private void logOut(Instances two, SampleProcess served, SampleProcess loggedOut) throws Exception {
+        String where = served == loggedOut ? "on the instance that served the session" : "on the other instance";
+        assertThat(served.get("/session/counter").body()).isEqualTo("1");
+        assertThat(served.get("/session/counter").body()).isEqualTo("2");
+        String before = cookieHeader(two.browser());
+        assertThat(cookieNames(two.browser())).contains("SESSION");
+
+        SampleProcess.Answer logout = loggedOut.get("/session/logout");
+        assertThat(logout.statusCode()).as("the logout %s", where).isEqualTo(200);
+        assertThat(logout.body()).isEqualTo("logged out");
+        // Max-Age=0 or an Expires in the past (Jetty and Tomcat each write their own): expired either way.
+        assertThat(logout.setCookies().stream().flatMap(c -> HttpCookie.parse(c).stream()))
+                .as("the cookies of the logout %s: %s", where, logout.setCookies())
+                .anySatisfy(c -> {
+                    assertThat(c.getName()).isEqualTo("SESSION");
+                    assertThat(c.hasExpired()).isTrue();
+                });
+        assertThat(cookieNames(two.browser())).doesNotContain("SESSION");
+
+        assertThat(served.get("/session/read").body()).as("the read after the logout %s", where).isEqualTo("0");
+        assertThat(served.get("/session/counter").body()).as("the counter after the logout %s", where)
+                .isEqualTo("1");
+
+        for (SampleProcess replayedOn : served == loggedOut ? List.of(served) : List.of(served, loggedOut)) {
+            assertThat(replayedOn.getWithCookieHeader("/session/read", before).body())
+                    .as("after the logout %s, the cookies from before it (%s) replayed on the instance %s", where,
+                            before, replayedOn == served ? "that served the session" : "that logged out")
+                    .isEqualTo("0");
+        }
+    }
+
+    @Test
+    protected void keepsAListInTheSessionAndRefusesAMissingOrOversizedItem() throws Exception {
+        Instances two = instances("redis");
+        SampleProcess app = two.first();
+        SampleProcess.Answer none = app.get("/session/list");
+        assertThat(none.statusCode()).isEqualTo(200);
+        assertThat(none.body()).isEmpty();
+        assertThat(none.setCookies()).as("reading the list creates no session").isEmpty();
+
+        assertThat(app.get("/session/list/add")).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).contains("item is required");
+        });
+        assertThat(app.get("/session/list/add?item=").statusCode()).isEqualTo(400);
+        assertThat(app.get("/session/list/add?item=%20%20").statusCode()).isEqualTo(400);
+        assertThat(app.get("/session/list/add?item=" + "x".repeat(201))).satisfies(r -> {
+            assertThat(r.statusCode()).isEqualTo(400);
+            assertThat(r.body()).contains("at most 200 characters");
+        });
+        assertThat(cookieNames(two.browser())).as("a refused item creates no session").isEmpty();
+
+        assertThat(app.get("/session/list/add?item=" + "x".repeat(200)).statusCode()).isEqualTo(200);
+
+        two.newBrowser();
+        // The request that creates the list is the one that calls setAttribute: saved as any attribute is.
+        assertThat(app.get("/session/list/add?item=apple").body()).isEqualTo("apple");
+        assertThat(app.get("/session/list").body()).isEqualTo("apple");
+        assertThat(two.second().get("/session/list").body()).isEqualTo("apple");
+        assertThat(app.getWithCookieHeader("/session/list", "").body()).as("another browser's list").isEmpty();
+    }
+
+    @Test
+    protected void aListChangedInPlaceIsSavedWhicheverInstanceServesInRedisMode() throws Exception {
+        aListChangedInPlaceIsSavedWhicheverInstanceServes("redis");
+    }
+
+    @Test
+    protected void aListChangedInPlaceIsSavedWhicheverInstanceServesInMirrorMode() throws Exception {
+        aListChangedInPlaceIsSavedWhicheverInstanceServes("mirror");
+    }
+
+    /**
+     * Code written for in-memory sessions changes a mutable attribute in place and never calls setAttribute
+     * again. The change must reach Redis all the same, or the next instance serves the list as it was first set.
+     */
+    private void aListChangedInPlaceIsSavedWhicheverInstanceServes(String mode) throws Exception {
+        Instances two = instances(mode);
+        List<String> answers = new ArrayList<>();
+        answers.add(body(two.first().get("/session/list/add?item=a")));
+        answers.add(body(two.second().get("/session/list/add?item=b")));
+        answers.add(body(two.first().get("/session/list/add?item=c")));
+        answers.add(body(two.second().get("/session/list")));
+        answers.add(body(two.first().get("/session/list")));
+        assertThat(answers).as("add a on the first instance, b on the second, c on the first, then the list on the"
+                + " second and on the first, mode %s", mode).containsExactly("a", "a,b", "a,b,c", "a,b,c", "a,b,c");
+    }
+
+    private static String body(SampleProcess.Answer answer) {
+        return answer.statusCode() == 200 ? answer.body() : "status " + answer.statusCode() + ": " + answer.body();
     }
 
     @Test

@@ -32,8 +32,8 @@ public final class SampleProcess implements AutoCloseable {
     // every request sent once, on a connection of its own: a resent request cannot hide a failure
     private final NoRetryHttpClient http = new NoRetryHttpClient(Duration.ofSeconds(5), false);
 
-    /** An answer: its status and its body as text. */
-    public record Answer(int statusCode, String body) {
+    /** An answer: its status, its body as text and the cookies it set ({@code Set-Cookie} values, in order). */
+    public record Answer(int statusCode, String body, List<String> setCookies) {
     }
 
     private SampleProcess(Process process, Path log, int port, int managementPort, CookieManager cookies) {
@@ -122,6 +122,16 @@ public final class SampleProcess implements AutoCloseable {
         return send(managementPort, path);
     }
 
+    /**
+     * One GET with {@code cookie} as its whole {@code Cookie} header (none when empty), as a client replaying
+     * cookies it kept would send it: the browser's cookie jar is neither read nor changed.
+     */
+    public Answer getWithCookieHeader(String path, String cookie) throws IOException {
+        Map<String, String> headers = cookie.isEmpty() ? Map.of() : Map.of("Cookie", cookie);
+        NoRetryHttpClient.Response r = http.get(port, path, headers, Duration.ofSeconds(30));
+        return new Answer(r.status(), r.text(), r.headers("set-cookie"));
+    }
+
     /** A request that fails to connect answers status -1 instead of throwing, for polling. */
     public int statusOrMinusOne(int onPort, String path) {
         try {
@@ -141,7 +151,7 @@ public final class SampleProcess implements AutoCloseable {
         }
         NoRetryHttpClient.Response r = http.get(onPort, path, headers, Duration.ofSeconds(30));
         cookies.put(uri, Map.of("Set-Cookie", r.headers("set-cookie")));
-        return new Answer(r.status(), r.text());
+        return new Answer(r.status(), r.text(), r.headers("set-cookie"));
     }
 
     /** A real SIGTERM (what the kubelet sends), not a JVM-internal shutdown. */

@@ -9,12 +9,18 @@ import dev.readiness.core.reload.ConfigMapWatcher;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Optional;
 
 /**
  * The sample contract on the application port:
- * {@code GET /}, {@code GET /session/counter}, {@code GET /session/read}, {@code GET /slow?ms=N},
+ * {@code GET /}, {@code GET /session/counter}, {@code GET /session/read}, {@code GET /session/logout},
+ * {@code GET /session/list/add?item=X}, {@code GET /session/list}, {@code GET /slow?ms=N},
  * {@code GET /config/{key}}. Answers are plain text.
+ *
+ * <p>{@code /session/list/add} keeps an {@link ArrayList} in the session the way code written for in-memory
+ * sessions does: the request that creates the list calls {@code setAttribute} once, every later one only
+ * changes the list that {@code getAttribute} returned, in place.
  */
 final class SampleServlet extends HttpServlet {
 
@@ -23,6 +29,10 @@ final class SampleServlet extends HttpServlet {
     /** Upper bound of {@code /slow}: longer than any drain timeout worth testing, short enough not to pin threads. */
     static final int MAX_SLOW_MS = 60_000;
     static final String COUNTER = "counter";
+    static final String LIST = "list";
+    /** Bounds of {@code /session/list/add}, so that one client cannot grow its session without limit. */
+    static final int MAX_ITEM_LENGTH = 200;
+    static final int MAX_ITEMS = 1_000;
 
     /** The watched ConfigMap directory; empty when {@code readiness.config.dir} is not set. */
     private final transient Optional<ConfigMapWatcher> config;
@@ -46,6 +56,19 @@ final class SampleServlet extends HttpServlet {
                 HttpSession session = req.getSession(false);
                 text(resp, 200, Integer.toString(session == null ? 0 : counter(session)));
             }
+            case "/session/logout" -> {
+                HttpSession session = req.getSession(false);
+                if (session != null) {
+                    session.invalidate();
+                }
+                text(resp, 200, "logged out");
+            }
+            case "/session/list/add" -> addToList(req, resp);
+            case "/session/list" -> {
+                HttpSession session = req.getSession(false);
+                ArrayList<String> list = session == null ? null : list(session);
+                text(resp, 200, list == null ? "" : joined(list));
+            }
             case "/slow" -> slow(req, resp);
             default -> {
                 if (path.startsWith("/config/")) {
@@ -66,6 +89,53 @@ final class SampleServlet extends HttpServlet {
 
     private static int counter(HttpSession session) {
         return session.getAttribute(COUNTER) instanceof Integer n ? n : 0;
+    }
+
+    private static void addToList(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String item = req.getParameter("item");
+        if (item == null || item.isBlank()) {
+            text(resp, 400, "item is required: GET /session/list/add?item=X");
+            return;
+        }
+        if (item.length() > MAX_ITEM_LENGTH) {
+            text(resp, 400, "item must be at most " + MAX_ITEM_LENGTH + " characters, was " + item.length());
+            return;
+        }
+        HttpSession session = req.getSession(true);
+        ArrayList<String> list = list(session);
+        if (list == null) {
+            list = new ArrayList<>();
+            list.add(item);
+            session.setAttribute(LIST, list);
+            text(resp, 200, joined(list));
+            return;
+        }
+        // Deliberately no setAttribute: the change is made to the object the session handed out.
+        String items;
+        synchronized (list) { // two requests of one user on this instance may hold the same list
+            if (list.size() >= MAX_ITEMS) {
+                items = null;
+            } else {
+                list.add(item);
+                items = String.join(",", list);
+            }
+        }
+        if (items == null) {
+            text(resp, 400, "the list holds at most " + MAX_ITEMS + " items");
+        } else {
+            text(resp, 200, items);
+        }
+    }
+
+    @SuppressWarnings("unchecked") // only this servlet writes the attribute, always an ArrayList<String>
+    private static ArrayList<String> list(HttpSession session) {
+        return session.getAttribute(LIST) instanceof ArrayList<?> l ? (ArrayList<String>) l : null;
+    }
+
+    private static String joined(ArrayList<String> list) {
+        synchronized (list) {
+            return String.join(",", list);
+        }
     }
 
     private static void slow(HttpServletRequest req, HttpServletResponse resp) throws IOException {

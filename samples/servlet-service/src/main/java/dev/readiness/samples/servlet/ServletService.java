@@ -156,8 +156,10 @@ public final class ServletService {
         http.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
         server.addConnector(http);
 
-        // No container sessions: the filter, first in the chain, makes request.getSession() the Redis session.
-        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        // The filter, first in the chain, makes request.getSession() the Redis session. Mirror mode (the migration
+        // from sticky instances) keeps the container's session as the truth, so only then has Jetty sessions.
+        ServletContextHandler context = new ServletContextHandler(sessions.mode() == SessionSettings.Mode.MIRROR
+                ? ServletContextHandler.SESSIONS : ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.addFilter(new FilterHolder(new SessionFilter(store, sessions, sessionMetrics)), "/*",
                 EnumSet.of(DispatcherType.REQUEST));
