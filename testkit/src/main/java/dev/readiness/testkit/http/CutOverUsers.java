@@ -308,9 +308,8 @@ public final class CutOverUsers implements AutoCloseable {
             String backend = String.valueOf(r.header("x-backend"));
             if (r.status() != 200) {
                 failed.incrementAndGet();
-                String text = r.text();
                 sample("failed", who() + " " + target + " -> " + r.status() + " from " + backend + " "
-                        + (text.length() > 120 ? text.substring(0, 120) + "..." : text));
+                        + gist(r.text()));
                 return null;
             }
             return new Answer(r.text().trim(), backend);
@@ -445,7 +444,7 @@ public final class CutOverUsers implements AutoCloseable {
                     if (now < counter) {
                         racingLost.incrementAndGet();
                         sample("racing-lost", who() + " counter " + counter + " (from " + c.backend() + ") raced "
-                                + item + " (from " + l.backend() + "); read answered " + now + " from "
+                                + item + " (from " + backend(l) + "); read answered " + now + " from "
                                 + read.backend());
                         counter = now; // count the loss once, here
                     }
@@ -458,10 +457,13 @@ public final class CutOverUsers implements AutoCloseable {
             if (added && after != null && !parse(after.body()).contains(item)) {
                 racingLost.incrementAndGet();
                 sample("racing-lost", who() + " item " + item + " (from " + l.backend() + ") raced the counter"
-                        + " (from " + (c == null ? "-" : c.backend()) + "); list answered " + after.body() + " from "
-                        + after.backend());
+                        + " (from " + backend(c) + "); list answered " + after.body() + " from " + after.backend());
                 items.remove(item); // count the loss once, here
             }
+        }
+
+        private static String backend(Answer a) {
+            return a == null ? "- (failed)" : a.backend();
         }
 
         private void await(CountDownLatch go) {
@@ -471,6 +473,17 @@ public final class CutOverUsers implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /** An error page in a line: its HTML title if it has one, else its text, at most 200 characters. */
+    static String gist(String body) {
+        String text = body.replaceAll("\\s+", " ").trim();
+        int title = text.indexOf("<title>");
+        int end = text.indexOf("</title>");
+        if (title >= 0 && end > title) {
+            text = text.substring(title + "<title>".length(), end);
+        }
+        return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
     private static List<String> parse(String body) {

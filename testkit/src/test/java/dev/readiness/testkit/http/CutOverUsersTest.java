@@ -103,11 +103,13 @@ class CutOverUsersTest {
     }
 
     @Test
-    void settingsNameTheBadValue() {
+    void settingsNameTheBadValueAndProblemsFitOnALine() {
         assertThatThrownBy(() -> new CutOverUsers.Settings(0, 4, Duration.ZERO, 3, 0, 0, Duration.ofSeconds(1), 10,
                 Duration.ofSeconds(1), 1)).hasMessage("users must be 1..1000, was 0");
         assertThat(CutOverUsers.missing(List.of("a", "x", "b", "c"), List.of("a", "b", "c"))).isZero();
         assertThat(CutOverUsers.missing(List.of("b", "a"), List.of("a", "b"))).isEqualTo(1);
         assertThat(CutOverUsers.missing(List.of(), List.of("a", "b"))).isEqualTo(2);
+        assertThat(CutOverUsers.gist("<html>\n<head><title>Error 500 java.lang.IllegalStateException: x</title>"))
+                .isEqualTo("Error 500 java.lang.IllegalStateException: x");
     }
 }
