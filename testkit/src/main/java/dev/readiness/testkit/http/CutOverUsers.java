@@ -101,10 +101,13 @@ public final class CutOverUsers implements AutoCloseable {
      * @param racingPairs  racing pairs sent
      * @param racingSplit  racing pairs whose two requests two different backends answered ({@code X-Backend})
      * @param racingLost   changes of a racing pair that did not survive it
+     * @param failures     the failed requests by status (or {@code io}), backend ({@code X-Backend}, {@code -}
+     *                     when the proxy answered itself) and path, e.g. {@code "404 old-boot /session/list/add"}
      * @param samples      the first details of every kind of problem
      */
     public record Totals(int users, long sessions, long requests, long failed, long stale, long lostItems,
-                         long resurrected, long racingPairs, long racingSplit, long racingLost, List<String> samples) {
+                         long resurrected, long racingPairs, long racingSplit, long racingLost,
+                         java.util.SortedMap<String, Long> failures, List<String> samples) {
 
         /** Nothing failed, nothing stale, nothing lost, nothing resurrected. */
         public boolean clean() {
@@ -114,8 +117,9 @@ public final class CutOverUsers implements AutoCloseable {
         /** One line, for a test's output. */
         public String summary() {
             return String.format(Locale.ROOT, "users=%d sessions=%d requests=%d failed=%d stale=%d lost-items=%d"
-                            + " resurrected=%d racing-pairs=%d (on two backends %d) racing-lost=%d", users, sessions,
-                    requests, failed, stale, lostItems, resurrected, racingPairs, racingSplit, racingLost);
+                            + " resurrected=%d racing-pairs=%d (on two backends %d) racing-lost=%d%s", users, sessions,
+                    requests, failed, stale, lostItems, resurrected, racingPairs, racingSplit, racingLost,
+                    failures.isEmpty() ? "" : " failures=" + failures);
         }
 
         @Override
@@ -141,6 +145,7 @@ public final class CutOverUsers implements AutoCloseable {
     private final AtomicLong racingLost = new AtomicLong();
     private final ConcurrentLinkedQueue<String> samples = new ConcurrentLinkedQueue<>();
     private final java.util.Map<String, AtomicLong> samplesByKind = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, AtomicLong> failures = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile long t0;
     private volatile boolean stopped;
 
@@ -194,8 +199,11 @@ public final class CutOverUsers implements AutoCloseable {
 
     /** The totals so far. */
     public Totals totals() {
+        java.util.SortedMap<String, Long> byKind = new java.util.TreeMap<>();
+        failures.forEach((k, v) -> byKind.put(k, v.get()));
         return new Totals(settings.users(), sessions.get(), requests.get(), failed.get(), stale.get(), lostItems.get(),
-                resurrected.get(), racingPairs.get(), racingSplit.get(), racingLost.get(), List.copyOf(samples));
+                resurrected.get(), racingPairs.get(), racingSplit.get(), racingLost.get(),
+                java.util.Collections.unmodifiableSortedMap(byKind), List.copyOf(samples));
     }
 
     @Override
@@ -298,7 +306,7 @@ public final class CutOverUsers implements AutoCloseable {
                 r = client.get(port, target, cookie == null ? java.util.Map.of() : java.util.Map.of("Cookie", cookie),
                         settings.requestTimeout());
             } catch (IOException | RuntimeException e) {
-                failed.incrementAndGet();
+                failed(target, "io", "-");
                 sample("failed", who() + " " + target + " -> " + e);
                 return null;
             }
@@ -307,12 +315,19 @@ public final class CutOverUsers implements AutoCloseable {
             }
             String backend = String.valueOf(r.header("x-backend"));
             if (r.status() != 200) {
-                failed.incrementAndGet();
+                failed(target, String.valueOf(r.status()), r.header("x-backend") == null ? "-" : backend);
                 sample("failed", who() + " " + target + " -> " + r.status() + " from " + backend + " "
                         + gist(r.text()));
                 return null;
             }
             return new Answer(r.text().trim(), backend);
+        }
+
+        private void failed(String target, String status, String backend) {
+            failed.incrementAndGet();
+            int q = target.indexOf('?');
+            failures.computeIfAbsent(status + " " + backend + " " + (q < 0 ? target : target.substring(0, q)),
+                    k -> new AtomicLong()).incrementAndGet();
         }
 
         void counter() {

@@ -59,6 +59,7 @@ class CutOverUsersTest {
         CutOverUsers.Totals t = run(SessionBackend.Fault.NONE);
         assertThat(t.clean()).as("%s", t).isTrue();
         assertThat(t.samples()).isEmpty();
+        assertThat(t.failures()).isEmpty();
         assertThat(t.racingSplit()).isPositive();
     }
 
@@ -99,6 +100,9 @@ class CutOverUsersTest {
         CutOverUsers.Totals t = run(SessionBackend.Fault.NO_LIST);
         assertThat(t.failed()).isPositive();
         assertThat(t.samples()).anyMatch(s -> s.contains("/session/list/add?item=") && s.contains("404"));
+        assertThat(t.failures()).containsOnlyKeys("404 a /session/list/add", "404 b /session/list/add",
+                "404 a /session/list", "404 b /session/list");
+        assertThat(t.failures().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(t.failed());
         assertThat(t.clean()).isFalse();
     }
 
