@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -21,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 
 /**
- * A blocking HTTP/1.1 GET client for loopback that sends every request exactly once. The JDK's
+ * A blocking HTTP/1.1 client for loopback that sends every request exactly once. The JDK's
  * {@code java.net.http.HttpClient} resends an idempotent request, once and silently, when a pooled connection
  * turns out closed or a connection is refused; a harness that counts failed requests through it counts them
  * after those retries, so the failures a load balancer's first attempt would see stay hidden. Here a refused
@@ -83,13 +84,53 @@ public final class NoRetryHttpClient implements AutoCloseable {
     /** As {@link #get(int, String, Duration)}, with request {@code headers} such as {@code Cookie}. */
     public Response get(int port, String pathAndQuery, Map<String, String> headers, Duration timeout)
             throws IOException {
-        StringBuilder extra = new StringBuilder();
-        headers.forEach((name, value) -> {
-            if (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-                throw new IllegalArgumentException("a header with a line break: " + name);
+        Map<String, List<String>> all = new LinkedHashMap<>();
+        headers.forEach((name, value) -> all.put(name, List.of(value)));
+        return send(port, "GET", pathAndQuery, all, new byte[0], timeout);
+    }
+
+    /**
+     * Sends one request once, as a proxy forwards it: {@code method} and {@code target} as given, every value of
+     * {@code headers} on a line of its own, and {@code body} with its {@code Content-Length} (none for an empty
+     * body of a GET, HEAD, DELETE or OPTIONS). {@code Host}, {@code Content-Length}, {@code Transfer-Encoding} and
+     * {@code Connection} in {@code headers} are ignored: this client writes its own. The answer to a HEAD has no
+     * body.
+     *
+     * @throws NotSentException when no connection could be opened: nothing reached the server, so the caller may
+     *                          send the request elsewhere
+     * @throws IOException      on any later failure, after which the server may have acted on the request
+     */
+    public Response send(int port, String method, String target, Map<String, List<String>> headers, byte[] body,
+                         Duration timeout) throws IOException {
+        if (!method.matches("[A-Z]{1,16}")) {
+            throw new IllegalArgumentException("not an HTTP method: " + method);
+        }
+        if (target.isEmpty() || target.chars().anyMatch(ch -> ch <= ' ' || ch >= 127)) {
+            throw new IllegalArgumentException("not a request target: '" + target + "'");
+        }
+        StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: 127.0.0.1:")
+                .append(port).append("\r\n");
+        if (!keepAlive) {
+            head.append("Connection: close\r\n");
+        }
+        headers.forEach((name, values) -> {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.equals("host") || lower.equals("content-length") || lower.equals("transfer-encoding")
+                    || lower.equals("connection")) {
+                return;
             }
-            extra.append(name).append(": ").append(value).append("\r\n");
+            for (String value : values) {
+                if (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0 || value.indexOf('\r') >= 0
+                        || value.indexOf('\n') >= 0) {
+                    throw new IllegalArgumentException("a header with a line break: " + name);
+                }
+                head.append(name).append(": ").append(value).append("\r\n");
+            }
         });
+        if (body.length > 0 || !List.of("GET", "HEAD", "DELETE", "OPTIONS").contains(method)) {
+            head.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        head.append("\r\n");
         if (closed) {
             throw new IllegalStateException("client closed");
         }
@@ -100,10 +141,10 @@ public final class NoRetryHttpClient implements AutoCloseable {
         }
         boolean reusable = false;
         try {
-            c.out.write(("GET " + pathAndQuery + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
-                    + (keepAlive ? "" : "Connection: close\r\n") + extra + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            c.out.write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+            c.out.write(body);
             c.out.flush();
-            Response r = read(c, deadline);
+            Response r = read(c, deadline, method.equals("HEAD"));
             c.requests++;
             reusable = keepAlive && !"close".equalsIgnoreCase(r.header("connection"));
             return r;
@@ -113,6 +154,17 @@ public final class NoRetryHttpClient implements AutoCloseable {
             } else {
                 c.close();
             }
+        }
+    }
+
+    /**
+     * No connection to the server could be opened (refused, or the connect timed out): not a byte of the request
+     * was sent. A {@link ConnectException}, as a refused connect has always been here.
+     */
+    public static final class NotSentException extends ConnectException {
+        NotSentException(int port, IOException cause) {
+            super("no connection to 127.0.0.1:" + port + " (nothing sent): " + cause.getMessage());
+            initCause(cause);
         }
     }
 
@@ -134,13 +186,16 @@ public final class NoRetryHttpClient implements AutoCloseable {
             s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                     (int) Math.min(connectTimeout.toMillis(), remainingMillis(deadline)));
             return new Connection(s);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            s.close();
+            throw new NotSentException(port, e);
+        } catch (RuntimeException e) {
             s.close();
             throw e;
         }
     }
 
-    private static Response read(Connection c, long deadline) throws IOException {
+    private static Response read(Connection c, long deadline, boolean head) throws IOException {
         String statusLine = line(c, deadline);
         if (!statusLine.startsWith("HTTP/1.") || statusLine.length() < 12) {
             throw new IOException("not an HTTP/1.x status line: '" + statusLine + "'");
@@ -166,7 +221,7 @@ public final class NoRetryHttpClient implements AutoCloseable {
         }
         byte[] body;
         String length = last(headers, "content-length");
-        if (status / 100 == 1 || status == 204 || status == 304) {
+        if (head || status / 100 == 1 || status == 204 || status == 304) {
             body = new byte[0];
         } else if ("chunked".equalsIgnoreCase(last(headers, "transfer-encoding"))) {
             body = chunked(c, deadline);

@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.ToIntFunction;
-import java.util.stream.Collectors;
 
 /**
  * One user (one cookie jar) sending requests to instances in turn, each request as soon as the previous answer
@@ -76,7 +73,7 @@ public final class SessionAlternation {
      * @param status the status every answer must have
      */
     public Result run(String target, int requests, int status) throws IOException {
-        Map<String, String> cookies = new LinkedHashMap<>();
+        CookieJar cookies = new CookieJar();
         NoRetryHttpClient client = new NoRetryHttpClient(Duration.ofSeconds(5), true);
         int stale = 0;
         int skipped = 0;
@@ -86,12 +83,9 @@ public final class SessionAlternation {
         try {
             for (int i = 0; i < requests; i++) {
                 int on = i % instances.size();
-                Map<String, String> headers = cookies.isEmpty() ? Map.of() : Map.of("Cookie",
-                        cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                                .collect(Collectors.joining("; ")));
-                NoRetryHttpClient.Response r = client.get(instances.get(on).getPort(), target, headers,
+                NoRetryHttpClient.Response r = client.get(instances.get(on).getPort(), target, cookies.headers(),
                         Duration.ofSeconds(30));
-                remember(cookies, r.headers("set-cookie"));
+                cookies.remember(r.headers("set-cookie"));
                 if (r.status() != status) {
                     unexpected++;
                     sample(samples, "request " + i + " on instance " + on + ": status " + r.status());
@@ -116,24 +110,6 @@ public final class SessionAlternation {
     private static void sample(List<String> samples, String s) {
         if (samples.size() < 5) {
             samples.add(s);
-        }
-    }
-
-    private static void remember(Map<String, String> cookies, List<String> setCookies) {
-        for (String c : setCookies) {
-            String pair = c.split(";", 2)[0];
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
-            String name = pair.substring(0, eq).trim();
-            String value = pair.substring(eq + 1).trim();
-            String lower = c.toLowerCase(java.util.Locale.ROOT);
-            if (value.isEmpty() || lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970")) {
-                cookies.remove(name);
-            } else {
-                cookies.put(name, value);
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.readiness.testkit.http;
 
+import com.sun.net.httpserver.HttpServer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -9,11 +10,14 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
@@ -151,7 +155,41 @@ class NoRetryHttpClientTest {
         try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = gone.getLocalPort();
         }
-        assertThatThrownBy(() -> keepAlive.get(port, "/", Duration.ofSeconds(5))).isInstanceOf(IOException.class);
+        assertThatThrownBy(() -> keepAlive.get(port, "/", Duration.ofSeconds(5)))
+                .isInstanceOf(NoRetryHttpClient.NotSentException.class).hasMessageContaining("nothing sent");
+    }
+
+    @Test
+    void aRequestThatReachedTheServerIsNeverReportedAsNotSent() throws Exception {
+        server = new Scripted(n -> null);
+        assertThatThrownBy(() -> keepAlive.get(server.port(), "/", Duration.ofSeconds(5)))
+                .isInstanceOf(IOException.class).isNotInstanceOf(NoRetryHttpClient.NotSentException.class);
+    }
+
+    @Test
+    void sendsAnyMethodWithEveryHeaderValueAndTheBody() throws Exception {
+        HttpServer echo = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        echo.createContext("/", ex -> {
+            byte[] in = ex.getRequestBody().readAllBytes();
+            byte[] out = (ex.getRequestMethod() + " " + ex.getRequestURI() + " " + ex.getRequestHeaders().get("X-Two")
+                    + " " + new String(in, StandardCharsets.UTF_8)).getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().add("Set-Cookie", "a=1");
+            ex.getResponseHeaders().add("Set-Cookie", "b=2");
+            ex.sendResponseHeaders(201, out.length);
+            ex.getResponseBody().write(out);
+            ex.close();
+        });
+        echo.start();
+        try {
+            NoRetryHttpClient.Response r = keepAlive.send(echo.getAddress().getPort(), "POST", "/p?q=1",
+                    Map.of("X-Two", List.of("x", "y"), "Content-Length", List.of("999")),
+                    "hello".getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(5));
+            assertThat(r.status()).isEqualTo(201);
+            assertThat(r.text()).isEqualTo("POST /p?q=1 [x, y] hello");
+            assertThat(r.headers("set-cookie")).containsExactly("a=1", "b=2");
+        } finally {
+            echo.stop(0);
+        }
     }
 
     @Test
