@@ -78,7 +78,9 @@ public final class SessionSettings {
                     v -> !v.contains("{") && !v.contains("}") && v.chars().noneMatch(c -> c <= ' ' || c == 0x7f))
             .means("Prefix of every Redis key a session uses.");
     /** {@code readiness.sessions.redis.required}. */
-    public static final Key<Boolean> REQUIRED = Key.flag(P + "redis.required").defaultsTo(true)
+    public static final Key<Boolean> REQUIRED = Key.flag(P + "redis.required")
+            .unsetMeans("true in redis mode; false in mirror mode, whose instances serve from their container sessions"
+                    + " while Redis does not answer")
             .means("Whether the redis-sessions check gates readiness.");
     /** {@code readiness.sessions.redis.near-cache.enabled}. */
     public static final Key<Boolean> NEAR_CACHE = Key.flag(P + "redis.near-cache.enabled").defaultsTo(false)
@@ -216,7 +218,7 @@ public final class SessionSettings {
         this.tlsTrust = TrustMaterial.read(tlsCaFile, tlsTrustStore, tlsTrustStorePassword);
         this.commandTimeout = b.commandTimeout;
         this.keyPrefix = b.keyPrefix;
-        this.required = b.required;
+        this.required = b.required != null ? b.required : b.mode == Mode.REDIS;
         this.cookieName = b.cookieName;
         this.cookieSecure = b.cookieSecure;
         this.sameSite = b.sameSite;
@@ -283,7 +285,10 @@ public final class SessionSettings {
         return keyPrefix;
     }
 
-    /** {@code readiness.sessions.redis.required}, default true: whether the Redis check gates readiness. */
+    /**
+     * {@code readiness.sessions.redis.required}: whether the Redis check gates readiness; unset, true in redis mode
+     * and false in mirror mode (the old fleet must not leave the load balancer because Redis is down).
+     */
     public boolean required() {
         return required;
     }
@@ -396,7 +401,7 @@ public final class SessionSettings {
         private String tlsTrustStorePassword;
         private Duration commandTimeout = Duration.ofSeconds(2);
         private String keyPrefix = "readiness:session:";
-        private boolean required = true;
+        private Boolean required;
         private String cookieName = "SESSION";
         private boolean cookieSecure = true;
         private String sameSite = "Lax";
