@@ -17,7 +17,9 @@ public record SaveResult(Status status, int commands, int bytes, long version) {
          * The session was invalidated or expired meanwhile (for a create: its id was invalidated); nothing was
          * written and it stays gone.
          */
-        GONE
+        GONE,
+        /** A create found its id taken (a mirror-mode copy created by a parallel request); nothing was written. */
+        EXISTS
     }
 
     public boolean saved() {

@@ -22,7 +22,7 @@ public interface SessionStore extends AutoCloseable {
     /**
      * Creates a session, or applies changes and refreshes the expiry of an existing one. An update never
      * brings back a session that was invalidated or expired meanwhile, nor does a create of an invalidated id
-     * ({@link SaveResult.Status#GONE}).
+     * ({@link SaveResult.Status#GONE}). A create whose id exists writes nothing ({@link SaveResult.Status#EXISTS}).
      * Attributes changed by concurrent writers persist side by side; for one attribute the last write wins.
      *
      * @throws SessionTooLargeException         when the session would exceed the configured size

@@ -50,6 +50,26 @@ public class SessionBenchApp {
             return "ok";
         }
 
+        /**
+         * Reads a cart of ten items kept in the session (a {@code java.util.ArrayList}, created with
+         * {@code setAttribute} on the session's first call) and answers its size: a read of a mutable value, which
+         * {@code readiness.sessions.save-mode=changed} compares with its stored bytes at the end of the request.
+         */
+        @GetMapping("/session/cart")
+        public String cart(HttpServletRequest request) {
+            HttpSession s = request.getSession();
+            Object cart = s.getAttribute("cart");
+            if (cart == null) {
+                java.util.List<String> items = new java.util.ArrayList<>();
+                for (int i = 0; i < 10; i++) {
+                    items.add("sku-" + (100_000 + i) + " quantity 1");
+                }
+                s.setAttribute("cart", items);
+                return "10";
+            }
+            return Integer.toString(((java.util.List<?>) cart).size());
+        }
+
         /** Returns the counter without changing it. */
         @GetMapping("/session/read")
         public String read(HttpServletRequest request) {

@@ -49,6 +49,15 @@ public final class SessionsBenchmark {
     /** The endpoints measured: mutating, read-only, and one that does not touch its session. */
     static final List<String> ENDPOINTS = List.of("/session/counter", "/session/read", "/session/untouched");
 
+    /** Mirror mode's and the in-place comparison's endpoints: a write, a read, and a read of a mutable value. */
+    static final List<String> MIRROR_ENDPOINTS = List.of("/session/counter", "/session/read", "/session/cart");
+
+    /** Readiness sessions in mirror mode (the old fleet during a cut-over). */
+    static final String MIRROR = "readiness-mirror";
+
+    /** Readiness sessions with {@code readiness.sessions.save-mode=set}: no comparison of values read. */
+    static final String SAVE_SET = "readiness-save-set";
+
     /** Readiness sessions with the near cache on (off by default): unchanged sessions read with no round trip. */
     static final String NEAR_CACHE = "readiness-near-cache";
 
@@ -94,7 +103,8 @@ public final class SessionsBenchmark {
             args.put(kv[0], kv.length > 1 ? kv[1] : "true");
         }
         List<String> variants = List.of(args.getOrDefault("variants", "in-memory,readiness,spring-session").split(","));
-        new SessionsBenchmark(args).run(variants, Integer.parseInt(args.getOrDefault("rounds", "2")));
+        List<String> endpoints = List.of(args.getOrDefault("endpoints", String.join(",", ENDPOINTS)).split(","));
+        new SessionsBenchmark(args).run(variants, endpoints, Integer.parseInt(args.getOrDefault("rounds", "2")));
     }
 
     record Result(String variant, String endpoint, double rps, long requests, long errors,
@@ -111,8 +121,8 @@ public final class SessionsBenchmark {
      * All variants run in one JVM, one after the other; the first round also warms the JIT for the shared code
      * (Tomcat, Spring MVC, the HTTP client), so every round but the last is warm-up and only the last is reported.
      */
-    private void run(List<String> variants, int rounds) throws Exception {
-        List<List<Result>> measured = measure(variants, rounds - 1, 1);
+    private void run(List<String> variants, List<String> endpoints, int rounds) throws Exception {
+        List<List<Result>> measured = measure(variants, endpoints, rounds - 1, 1);
         print(measured.get(measured.size() - 1));
     }
 
@@ -123,6 +133,12 @@ public final class SessionsBenchmark {
      * Each round starts with a different variant, so no variant is always the one measured first.
      */
     List<List<Result>> measure(List<String> variants, int warmupRounds, int measuredRounds) throws Exception {
+        return measure(variants, ENDPOINTS, warmupRounds, measuredRounds);
+    }
+
+    /** As above, over {@code endpoints}. */
+    List<List<Result>> measure(List<String> variants, List<String> endpoints, int warmupRounds, int measuredRounds)
+            throws Exception {
         List<List<Result>> measured = new ArrayList<>();
         int rounds = warmupRounds + measuredRounds;
         try (RedisServer redis = RedisServer.start(); TcpProxy proxy = TcpProxy.start("127.0.0.1", redis.port())) {
@@ -136,7 +152,7 @@ public final class SessionsBenchmark {
                     // Throughput and commands straight against Redis, as in production.
                     try (ConfigurableApplicationContext ctx = start(variant, redis.port())) {
                         String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
-                        for (String endpoint : ENDPOINTS) {
+                        for (String endpoint : endpoints) {
                             byEndpoint.put(endpoint, warmupRound ? warmUp(variant, base, endpoint)
                                     : measure(variant, base, endpoint, redis));
                         }
@@ -150,7 +166,7 @@ public final class SessionsBenchmark {
                     try (ConfigurableApplicationContext ctx = start(variant, proxy.port())) {
                         String base = "http://127.0.0.1:" + ctx.getEnvironment().getProperty("local.server.port");
                         String cookie = newSession(base);
-                        for (String endpoint : ENDPOINTS) {
+                        for (String endpoint : endpoints) {
                             Result r = byEndpoint.get(endpoint);
                             results.add(new Result(r.variant(), r.endpoint(), r.rps(), r.requests(), r.errors(),
                                     r.commandsPerRequest(), r.clientCommandsPerRequest(),
@@ -186,12 +202,20 @@ public final class SessionsBenchmark {
                 props.addAll(STARTER);
                 props.add("readiness.sessions.redis.near-cache.enabled=true");
             }
+            case MIRROR -> {
+                props.addAll(STARTER);
+                props.add("readiness.sessions.mode=mirror");
+            }
+            case SAVE_SET -> {
+                props.addAll(STARTER);
+                props.add("readiness.sessions.save-mode=set");
+            }
             case "spring-session" -> {
                 props.add("readiness.enabled=false");
                 sources.add(SpringSessionConfig.class);
             }
             default -> throw new IllegalArgumentException("unknown variant " + variant
-                    + ": use in-memory, readiness, " + NEAR_CACHE + ", spring-session");
+                    + ": use in-memory, readiness, " + NEAR_CACHE + ", " + MIRROR + ", " + SAVE_SET + ", spring-session");
         }
         return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).properties(props.toArray(String[]::new))
                 .run();

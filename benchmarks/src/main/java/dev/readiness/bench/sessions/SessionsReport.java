@@ -132,7 +132,8 @@ public final class SessionsReport implements ReportBenchmark {
         return withInMemory ? c.variant("in-memory (no Redis)", values(rounds, "in-memory", endpoint, value)) : c;
     }
 
-    private static List<Double> values(List<List<SessionsBenchmark.Result>> rounds, String variant, String endpoint,
+    /** One variant's figure for {@code endpoint}, one value per measured round. */
+    static List<Double> values(List<List<SessionsBenchmark.Result>> rounds, String variant, String endpoint,
                                        ToDoubleFunction<SessionsBenchmark.Result> value) {
         List<Double> v = rounds.stream().flatMap(List::stream)
                 .filter(r -> r.variant().equals(variant) && r.endpoint().equals(endpoint))

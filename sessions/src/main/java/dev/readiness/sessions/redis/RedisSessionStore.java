@@ -173,7 +173,7 @@ public final class RedisSessionStore implements SessionStore {
             SessionHash.applySave(nc, ticket, keys[0], how, result, args);
         }
         if (result == -1) {
-            throw new IllegalStateException("session id collision on create; ids are random, so this is a bug");
+            return new SaveResult(SaveResult.Status.EXISTS, commands[0], 0, 0);
         }
         return result >= 1 ? new SaveResult(SaveResult.Status.SAVED, commands[0], args.bytes(), result)
                 : new SaveResult(SaveResult.Status.GONE, commands[0], 0, 0);

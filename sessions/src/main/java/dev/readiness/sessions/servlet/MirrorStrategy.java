@@ -36,7 +36,8 @@ import java.util.Set;
  *   <li>a copy of a session other than the one the cookie names (the user's session changed elsewhere) is dropped.</li>
  * </ul>
  * A request that needs a session the container does not hold while Redis does not answer fails with 503, as in
- * redis mode.
+ * redis mode, unless this instance invalidated it (the last 10,000 it invalidated are remembered): then it has
+ * none.
  */
 final class MirrorStrategy implements SessionStrategy {
 
@@ -116,6 +117,9 @@ final class MirrorStrategy implements SessionStrategy {
             stored = request.load(id);
         } catch (SessionStoreUnavailableException e) {
             if (c == null) {
+                if (request.filter().invalidatedHere(id)) {
+                    return; // logged out on this instance: no session, as Redis's tombstone would say
+                }
                 throw e; // nothing to serve it from: 503, as in redis mode
             }
             serveFromCopy(c, id, e);
@@ -147,6 +151,24 @@ final class MirrorStrategy implements SessionStrategy {
             return;
         }
         request.counted(r.commands());
+        if (r.status() == SaveResult.Status.EXISTS) {
+            // A parallel request of the same session created it from this copy first: take what it wrote.
+            Optional<StoredSession> stored;
+            try {
+                stored = request.load(id);
+            } catch (SessionStoreUnavailableException e) {
+                serveFromCopy(c, id, e);
+                return;
+            }
+            if (stored.isPresent()) {
+                session = new RedisHttpSession(request, stored.get());
+                applyPending(c, session);
+            } else {
+                drop(c);
+                copy = null;
+            }
+            return;
+        }
         if (!r.saved()) {
             drop(c); // invalidated on another instance
             copy = null;
@@ -323,6 +345,7 @@ final class MirrorStrategy implements SessionStrategy {
         if (storedId == null) {
             return;
         }
+        request.filter().noteInvalidated(storedId);
         try {
             request.counted(1);
             request.store().delete(storedId);

@@ -89,6 +89,9 @@ final class RedisStrategy implements SessionStrategy {
         SessionWrite write = s.delta();
         SaveResult r = request.store().save(write);
         request.counted(r.commands());
+        if (r.status() == SaveResult.Status.EXISTS) {
+            throw new IllegalStateException("session id collision on create; ids are random, so this is a bug");
+        }
         if (!r.saved()) {
             // Invalidated (logout elsewhere) or expired since we loaded it: it stays gone.
             log.debug("session {} was invalidated or expired meanwhile; this request's changes are dropped",

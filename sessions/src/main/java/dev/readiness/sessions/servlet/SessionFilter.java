@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -63,6 +64,14 @@ public final class SessionFilter implements Filter {
     private final Set<String> deleteLater = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean outage = new AtomicBoolean();
     private final AtomicLong servedFromContainer = new AtomicLong();
+    /** Mirror mode: the ids this instance invalidated last, so a Redis outage does not make them a 503. */
+    private final Set<String> invalidatedHere = java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<String, Boolean>(64, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+                    return size() > 10_000;
+                }
+            }));
 
     public SessionFilter(SessionStore store, SessionSettings settings) {
         this(store, settings, SessionEvents.NONE);
@@ -287,6 +296,16 @@ public final class SessionFilter implements Filter {
             log.warn("mirror mode: 100,000 invalidations wait for Redis; session {} stays valid in Redis",
                     SessionIds.loggable(id));
         }
+    }
+
+    /** Mirror mode: notes that this instance invalidated session {@code id}. */
+    void noteInvalidated(String id) {
+        invalidatedHere.add(id);
+    }
+
+    /** Whether this instance invalidated session {@code id} lately (of the last 10,000). */
+    boolean invalidatedHere(String id) {
+        return invalidatedHere.contains(id);
     }
 
     /** Requests mirror mode served from the container's copies since start. */

@@ -185,6 +185,14 @@ class MirrorWithoutAffinityIT {
         Browser newcomer = new Browser();
         assertThat(newcomer.get(oldA.base() + "/counter").body()).isEqualTo("1");
         assertThat(oldAFilter.servedFromContainer()).isGreaterThanOrEqualTo(8);
+        // The logged-out cookie, replayed: this instance knows it ended it; no session, not a 503.
+        Browser replayDuring = new Browser();
+        replayDuring.cookies.put("SESSION", leavingId);
+        assertThat(replayDuring.get(oldA.base() + "/whoami").body()).isEqualTo("none");
+        // A session this instance never held cannot be served while Redis is down: 503, as in redis mode.
+        Browser stranger = new Browser();
+        stranger.cookies.put("SESSION", new dev.readiness.sessions.SessionIds().next());
+        assertThat(stranger.get(oldA.base() + "/whoami").status()).isEqualTo(503);
 
         redis = RedisServer.start(port, "--dir", data.toString());
         assertThat(redis.command("EXISTS", dev.readiness.sessions.SessionIds.key("readiness:session:", leavingId)))

@@ -49,6 +49,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code option redispatch}); a request that reached a backend is never sent again: its failure is the client's
  * 502. No backend in rotation, or none that accepts a connection, is a 503.
  * <p>
+ * With {@link #affinity(String)} it keeps users where they were the way HAProxy's
+ * {@code cookie SRV insert indirect nocache} does, as the sticky fleets did before the migration: the first answer
+ * sets a cookie naming the backend, and later requests carrying it go to that backend while it is in rotation,
+ * whatever its weight (weight 0 then only drains new users away); the cookie is not forwarded.
+ * <p>
  * Close it to stop the health checks and the front server.
  */
 public final class WeightedProxy implements AutoCloseable {
@@ -187,6 +192,7 @@ public final class WeightedProxy implements AutoCloseable {
     private final Object pickLock = new Object();
     private final List<String> events = new CopyOnWriteArrayList<>();
     private final long t0 = System.nanoTime();
+    private volatile String affinityCookie;
 
     /** Starts the front server on a free port of 127.0.0.1. */
     public WeightedProxy(Settings settings) throws IOException {
@@ -197,6 +203,19 @@ public final class WeightedProxy implements AutoCloseable {
         front.setExecutor(frontThreads);
         front.createContext("/", this::forward);
         front.start();
+    }
+
+    /**
+     * Cookie affinity from the next request on ({@code cookie <name> insert indirect nocache}); null turns it off.
+     *
+     * @throws IllegalArgumentException when {@code cookie} is not a cookie name
+     */
+    public void affinity(String cookie) {
+        if (cookie != null && !cookie.matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new IllegalArgumentException("affinity cookie must be 1..64 letters, digits, _ or -, was " + cookie);
+        }
+        affinityCookie = cookie;
+        event(cookie == null ? "affinity off" : "affinity on cookie " + cookie);
     }
 
     /** The proxy's own port on 127.0.0.1. */
@@ -358,8 +377,10 @@ public final class WeightedProxy implements AutoCloseable {
             });
             headers.put("X-Forwarded-For", List.of(ex.getRemoteAddress().getAddress().getHostAddress()));
             String target = ex.getRequestURI().toString();
+            String sticky = affinityCookie;
+            Backend pinned = sticky == null ? null : pinned(headers, sticky);
             List<Backend> tried = new ArrayList<>();
-            for (Backend b = pick(tried); b != null; b = pick(tried)) {
+            for (Backend b = pinned != null ? pinned : pick(tried); b != null; b = pick(tried)) {
                 tried.add(b);
                 NoRetryHttpClient.Response r;
                 try {
@@ -378,13 +399,53 @@ public final class WeightedProxy implements AutoCloseable {
                 if (r.status() >= 500) {
                     b.failures.incrementAndGet();
                 }
-                respond(ex, r.status(), r.headers(), r.body(), b, ex.getRequestMethod());
+                Map<String, List<String>> answer = r.headers();
+                if (sticky != null && b != pinned) {
+                    answer = new LinkedHashMap<>(answer);
+                    List<String> cookies = new ArrayList<>(answer.getOrDefault("set-cookie", List.of()));
+                    cookies.add(sticky + "=" + b.name + "; Path=/");
+                    answer.put("set-cookie", cookies);
+                    answer.put("cache-control", List.of("no-cache=\"set-cookie\""));
+                }
+                respond(ex, r.status(), answer, r.body(), b, ex.getRequestMethod());
                 return;
             }
             respond(ex, 503, Map.of(), (tried.isEmpty() ? "no backend in rotation"
                     : "no backend accepted a connection: " + tried.stream().map(Backend::name).toList())
                     .getBytes(StandardCharsets.UTF_8), null, ex.getRequestMethod());
         }
+    }
+
+    /**
+     * The backend the affinity cookie names, if it is in rotation; the cookie is taken out of the forwarded
+     * {@code Cookie} headers either way.
+     */
+    private Backend pinned(Map<String, List<String>> headers, String sticky) {
+        String name = null;
+        for (Map.Entry<String, List<String>> e : headers.entrySet()) {
+            if (!e.getKey().equalsIgnoreCase("Cookie")) {
+                continue;
+            }
+            List<String> kept = new ArrayList<>();
+            for (String header : e.getValue()) {
+                List<String> pairs = new ArrayList<>();
+                for (String pair : header.split(";")) {
+                    String t = pair.strip();
+                    if (t.startsWith(sticky + "=")) {
+                        name = t.substring(sticky.length() + 1);
+                    } else if (!t.isEmpty()) {
+                        pairs.add(t);
+                    }
+                }
+                if (!pairs.isEmpty()) {
+                    kept.add(String.join("; ", pairs));
+                }
+            }
+            e.setValue(kept);
+        }
+        headers.values().removeIf(List::isEmpty);
+        Backend b = name == null ? null : backends.get(name);
+        return b != null && b.up ? b : null;
     }
 
     private static void respond(HttpExchange ex, int status, Map<String, List<String>> headers, byte[] body,

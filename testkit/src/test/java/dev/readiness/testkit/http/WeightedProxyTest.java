@@ -139,6 +139,41 @@ class WeightedProxyTest {
     }
 
     @Test
+    void cookieAffinityKeepsAUserOnItsBackendUntilItLeavesTheRotationAndHidesTheCookie() throws Exception {
+        Named a = closed(new Named("a"));
+        Named b = closed(new Named("b"));
+        WeightedProxy proxy = proxy();
+        proxy.add("a", a.port(), 1, a.port(), "/readyz");
+        proxy.add("b", b.port(), 1, b.port(), "/readyz");
+        await().atMost(Duration.ofSeconds(5)).until(() -> proxy.backends().stream().allMatch(WeightedProxy.Backend::up));
+        proxy.affinity("SRV");
+        NoRetryHttpClient.Response first = http.get(proxy.port(), "/", Duration.ofSeconds(5));
+        String home = first.header("x-backend");
+        assertThat(first.headers("set-cookie")).contains("SRV=" + home + "; Path=/");
+        for (int i = 0; i < 10; i++) {
+            NoRetryHttpClient.Response r = http.get(proxy.port(), "/", Map.of("Cookie", "SESSION=x; SRV=" + home),
+                    Duration.ofSeconds(5));
+            assertThat(r.header("x-backend")).isEqualTo(home);
+            assertThat(r.text()).contains("cookie=SESSION=x").doesNotContain("SRV");
+            assertThat(r.headers("set-cookie")).noneMatch(c -> c.startsWith("SRV="));
+        }
+        proxy.weight(home, 0); // drained: new users go elsewhere, this one stays
+        assertThat(http.get(proxy.port(), "/", Map.of("Cookie", "SRV=" + home), Duration.ofSeconds(5))
+                .header("x-backend")).isEqualTo(home);
+        assertThat(http.get(proxy.port(), "/", Duration.ofSeconds(5)).header("x-backend")).isNotEqualTo(home);
+        Named homeServer = home.equals("a") ? a : b;
+        homeServer.ready.set(503);
+        WeightedProxy.Backend hb = proxy.backend(home);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !hb.up());
+        proxy.weight(home, 1);
+        NoRetryHttpClient.Response moved = http.get(proxy.port(), "/", Map.of("Cookie", "SRV=" + home),
+                Duration.ofSeconds(5));
+        assertThat(moved.header("x-backend")).isNotEqualTo(home);
+        assertThat(moved.headers("set-cookie")).contains("SRV=" + moved.header("x-backend") + "; Path=/");
+        assertThatThrownBy(() -> proxy.affinity("bad name")).hasMessageContaining("affinity cookie must be");
+    }
+
+    @Test
     void backendsComeAndGoAtRunTime() throws Exception {
         Named a = closed(new Named("a"));
         Named b = closed(new Named("b"));

@@ -205,6 +205,10 @@ class CutOverIT {
         mirror.put("old-boot", start("boot.sample.jar", "mirror", redis));
         mirror.put("old-jetty", start("servlet.sample.jar", "mirror", redis));
         mirror.forEach((name, p) -> proxy.add(name, p.port(), 50, p.managementPort(), "/readyz"));
+        // The old fleet's own balancer, as it served before the migration: sticky (cookie SRV insert indirect
+        // nocache). Without Redis and without affinity no two instances can agree on a session; with it, each
+        // user's instance holds the user's newest copy.
+        proxy.affinity("SRV");
         awaitInRotation(proxy, mirror);
         long started = System.nanoTime();
 
