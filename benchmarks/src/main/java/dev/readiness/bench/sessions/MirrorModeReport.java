@@ -6,7 +6,6 @@ import dev.readiness.bench.report.ReportBenchmark;
 import dev.readiness.bench.report.Section;
 
 import java.util.List;
-import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -37,13 +36,12 @@ public final class MirrorModeReport implements ReportBenchmark {
 
     @Override
     public Section run(Mode mode) throws Exception {
-        String duration = mode.pick(4, 8) + "s";
-        String warmup = mode.pick(3, 4) + "s";
-        int warmupRounds = 1;
-        int rounds = mode.pick(2, 3);
-        SessionsBenchmark bench = new SessionsBenchmark(Map.of("duration", duration, "warmup", warmup,
-                "threads", "16", "sessions", "64", "delay-ms", "40", "rt-requests", "20"));
-        List<List<SessionsBenchmark.Result>> measured = bench.measure(VARIANTS, SessionsBenchmark.MIRROR_ENDPOINTS,
+        SessionsReport.Plan p = SessionsReport.Plan.of(mode);
+        String duration = p.duration();
+        String warmup = p.warmup();
+        int warmupRounds = p.warmupRounds();
+        int rounds = p.rounds();
+        List<List<SessionsBenchmark.Result>> measured = p.bench().measure(VARIANTS, SessionsBenchmark.MIRROR_ENDPOINTS,
                 warmupRounds, rounds);
         Section.Builder s = Section.builder(this).method("The sessions benchmark's service and method (see the"
                 + " sessions section: Tomcat through the Spring Boot starter, one real redis-server, 16 client threads"

@@ -37,17 +37,12 @@ public final class SessionsReport implements ReportBenchmark {
 
     @Override
     public Section run(Mode mode) throws Exception {
-        // One unreported round in either mode: without it the variant measured first runs on a cold JIT and
-        // loses a factor of several to the others (882 against 4,199 requests/s for in-memory sessions).
-        String duration = mode.pick(4, 8) + "s";
-        // Each measured instance gets a real warm-up too: with 1 s, the variant measured first in a round ran at
-        // half its speed of the next round (shared code recompiled for the new mix of classes, we think).
-        String warmup = mode.pick(3, 4) + "s";
-        int warmupRounds = 1;
-        int rounds = mode.pick(2, 3);
-        SessionsBenchmark bench = new SessionsBenchmark(Map.of("duration", duration, "warmup", warmup,
-                "threads", "16", "sessions", "64", "delay-ms", "40", "rt-requests", "20"));
-        List<List<SessionsBenchmark.Result>> measured = bench.measure(VARIANTS, warmupRounds, rounds);
+        Plan p = Plan.of(mode);
+        String duration = p.duration();
+        String warmup = p.warmup();
+        int warmupRounds = p.warmupRounds();
+        int rounds = p.rounds();
+        List<List<SessionsBenchmark.Result>> measured = p.bench().measure(VARIANTS, warmupRounds, rounds);
         Section.Builder s = Section.builder(this).method("The same Spring Boot service (Tomcat) in one JVM with the "
                 + "container's in-memory sessions, readiness sessions through the Spring Boot starter's auto-configuration "
                 + "(defaults: near cache off; the management server on a free port, no drain, GC advice or ConfigMap "
@@ -96,6 +91,21 @@ public final class SessionsReport implements ReportBenchmark {
                 "; CPU per request %.0f µs in the service's threads + %.0f µs in redis-server", r.serverCpuMicros(),
                 r.redisCpuMicros())));
         return s.build();
+    }
+
+    /** How long and how often the report's sessions sections measure, in either mode. */
+    record Plan(String duration, String warmup, int warmupRounds, int rounds, SessionsBenchmark bench) {
+
+        static Plan of(Mode mode) {
+            // One unreported round in either mode: without it the variant measured first runs on a cold JIT and
+            // loses a factor of several to the others (882 against 4,199 requests/s for in-memory sessions).
+            // Each measured instance gets a real warm-up too: with 1 s, the variant measured first in a round ran
+            // at half its speed of the next round (shared code recompiled for the new mix of classes, we think).
+            String duration = mode.pick(4, 8) + "s";
+            String warmup = mode.pick(3, 4) + "s";
+            return new Plan(duration, warmup, 1, mode.pick(2, 3), new SessionsBenchmark(Map.of("duration", duration,
+                    "warmup", warmup, "threads", "16", "sessions", "64", "delay-ms", "40", "rt-requests", "20")));
+        }
     }
 
     /** A readiness variant's throughput over in-memory throughput, one value per measured round. */
