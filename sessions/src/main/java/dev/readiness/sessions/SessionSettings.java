@@ -72,6 +72,12 @@ public final class SessionSettings {
     public static final Key<Duration> COMMAND_TIMEOUT = Key.duration(P + "redis.command-timeout")
             .defaultsTo(Duration.ofSeconds(2)).positiveUpTo(Duration.ofMinutes(5))
             .means("The longest a request waits for Redis.");
+    /** {@code readiness.sessions.redis.reconnect-max-delay}. */
+    public static final Key<Duration> RECONNECT_MAX_DELAY = Key.duration(P + "redis.reconnect-max-delay")
+            .defaultsTo(Duration.ofSeconds(1)).between(Duration.ofMillis(10), Duration.ofSeconds(30))
+            .means("The longest wait between two attempts to reconnect to Redis after the connection dropped (with"
+                    + " jitter; Lettuce's own default backs off to 30 s, so sessions could stay down that long after"
+                    + " Redis is back).");
     /** {@code readiness.sessions.redis.key-prefix}. */
     public static final Key<String> KEY_PREFIX = Key.text(P + "redis.key-prefix").defaultsTo("readiness:session:")
             .allowed("must not contain {, }, blanks or control characters (the id supplies the hash tag)",
@@ -166,6 +172,7 @@ public final class SessionSettings {
             .key(REDIS_URI, Builder::redisUri)
             .key(CLUSTER, Builder::cluster)
             .key(COMMAND_TIMEOUT, Builder::commandTimeout)
+            .key(RECONNECT_MAX_DELAY, Builder::reconnectMaxDelay)
             .key(KEY_PREFIX, Builder::keyPrefix)
             .key(REQUIRED, Builder::required)
             .key(NEAR_CACHE, Builder::nearCache)
@@ -192,6 +199,7 @@ public final class SessionSettings {
     private final char[] tlsTrustStorePassword;
     private final Optional<TrustManagerFactory> tlsTrust;
     private final Duration commandTimeout;
+    private final Duration reconnectMaxDelay;
     private final String keyPrefix;
     private final boolean required;
     private final String cookieName;
@@ -217,6 +225,7 @@ public final class SessionSettings {
         // read once, here: a file that cannot be read fails the start, not the first request
         this.tlsTrust = TrustMaterial.read(tlsCaFile, tlsTrustStore, tlsTrustStorePassword);
         this.commandTimeout = b.commandTimeout;
+        this.reconnectMaxDelay = b.reconnectMaxDelay;
         this.keyPrefix = b.keyPrefix;
         this.required = b.required != null ? b.required : b.mode == Mode.REDIS;
         this.cookieName = b.cookieName;
@@ -278,6 +287,11 @@ public final class SessionSettings {
     /** {@code readiness.sessions.redis.command-timeout}, default 2s: the longest a request waits for Redis. */
     public Duration commandTimeout() {
         return commandTimeout;
+    }
+
+    /** {@code readiness.sessions.redis.reconnect-max-delay}, default 1 s: the cap of the reconnect backoff. */
+    public Duration reconnectMaxDelay() {
+        return reconnectMaxDelay;
     }
 
     /** {@code readiness.sessions.redis.key-prefix}, default {@code readiness:session:}. */
@@ -400,6 +414,7 @@ public final class SessionSettings {
         private Path tlsTrustStore;
         private String tlsTrustStorePassword;
         private Duration commandTimeout = Duration.ofSeconds(2);
+        private Duration reconnectMaxDelay = Duration.ofSeconds(1);
         private String keyPrefix = "readiness:session:";
         private Boolean required;
         private String cookieName = "SESSION";
@@ -428,6 +443,7 @@ public final class SessionSettings {
             return this;
         }
         public Builder commandTimeout(Duration v) { this.commandTimeout = v; return this; }
+        public Builder reconnectMaxDelay(Duration v) { this.reconnectMaxDelay = v; return this; }
         public Builder keyPrefix(String v) { this.keyPrefix = v; return this; }
         public Builder required(boolean v) { this.required = v; return this; }
         public Builder cookieName(String v) { this.cookieName = v; return this; }
@@ -466,6 +482,7 @@ public final class SessionSettings {
                     tlsCaFile != null ? tlsCaFile : tlsTrustStore,
                     "must go with a rediss:// readiness.sessions.redis.uri (it does not use TLS, so this has no effect)");
             COMMAND_TIMEOUT.check(commandTimeout);
+            RECONNECT_MAX_DELAY.check(reconnectMaxDelay);
             KEY_PREFIX.check(keyPrefix);
             COOKIE_NAME.check(cookieName);
             sameSite = SAME_SITE.parse(sameSite == null ? "" : sameSite);
@@ -535,7 +552,8 @@ public final class SessionSettings {
     @Override
     public String toString() {
         return "SessionSettings{redis.uri=" + redact(redisUri) + ", redis.cluster=" + cluster
-                + ", redis.command-timeout=" + Syntax.DURATION.format(commandTimeout) + ", redis.key-prefix=" + keyPrefix
+                + ", redis.command-timeout=" + Syntax.DURATION.format(commandTimeout)
+                + ", redis.reconnect-max-delay=" + Syntax.DURATION.format(reconnectMaxDelay) + ", redis.key-prefix=" + keyPrefix
                 + ", redis.required=" + required + ", redis.near-cache.enabled=" + nearCache
                 + ", redis.near-cache.max-bytes=" + nearCacheMaxBytes
                 + ", redis.tls.ca-file=" + tlsCaFile.map(Path::toString).orElse("none")

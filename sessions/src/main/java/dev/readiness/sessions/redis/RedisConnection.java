@@ -6,6 +6,9 @@ import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.SessionStoreUnavailableException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
@@ -30,11 +33,15 @@ import javax.net.ssl.SSLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The store's one Lettuce connection, opened on first use: standalone ({@code redis://}, {@code rediss://}),
  * Sentinel ({@code redis-sentinel://}) or Redis Cluster (comma-separated seeds). Commands fail after the command
- * timeout, and at once while the connection is down (no queueing), so a request never hangs on Redis.
+ * timeout, and at once while the connection is down (no queueing), so a request never hangs on Redis. After a
+ * drop, Lettuce reconnects with an exponential backoff capped at {@code readiness.sessions.redis.reconnect-max-delay}
+ * (1 s by default, equal jitter) instead of its own 30 s cap, so sessions serve again within about a second of
+ * Redis's return rather than after the backoff Lettuce had reached.
  */
 final class RedisConnection implements AutoCloseable {
 
@@ -48,6 +55,7 @@ final class RedisConnection implements AutoCloseable {
 
     private final Object lock = new Object();
     private volatile AbstractRedisClient client;
+    private volatile ClientResources resources;
     private volatile StatefulConnection<String, byte[]> connection;
     private volatile RedisClusterAsyncCommands<String, byte[]> async;
     private volatile boolean closed;
@@ -83,6 +91,12 @@ final class RedisConnection implements AutoCloseable {
             TimeoutOptions timeouts = TimeoutOptions.enabled(timeout);
             try {
                 SslOptions ssl = sslOptions(timeout);
+                if (resources == null) {
+                    resources = DefaultClientResources.builder()
+                            .reconnectDelay(Delay.equalJitter(Duration.ofMillis(10), settings.reconnectMaxDelay(), 100,
+                                    TimeUnit.MILLISECONDS))
+                            .build();
+                }
                 if (settings.cluster()) {
                     List<RedisURI> seeds = new ArrayList<>();
                     for (String u : settings.redisUri().split(",")) {
@@ -90,7 +104,8 @@ final class RedisConnection implements AutoCloseable {
                         uri.setTimeout(timeout);
                         seeds.add(uri);
                     }
-                    RedisClusterClient c = client == null ? RedisClusterClient.create(seeds) : (RedisClusterClient) client;
+                    RedisClusterClient c = client == null ? RedisClusterClient.create(resources, seeds)
+                            : (RedisClusterClient) client;
                     client = c;
                     // Node connections open on first use, so commands may not be rejected while a node connects;
                     // the command timeout still bounds every call. Adaptive refresh follows MOVED after a failover.
@@ -109,7 +124,7 @@ final class RedisConnection implements AutoCloseable {
                         log.warn("readiness.sessions.redis.uri turns TLS peer verification off (verifyPeer): anyone"
                                 + " on the path to {} can read and change sessions", where);
                     }
-                    RedisClient c = client == null ? RedisClient.create(uri) : (RedisClient) client;
+                    RedisClient c = client == null ? RedisClient.create(resources, uri) : (RedisClient) client;
                     client = c;
                     c.setOptions(ClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts).sslOptions(ssl)
                             .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
@@ -191,6 +206,9 @@ final class RedisConnection implements AutoCloseable {
             }
             if (client != null) {
                 client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            }
+            if (resources != null) {
+                resources.shutdown(0, 2, TimeUnit.SECONDS);
             }
         }
     }
