@@ -231,21 +231,11 @@ final class MirrorStrategy implements SessionStrategy {
             return newId;
         }
         RedisHttpSession s = (RedisHttpSession) current;
-        String oldId = s.getId();
-        String newId = filter.ids().rotate(oldId);
-        if (s.persisted()) {
-            SaveResult r = request.store().rotate(oldId, s.rotation(newId));
-            request.counted(r.commands());
-            s.changeId(newId);
-            if (r.saved()) {
-                s.written(filter.clock().millis(), r.version());
-                sync(s, Set.of());
-            }
-        } else {
-            s.newIdBeforeSave(newId);
+        if (RedisStrategy.rotate(request, s)) {
+            sync(s, Set.of()); // the copy follows the rotated session
         }
-        request.writeCookie(newId);
-        return newId;
+        request.writeCookie(s.getId());
+        return s.getId();
     }
 
     @Override
@@ -325,14 +315,25 @@ final class MirrorStrategy implements SessionStrategy {
             c.setAttribute(VERSION, s.version());
             c.removeAttribute(PENDING);
         } else {
-            Set<String> all = new HashSet<>(pending);
-            Set<?> before = attribute(c, PENDING, Set.class);
-            if (before != null) {
-                before.forEach(n -> all.add(String.valueOf(n)));
-            }
-            c.setAttribute(PENDING, all);
-            c.removeAttribute(VERSION);
+            notePending(c, pending);
         }
+    }
+
+    /**
+     * Adds {@code names} to the attributes the copy changed while Redis did not answer; the copy then equals no
+     * version of Redis's session.
+     */
+    static void notePending(HttpSession c, Set<String> names) {
+        Set<?> before = attribute(c, PENDING, Set.class);
+        if (before != null && before.containsAll(names)) {
+            return;
+        }
+        Set<String> all = new HashSet<>(names);
+        if (before != null) {
+            before.forEach(n -> all.add(String.valueOf(n)));
+        }
+        c.setAttribute(PENDING, all);
+        c.removeAttribute(VERSION);
     }
 
     @Override

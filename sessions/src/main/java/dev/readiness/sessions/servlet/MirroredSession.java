@@ -6,7 +6,6 @@ import jakarta.servlet.http.HttpSession;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -41,17 +40,7 @@ final class MirroredSession implements HttpSession {
 
     /** Notes {@code name} as changed while Redis did not answer. */
     private void pending(String name) {
-        Object p = container.getAttribute(MirrorStrategy.PENDING);
-        Set<String> names = new HashSet<>();
-        if (p instanceof Set<?> before) {
-            if (before.contains(name)) {
-                return;
-            }
-            before.forEach(n -> names.add(String.valueOf(n)));
-        }
-        names.add(name);
-        container.setAttribute(MirrorStrategy.PENDING, names);
-        container.removeAttribute(MirrorStrategy.VERSION);
+        MirrorStrategy.notePending(container, Set.of(name));
     }
 
     @Override

@@ -263,21 +263,21 @@ final class RedisHttpSession implements HttpSession {
 
     /** The delta since the load (or everything, for a new session). */
     synchronized SessionWrite delta() {
+        return delta(id);
+    }
+
+    private SessionWrite delta(String under) {
         Map<String, Object> c = new LinkedHashMap<>();
         for (String n : changed) {
             c.put(n, attributes.get(n));
         }
-        return new SessionWrite(id, base, creationTime, maxInactive, base == null ? attributes : c, removed);
+        return new SessionWrite(under, base, creationTime, maxInactive, base == null ? attributes : c, removed);
     }
 
     /** The delta since the load under {@code newId}, for a rotation. */
     synchronized SessionWrite rotation(String newId) {
         changedInPlace();
-        Map<String, Object> c = new LinkedHashMap<>();
-        for (String n : changed) {
-            c.put(n, attributes.get(n));
-        }
-        return new SessionWrite(newId, base, creationTime, maxInactive, c, removed);
+        return delta(newId);
     }
 
     /** After a successful write that left the store at {@code newVersion}: the stored state equals this view. */

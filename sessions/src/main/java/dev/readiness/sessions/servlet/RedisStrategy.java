@@ -56,6 +56,19 @@ final class RedisStrategy implements SessionStrategy {
     public String changeId(HttpSession current) {
         RedisHttpSession s = (RedisHttpSession) current;
         SessionFilter filter = request.filter();
+        rotate(request, s);
+        request.writeCookie(s.getId());
+        return s.getId();
+    }
+
+    /**
+     * Moves {@code s} to a new id, {@code s.getId()} afterwards: through the store when it is stored, else at its
+     * first save. Both modes' view of a Redis session rotates here.
+     *
+     * @return whether the store now holds {@code s} under the new id (false: not stored yet, or invalidated meanwhile)
+     */
+    static boolean rotate(SessionRequest request, RedisHttpSession s) {
+        SessionFilter filter = request.filter();
         String oldId = s.getId();
         String newId = filter.ids().rotate(oldId);
         if (s.persisted()) {
@@ -64,15 +77,14 @@ final class RedisStrategy implements SessionStrategy {
             s.changeId(newId);
             if (r.saved()) {
                 s.written(filter.clock().millis(), r.version());
-            } else {
-                // Invalidated meanwhile (a logout elsewhere): the rotation wrote nothing, and the save will not either.
-                log.debug("session {} was invalidated before its id changed", SessionIds.loggable(oldId));
+                return true;
             }
+            // Invalidated meanwhile (a logout elsewhere): the rotation wrote nothing, and the save will not either.
+            log.debug("session {} was invalidated before its id changed", SessionIds.loggable(oldId));
         } else {
             s.newIdBeforeSave(newId);
         }
-        request.writeCookie(newId);
-        return newId;
+        return false;
     }
 
     @Override
