@@ -25,6 +25,13 @@ import java.util.Objects;
  * reachable at the very first evaluation (a client still connecting, a first command slowed by class loading)
  * does not hold readiness DOWN for a whole interval. From the first success on, the interval alone paces
  * evaluations, so thresholds keep their meaning in intervals.
+ * <p>
+ * Recovery follows the dependency too: while a check that has succeeded before is DOWN, it is evaluated again
+ * every {@code recoveryInterval} (with jitter, default 1 s) until one evaluation passes, so a dependency that
+ * returns is seen within about a second, not at the next interval; from that success on the interval paces
+ * again, so a success threshold above 1 still counts intervals. A check whose client reports connection events
+ * ({@link ConnectionAware}) turns DOWN once a lost connection has not come back within {@code connectionGrace},
+ * and is evaluated at once when it comes back.
  */
 public final class CheckOptions {
 
@@ -39,6 +46,17 @@ public final class CheckOptions {
      * below the interval.
      */
     public static final Duration DEFAULT_INITIAL_RETRY_DELAY = Duration.ofMillis(100);
+    /**
+     * Default time between evaluations of a check that is DOWN, until one passes: 1 s, so a dependency that
+     * returns is seen within about a second.
+     */
+    public static final Duration DEFAULT_RECOVERY_INTERVAL = Duration.ofSeconds(1);
+    /**
+     * Default time a {@link ConnectionAware} check's client has to restore a lost connection before the check
+     * turns DOWN: 1 s, long enough for a reconnect to a server that only dropped the connection, short against
+     * the default interval.
+     */
+    public static final Duration DEFAULT_CONNECTION_GRACE = Duration.ofSeconds(1);
     /** Default consecutive failures before UP turns DOWN: 1, so a failing dependency is seen at once. */
     public static final int DEFAULT_FAILURE_THRESHOLD = 1;
     /** Default consecutive successes before DOWN turns UP: 1. */
@@ -70,6 +88,18 @@ public final class CheckOptions {
                     d -> !d.isNegative() && d.compareTo(MAX_DURATION) <= 0)
             .means("Delay before re-evaluating a check that has never succeeded, doubling while below the"
                     + " interval; 0s turns these start-up retries off.");
+    /** {@code readiness.checks.recovery-interval}. */
+    public static final Key<Duration> RECOVERY_INTERVAL = Key.duration(P + "recovery-interval")
+            .defaultsTo(DEFAULT_RECOVERY_INTERVAL)
+            .allowed("must be 0 (off) or a positive duration of at most " + Syntax.formatDuration(MAX_DURATION),
+                    d -> !d.isNegative() && d.compareTo(MAX_DURATION) <= 0)
+            .means("Time between evaluations of a check that is DOWN, until one passes (with jitter); 0s leaves"
+                    + " recovery to the interval.");
+    /** {@code readiness.checks.connection-grace}. */
+    public static final Key<Duration> CONNECTION_GRACE = Key.duration(P + "connection-grace")
+            .defaultsTo(DEFAULT_CONNECTION_GRACE).between(Duration.ZERO, Duration.ofMinutes(10))
+            .means("How long a check's client may take to restore a lost connection before the check turns DOWN"
+                    + " without waiting for its next evaluation (checks whose client reports connection events).");
     /** {@code readiness.checks.failure-threshold}. */
     public static final Key<Integer> FAILURE_THRESHOLD = Key.integer(P + "failure-threshold")
             .defaultsTo(DEFAULT_FAILURE_THRESHOLD).allowed("must be at least 1", v -> v >= 1)
@@ -94,7 +124,9 @@ public final class CheckOptions {
             .key(SUCCESS_THRESHOLD, Builder::successThreshold)
             .key(STALE_AFTER, Builder::staleAfter)
             .key(INITIAL_DELAY, Builder::initialDelay)
-            .key(INITIAL_RETRY_DELAY, Builder::initialRetryDelay);
+            .key(INITIAL_RETRY_DELAY, Builder::initialRetryDelay)
+            .key(RECOVERY_INTERVAL, Builder::recoveryInterval)
+            .key(CONNECTION_GRACE, Builder::connectionGrace);
 
     private static final CheckOptions DEFAULTS = builder().build();
 
@@ -102,6 +134,8 @@ public final class CheckOptions {
     private final Duration timeout;
     private final Duration initialDelay;
     private final Duration initialRetryDelay;
+    private final Duration recoveryInterval;
+    private final Duration connectionGrace;
     private final int failureThreshold;
     private final int successThreshold;
     private final Duration staleAfter;
@@ -113,6 +147,8 @@ public final class CheckOptions {
         this.timeout = TIMEOUT.check(b.timeout);
         this.initialDelay = INITIAL_DELAY.check(b.initialDelay);
         this.initialRetryDelay = INITIAL_RETRY_DELAY.check(b.initialRetryDelay);
+        this.recoveryInterval = RECOVERY_INTERVAL.check(b.recoveryInterval);
+        this.connectionGrace = CONNECTION_GRACE.check(b.connectionGrace);
         this.failureThreshold = FAILURE_THRESHOLD.check(b.failureThreshold);
         this.successThreshold = SUCCESS_THRESHOLD.check(b.successThreshold);
         Duration stale = b.staleAfter != null ? STALE_AFTER.check(b.staleAfter)
@@ -151,6 +187,8 @@ public final class CheckOptions {
         b.timeout = timeout;
         b.initialDelay = initialDelay;
         b.initialRetryDelay = initialRetryDelay;
+        b.recoveryInterval = recoveryInterval;
+        b.connectionGrace = connectionGrace;
         b.failureThreshold = failureThreshold;
         b.successThreshold = successThreshold;
         // A derived default follows the interval and timeout of the new options instead of being pinned.
@@ -178,6 +216,24 @@ public final class CheckOptions {
      */
     public Duration initialRetryDelay() {
         return initialRetryDelay;
+    }
+
+    /**
+     * How long after a failed evaluation a check that is DOWN, and has passed before, is evaluated again, until one
+     * evaluation passes; each wait is drawn between half and all of it (jitter, so replicas do not probe a returning
+     * dependency in step). Zero, or a value not below the interval: the interval alone. Default
+     * {@link #DEFAULT_RECOVERY_INTERVAL} (1 s).
+     */
+    public Duration recoveryInterval() {
+        return recoveryInterval;
+    }
+
+    /**
+     * How long a {@link ConnectionAware} check's client may take to restore a lost connection before the check turns
+     * DOWN at once. Zero: DOWN as soon as the loss is reported. Default {@link #DEFAULT_CONNECTION_GRACE} (1 s).
+     */
+    public Duration connectionGrace() {
+        return connectionGrace;
     }
 
     public int failureThreshold() {
@@ -208,7 +264,8 @@ public final class CheckOptions {
     @Override
     public String toString() {
         return "CheckOptions{interval=" + interval + ", timeout=" + timeout + ", initialDelay=" + initialDelay
-                + ", initialRetryDelay=" + initialRetryDelay
+                + ", initialRetryDelay=" + initialRetryDelay + ", recoveryInterval=" + recoveryInterval
+                + ", connectionGrace=" + connectionGrace
                 + ", failureThreshold=" + failureThreshold + ", successThreshold=" + successThreshold
                 + ", staleAfter=" + staleAfter + ", required=" + required + "}";
     }
@@ -218,6 +275,8 @@ public final class CheckOptions {
         private Duration timeout = DEFAULT_TIMEOUT;
         private Duration initialDelay = DEFAULT_INITIAL_DELAY;
         private Duration initialRetryDelay = DEFAULT_INITIAL_RETRY_DELAY;
+        private Duration recoveryInterval = DEFAULT_RECOVERY_INTERVAL;
+        private Duration connectionGrace = DEFAULT_CONNECTION_GRACE;
         private int failureThreshold = DEFAULT_FAILURE_THRESHOLD;
         private int successThreshold = DEFAULT_SUCCESS_THRESHOLD;
         private Duration staleAfter;
@@ -244,6 +303,18 @@ public final class CheckOptions {
         /** See {@link CheckOptions#initialRetryDelay()}; zero turns the retries off. */
         public Builder initialRetryDelay(Duration initialRetryDelay) {
             this.initialRetryDelay = initialRetryDelay;
+            return this;
+        }
+
+        /** See {@link CheckOptions#recoveryInterval()}; zero leaves recovery to the interval. */
+        public Builder recoveryInterval(Duration recoveryInterval) {
+            this.recoveryInterval = recoveryInterval;
+            return this;
+        }
+
+        /** See {@link CheckOptions#connectionGrace()}. */
+        public Builder connectionGrace(Duration connectionGrace) {
+            this.connectionGrace = connectionGrace;
             return this;
         }
 

@@ -23,6 +23,13 @@ import java.util.Objects;
  *   <li>{@code readiness.availability.state} {state}: 1 for the current state, 0 for the others.</li>
  *   <li>{@code readiness.check.status} {probe, check, required}: 1 UP, 0 DOWN (timed out and stale included),
  *       -1 not evaluated yet.</li>
+ *   <li>{@code readiness.check.degraded} {probe, check}: 1 while a check that is not required is DOWN (the
+ *       dependency is out and the service serves without it), else 0.</li>
+ *   <li>{@code readiness.check.down.after} {probe, check, from}: how long a check took to turn DOWN, from the
+ *       client's connection-lost event ({@code from=event}) or, without one, from its last passing result
+ *       ({@code from=last-result}, an upper bound of the time the loss went unseen).</li>
+ *   <li>{@code readiness.check.up.after} {probe, check, from}: how long a check took to turn UP again, from the
+ *       client's reconnect ({@code from=event}) or from its last failing result ({@code from=last-result}).</li>
  *   <li>{@code readiness.check.duration} {probe, check, result}: how long evaluations ran (a timed-out one
  *       counts its timeout).</li>
  *   <li>{@code readiness.check.timeouts} {probe, check}: evaluations cut off by their timeout, and ticks
@@ -64,6 +71,19 @@ public final class ProbeMetrics implements MeterBinder {
                 .tags("probe", probe.tag(), "check", check, "required", Boolean.toString(required))
                 .description("1 UP, 0 DOWN (timed out or stale included), -1 not evaluated yet")
                 .strongReference(true).register(meters);
+        Gauge.builder("readiness.check.degraded", registry, r -> degraded(r, probe, check))
+                .tags("probe", probe.tag(), "check", check)
+                .description("1 while this check is not required and DOWN: the service serves without the dependency")
+                .strongReference(true).register(meters);
+    }
+
+    private static double degraded(HealthRegistry r, Probe probe, String check) {
+        for (CheckSnapshot s : r.report(probe).checks()) {
+            if (s.name().equals(check)) {
+                return !s.required() && s.status() == Status.DOWN ? 1 : 0;
+            }
+        }
+        return Double.NaN;
     }
 
     private static double status(HealthRegistry r, Probe probe, String check) {
@@ -96,6 +116,17 @@ public final class ProbeMetrics implements MeterBinder {
                 Counter.builder("readiness.check.timeouts").tags(tags)
                         .description("evaluations cut off by their timeout").register(meters).increment();
             }
+        }
+
+        @Override
+        public void onTransition(Probe probe, String check, Status from, Status to, java.time.Duration after,
+                                 boolean fromEvent) {
+            Timer.builder(to == Status.DOWN ? "readiness.check.down.after" : "readiness.check.up.after")
+                    .tags("probe", probe.tag(), "check", check, "from", fromEvent ? "event" : "last-result")
+                    .description(to == Status.DOWN
+                            ? "time from the connection loss (from=event) or the last passing result to DOWN"
+                            : "time from the reconnect (from=event) or the last failing result to UP")
+                    .register(meters).record(after);
         }
     }
 }

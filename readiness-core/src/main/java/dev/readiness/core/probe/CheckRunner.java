@@ -3,10 +3,12 @@ package dev.readiness.core.probe;
 import dev.readiness.core.check.Check;
 import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.check.CheckResult;
+import dev.readiness.core.check.ConnectionSignals;
 import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.core.check.LocalCheck;
 
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -21,6 +23,11 @@ import java.util.concurrent.TimeUnit;
  * interval, on top of the fixed-rate schedule: readiness at start-up follows the dependency, not the interval.
  * From the first success on, only the interval paces evaluations, so a success threshold above 1 still means
  * that many intervals.
+ * <p>
+ * Once it has succeeded, a check that turns DOWN is re-evaluated every {@link CheckOptions#recoveryInterval()}
+ * (jittered) until an evaluation passes. A {@link ConnectionAware} check's events come in through
+ * {@link #signals()}: a loss not restored within {@link CheckOptions#connectionGrace()} records DOWN at once, a
+ * restored connection starts an evaluation at once.
  */
 final class CheckRunner {
 
@@ -44,7 +51,30 @@ final class CheckRunner {
     private boolean everSucceeded;
     private boolean cancelled;
     private long retryDelayNanos;
+    private ScheduledFuture<?> recoveryTask;
+    private ScheduledFuture<?> graceTask;
+    private boolean connectionLost;
+    private String lostReason;
+    private long lostAtNanos;
+    private boolean evaluateAgain;
+    private AutoCloseable watch;
     private volatile CheckSnapshot snapshot;
+    private final ConnectionSignals signals = new ConnectionSignals() {
+        @Override
+        public void lost(String reason) {
+            CheckRunner.this.lost(reason);
+        }
+
+        @Override
+        public void restored() {
+            CheckRunner.this.restored();
+        }
+
+        @Override
+        public String toString() {
+            return "signals of " + probe.tag() + " check '" + name + "'";
+        }
+    };
 
     CheckRunner(HealthRegistry registry, Probe probe, String name, Check check, CheckOptions options) {
         this.registry = registry;
@@ -74,6 +104,14 @@ final class CheckRunner {
         return snapshot;
     }
 
+    ConnectionSignals signals() {
+        return signals;
+    }
+
+    synchronized void watching(AutoCloseable watch) {
+        this.watch = watch;
+    }
+
     synchronized void schedule(ScheduledExecutorService scheduler) {
         if (schedule == null) {
             schedule = scheduler.scheduleAtFixedRate(this::tick, options.initialDelay().toNanos(),
@@ -92,9 +130,97 @@ final class CheckRunner {
         if (timeoutTask != null) {
             timeoutTask.cancel(false);
         }
+        if (recoveryTask != null) {
+            recoveryTask.cancel(false);
+        }
+        if (graceTask != null) {
+            graceTask.cancel(false);
+        }
         if (worker != null) {
             worker.interrupt();
         }
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(CheckRunner.class)
+                        .debug("stopping the connection events of {} check '{}' failed: {}", probe.tag(), name, e.toString());
+            }
+            watch = null;
+        }
+    }
+
+    /**
+     * Starts an evaluation now, or right after the one in flight. Does nothing before the registry starts or
+     * after it closed.
+     */
+    void evaluateNow() {
+        synchronized (this) {
+            if (cancelled || schedule == null) {
+                return;
+            }
+            if (inFlight) {
+                evaluateAgain = true; // a hung evaluation is not counted again: the next starts when it returns
+                return;
+            }
+        }
+        tick();
+    }
+
+    private void lost(String reason) {
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            long now = registry.ticker().nanoTime();
+            state.lost(now);
+            if (connectionLost) {
+                return;
+            }
+            connectionLost = true;
+            lostReason = reason == null || reason.isBlank() ? "connection lost" : reason;
+            lostAtNanos = now;
+            try {
+                graceTask = registry.scheduler().schedule(this::graceExpired, options.connectionGrace().toNanos(),
+                        TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) {
+                // the registry is closing
+            }
+        }
+    }
+
+    private void restored() {
+        synchronized (this) {
+            if (cancelled) {
+                return;
+            }
+            state.restored(registry.ticker().nanoTime());
+            connectionLost = false;
+            if (graceTask != null) {
+                graceTask.cancel(false);
+                graceTask = null;
+            }
+        }
+        evaluateNow();
+    }
+
+    private void graceExpired() {
+        CheckSnapshot changed;
+        synchronized (this) {
+            graceTask = null;
+            if (cancelled || !connectionLost || state.status() == dev.readiness.core.check.Status.DOWN) {
+                return;
+            }
+            long now = registry.ticker().nanoTime();
+            CheckResult down = CheckResult.down(lostReason + " (connection not restored within "
+                    + options.connectionGrace().toMillis() + " ms)");
+            changed = state.forceDown(down, now, registry.clock().instant());
+            snapshot = changed;
+            registry.notifyResult(probe, name, down, Duration.ofNanos(now - lostAtNanos), false);
+            transitionLocked();
+            recoverLocked();
+        }
+        registry.changed(this, changed);
     }
 
     /**
@@ -175,6 +301,7 @@ final class CheckRunner {
             result = CheckResult.down(t);
         }
         CheckSnapshot changed = null;
+        boolean again;
         synchronized (this) {
             if (token != current) {
                 return;
@@ -192,9 +319,15 @@ final class CheckRunner {
             }
             // A late result of a timed-out evaluation is dropped: the next tick evaluates afresh.
             retryUntilFirstSuccessLocked();
+            recoverLocked();
+            again = evaluateAgain && !cancelled;
+            evaluateAgain = false;
         }
         if (changed != null) {
             registry.changed(this, changed);
+        }
+        if (again) {
+            tick();
         }
     }
 
@@ -223,6 +356,36 @@ final class CheckRunner {
     }
 
     /**
+     * After an evaluation ends or a lost connection turned the check DOWN: while a check that has succeeded before
+     * is DOWN and its last result failed, schedules one extra tick after the recovery interval, jittered between
+     * half and all of it. Once a result passes, the interval paces the rest of the success threshold.
+     */
+    private void recoverLocked() {
+        long interval = options.recoveryInterval().toNanos();
+        if (!everSucceeded || cancelled || interval <= 0 || interval >= options.interval().toNanos()
+                || recoveryTask != null || state.status() != dev.readiness.core.check.Status.DOWN
+                || snapshot.consecutiveFailures() == 0) {
+            return;
+        }
+        long delay = interval / 2 + ThreadLocalRandom.current().nextLong(interval / 2 + 1);
+        try {
+            recoveryTask = registry.scheduler().schedule(this::recoveryTick, delay, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException shutDown) {
+            // the registry is closing
+        }
+    }
+
+    private void recoveryTick() {
+        synchronized (this) {
+            recoveryTask = null;
+            if (cancelled) {
+                return;
+            }
+        }
+        tick();
+    }
+
+    /**
      * After an evaluation ends: while the check has never succeeded, schedules one extra tick after the current
      * retry delay and doubles the delay. Retries stop for good at the first success or once the delay reaches
      * the interval (the fixed-rate schedule then suffices), and never start when the delay is zero.
@@ -244,6 +407,14 @@ final class CheckRunner {
         CheckSnapshot s = state.record(result, took, timedOut, now, registry.clock().instant());
         snapshot = s;
         registry.notifyResult(probe, name, result, took, timedOut);
+        transitionLocked();
         return s;
+    }
+
+    private void transitionLocked() {
+        CheckState.Transition t = state.takeTransition();
+        if (t != null) {
+            registry.notifyTransition(probe, name, t);
+        }
     }
 }

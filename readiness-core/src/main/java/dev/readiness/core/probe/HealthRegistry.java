@@ -3,6 +3,7 @@ package dev.readiness.core.probe;
 import dev.readiness.core.check.Check;
 import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.check.CheckResult;
+import dev.readiness.core.check.ConnectionAware;
 import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.core.check.LocalCheck;
 import dev.readiness.core.check.Status;
@@ -178,6 +179,14 @@ public final class HealthRegistry implements AutoCloseable {
             }
             recompute(ticker.nanoTime());
         }
+        if (check instanceof ConnectionAware aware) {
+            try {
+                runner.watching(aware.watch(runner.signals()));
+            } catch (RuntimeException e) {
+                log.warn("{} check '{}' could not watch its client's connection events, so it follows its"
+                        + " evaluations only: {}", probe.tag(), name, e.toString());
+            }
+        }
         return this;
     }
 
@@ -298,6 +307,23 @@ public final class HealthRegistry implements AutoCloseable {
         return r;
     }
 
+    /**
+     * Evaluates a check now instead of at its next interval (or right after the evaluation in flight), for code
+     * that learns of a change first: a client's reconnect, a configuration reload. The probe answers from the result
+     * once it is in. Does nothing before {@link #start()} or after {@link #close()}.
+     *
+     * @throws IllegalArgumentException when no such check is registered
+     */
+    public void evaluateNow(Probe probe, String name) {
+        for (CheckRunner r : runners) {
+            if (r.probe() == probe && r.name().equals(name)) {
+                r.evaluateNow();
+                return;
+            }
+        }
+        throw new IllegalArgumentException("no " + probe.tag() + " check named '" + name + "'");
+    }
+
     /** Snapshots of every registered check, in registration order. */
     public List<CheckSnapshot> checks() {
         long now = ticker.nanoTime();
@@ -368,6 +394,21 @@ public final class HealthRegistry implements AutoCloseable {
             } catch (Throwable e) {
                 // A listener's Error must not escape into the check's own bookkeeping: the check would stay
                 // "in flight" for ever.
+                log.warn("check listener {} failed: {}", l, e.toString());
+            }
+        }
+    }
+
+    void notifyTransition(Probe probe, String name, CheckState.Transition t) {
+        log.info("{} check '{}' {} -> {} {} ms after {}", probe.tag(), name, t.from(), t.to(), t.after().toMillis(),
+                t.fromEvent() ? (t.to() == Status.DOWN ? "the client lost its connection" : "the client reconnected")
+                        : (t.to() == Status.DOWN ? "its last passing result" : "its last failing result"));
+        for (CheckListener l : checkListeners) {
+            try {
+                l.onTransition(probe, name, t.from(), t.to(), t.after(), t.fromEvent());
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
                 log.warn("check listener {} failed: {}", l, e.toString());
             }
         }

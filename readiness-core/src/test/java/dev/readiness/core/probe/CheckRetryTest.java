@@ -92,9 +92,9 @@ class CheckRetryTest {
     }
 
     @Test
-    void fromTheFirstSuccessOnOnlyTheIntervalPacesEvaluations() {
+    void fromTheFirstSuccessOnOnlyTheIntervalPacesEvaluationsWhenRecoveryIsOff() {
         Recorded redis = new Recorded();
-        registry.readiness("redis", redis, DEFAULTS);
+        registry.readiness("redis", redis, DEFAULTS.toBuilder().recoveryInterval(Duration.ZERO).build());
         startNow();
         redis.next = CheckResult.up();
         runFor(Duration.ofMillis(100));
