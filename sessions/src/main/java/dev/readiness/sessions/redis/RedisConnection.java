@@ -1,11 +1,14 @@
 package dev.readiness.sessions.redis;
 
+import dev.readiness.core.check.ConnectionSignals;
 import dev.readiness.core.config.ReadinessConfigException;
 import dev.readiness.sessions.SessionEvents;
 import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.SessionStoreUnavailableException;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -42,6 +45,12 @@ import java.util.concurrent.TimeUnit;
  * drop, Lettuce reconnects with an exponential backoff capped at {@code readiness.sessions.redis.reconnect-max-delay}
  * (1 s by default, equal jitter) instead of its own 30 s cap, so sessions serve again within about a second of
  * Redis's return rather than after the backoff Lettuce had reached.
+ * <p>
+ * A first connection that fails is not tried again by every request: for {@code reconnect-max-delay} after a
+ * failed attempt, requests fail at once with that attempt's reason, so a Redis that is down when the service starts
+ * costs one request per second a connect timeout, not every request. The standalone and Sentinel connection's
+ * Lettuce state events go to the readiness check ({@link #watch(ConnectionSignals)}); a cluster's node connections
+ * are left to the check's evaluations.
  */
 final class RedisConnection implements AutoCloseable {
 
@@ -59,6 +68,26 @@ final class RedisConnection implements AutoCloseable {
     private volatile StatefulConnection<String, byte[]> connection;
     private volatile RedisClusterAsyncCommands<String, byte[]> async;
     private volatile boolean closed;
+    private volatile ConnectionSignals signals;
+    private volatile long connectFailedAtNanos;
+    private volatile String connectFailure;
+    private final RedisConnectionStateListener listener = new RedisConnectionStateListener() {
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> handler, java.net.SocketAddress address) {
+            ConnectionSignals s = signals;
+            if (s != null) {
+                s.restored();
+            }
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+            ConnectionSignals s = signals;
+            if (s != null) {
+                s.lost("the session store's connection to Redis at " + where + " closed");
+            }
+        }
+    };
 
     /** @param tracking told of each standalone connection, or null without a near cache */
     RedisConnection(SessionSettings settings, SessionEvents events, String where, ClientTracking tracking) {
@@ -78,7 +107,18 @@ final class RedisConnection implements AutoCloseable {
         return c;
     }
 
+    /** Passes the connection's state events to {@code s} (standalone and Sentinel); the returned handle stops it. */
+    AutoCloseable watch(ConnectionSignals s) {
+        signals = s;
+        return () -> signals = null;
+    }
+
     private void connect() {
+        String failure = connectFailure;
+        if (failure != null && System.nanoTime() - connectFailedAtNanos < settings.reconnectMaxDelay().toNanos()) {
+            throw new SessionStoreUnavailableException(failure + " (tried again at most every "
+                    + settings.reconnectMaxDelay().toMillis() + " ms, readiness.sessions.redis.reconnect-max-delay)", null);
+        }
         synchronized (lock) {
             if (async != null) {
                 return;
@@ -132,13 +172,21 @@ final class RedisConnection implements AutoCloseable {
                     if (tracking != null) {
                         tracking.attach(conn);
                     }
+                    conn.addListener(listener);
                     connection = conn;
                     async = conn.async();
+                    ConnectionSignals s = signals;
+                    if (s != null) {
+                        s.restored();
+                    }
                 }
+                connectFailure = null;
             } catch (RedisException e) {
                 events.failed("connect", e);
-                throw new SessionStoreUnavailableException("session store cannot connect to Redis at " + where
-                        + ": " + e.getMessage() + cause(e), e);
+                String message = "session store cannot connect to Redis at " + where + ": " + e.getMessage() + cause(e);
+                connectFailedAtNanos = System.nanoTime();
+                connectFailure = message;
+                throw new SessionStoreUnavailableException(message, e);
             }
         }
     }

@@ -1,6 +1,8 @@
 package dev.readiness.sessions.redis;
 
 import dev.readiness.core.check.CheckResult;
+import dev.readiness.core.check.ConnectionAware;
+import dev.readiness.core.check.ConnectionSignals;
 import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.sessions.SessionStoreUnavailableException;
 
@@ -11,9 +13,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The store's readiness: one PING on the store's own connection within the check's timeout. A PING that fails or
- * times out also drops the near cache, since its invalidations may have been lost with the connection.
+ * times out also drops the near cache, since its invalidations may have been lost with the connection. It follows
+ * the connection's events (standalone and Sentinel): a drop Lettuce does not repair within the connection grace is
+ * DOWN at once, and a reconnect is evaluated at once.
  */
-final class RedisReadinessCheck implements DependencyCheck {
+final class RedisReadinessCheck implements DependencyCheck, ConnectionAware {
 
     private final RedisConnection connection;
     private final String where;
@@ -41,6 +45,11 @@ final class RedisReadinessCheck implements DependencyCheck {
         } catch (SessionStoreUnavailableException e) {
             return CheckResult.down(e.getMessage());
         }
+    }
+
+    @Override
+    public AutoCloseable watch(ConnectionSignals signals) {
+        return connection.watch(signals);
     }
 
     private void flush() {

@@ -1,7 +1,11 @@
 package dev.readiness.health.check.redis;
 
 import dev.readiness.core.check.CheckResult;
+import dev.readiness.core.check.ConnectionAware;
+import dev.readiness.core.check.ConnectionSignals;
 import dev.readiness.core.check.DependencyCheck;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.api.StatefulRedisConnection;
 
@@ -18,8 +22,13 @@ import java.util.concurrent.TimeoutException;
  * <p>
  * Pass the application's own connection to see what the application sees (a PING queued behind its
  * commands), or a dedicated one to see Redis alone. Details: {@code latencyMs}.
+ * <p>
+ * The check follows the connection's own events ({@link ConnectionAware}): when Lettuce reports the connection
+ * closed and does not reconnect within the check's connection grace, readiness knows at once, and a reconnect is
+ * evaluated at once, not at the next interval. How soon Lettuce reconnects is the client's reconnect delay
+ * ({@code ClientResources.reconnectDelay}; Lettuce's default backs off to 30 s between attempts).
  */
-public final class RedisPingCheck implements DependencyCheck {
+public final class RedisPingCheck implements DependencyCheck, ConnectionAware {
 
     private final StatefulRedisConnection<?, ?> connection;
 
@@ -53,6 +62,33 @@ public final class RedisPingCheck implements DependencyCheck {
             ping.cancel(true);
             throw e;
         }
+    }
+
+    @Override
+    public AutoCloseable watch(ConnectionSignals signals) {
+        return forward(connection, signals);
+    }
+
+    /**
+     * Passes {@code connection}'s Lettuce state events to {@code signals}: a disconnect is a loss, a (re)connect a
+     * restore.
+     *
+     * @return removes the listener
+     */
+    public static AutoCloseable forward(StatefulRedisConnection<?, ?> connection, ConnectionSignals signals) {
+        RedisConnectionStateListener listener = new RedisConnectionStateListener() {
+            @Override
+            public void onRedisConnected(RedisChannelHandler<?, ?> handler, java.net.SocketAddress address) {
+                signals.restored();
+            }
+
+            @Override
+            public void onRedisDisconnected(RedisChannelHandler<?, ?> handler) {
+                signals.lost("Lettuce reports the Redis connection closed");
+            }
+        };
+        connection.addListener(listener);
+        return () -> connection.removeListener(listener);
     }
 
     @Override

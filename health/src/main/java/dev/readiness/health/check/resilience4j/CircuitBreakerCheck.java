@@ -1,6 +1,8 @@
 package dev.readiness.health.check.resilience4j;
 
 import dev.readiness.core.check.CheckResult;
+import dev.readiness.core.check.ConnectionAware;
+import dev.readiness.core.check.ConnectionSignals;
 import dev.readiness.core.check.DependencyCheck;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 
@@ -20,8 +22,15 @@ import java.util.concurrent.TimeUnit;
  *       check then probes the dependency itself, and recovers by itself.</li>
  * </ul>
  * Details: {@code state}, {@code failureRate} (percent, -1 until the breaker has enough calls).
+ * <p>
+ * Both follow the breaker's state transitions as they happen ({@link ConnectionAware}): a breaker that opens and
+ * stays open for the connection grace turns the check DOWN without waiting for the next evaluation, and one that
+ * leaves OPEN (to HALF_OPEN or CLOSED) is evaluated at once. A guarded check that is DOWN is evaluated every
+ * {@code recovery-interval}: once the breaker's {@code waitDurationInOpenState} has passed, that evaluation is the
+ * breaker's half-open trial call, so the breaker closes because the check found the dependency back, not only
+ * when traffic happens to try it.
  */
-public final class CircuitBreakerCheck implements DependencyCheck {
+public final class CircuitBreakerCheck implements DependencyCheck, ConnectionAware {
 
     private final CircuitBreaker breaker;
     private final DependencyCheck probe;
@@ -69,6 +78,24 @@ public final class CircuitBreakerCheck implements DependencyCheck {
                     result == null ? "check returned null" : result.message()));
         }
         return result == null ? null : details(result);
+    }
+
+    @Override
+    public AutoCloseable watch(ConnectionSignals signals) {
+        java.util.concurrent.atomic.AtomicBoolean watching = new java.util.concurrent.atomic.AtomicBoolean(true);
+        breaker.getEventPublisher().onStateTransition(event -> {
+            if (!watching.get()) {
+                return;
+            }
+            CircuitBreaker.State to = event.getStateTransition().getToState();
+            if (to == CircuitBreaker.State.OPEN || to == CircuitBreaker.State.FORCED_OPEN) {
+                signals.lost("circuit breaker " + breaker.getName() + " is " + to);
+            } else {
+                signals.restored();
+            }
+        });
+        // Resilience4j cannot remove a consumer; a closed watch ignores the events.
+        return () -> watching.set(false);
     }
 
     private CheckResult details(CheckResult r) {

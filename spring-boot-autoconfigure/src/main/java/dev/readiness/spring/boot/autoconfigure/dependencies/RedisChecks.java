@@ -1,6 +1,8 @@
 package dev.readiness.spring.boot.autoconfigure.dependencies;
 
 import dev.readiness.core.check.CheckResult;
+import dev.readiness.core.check.ConnectionAware;
+import dev.readiness.core.check.ConnectionSignals;
 import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.health.check.redis.RedisPingCheck;
 import dev.readiness.spring.boot.autoconfigure.CheckContributor;
@@ -24,6 +26,11 @@ import java.util.Map;
  * itself, not a queue of the application's commands. The connection opens at the first evaluation (the factory
  * starts with the context's lifecycle, after checks are registered) and closes with the context. Cluster
  * clients are not checked here.
+ * <p>
+ * The check follows its connection's events: a loss that outlasts {@code readiness.checks.connection-grace} is DOWN
+ * at once. Its reconnects do not wait for the client's backoff (Lettuce's default grows to 30 s between attempts):
+ * an evaluation that finds the connection down opens a new one, so with {@code readiness.checks.recovery-interval}
+ * the check sees Redis again within about a second of its return.
  */
 final class RedisChecks implements CheckContributor, DisposableBean {
 
@@ -63,10 +70,12 @@ final class RedisChecks implements CheckContributor, DisposableBean {
     }
 
     /** Connects on first use, then PINGs on the same connection (Lettuce reconnects it by itself). */
-    static final class LazyPing implements DependencyCheck {
+    static final class LazyPing implements DependencyCheck, ConnectionAware {
         private final LettuceConnectionFactory factory;
         private StatefulRedisConnection<String, String> connection;
         private RedisPingCheck ping;
+        private AutoCloseable events;
+        private ConnectionSignals signals;
         private boolean closed;
 
         LazyPing(LettuceConnectionFactory factory) {
@@ -80,6 +89,10 @@ final class RedisChecks implements CheckContributor, DisposableBean {
                 if (closed) {
                     return CheckResult.down("closed");
                 }
+                if (ping != null && !connection.isOpen()) {
+                    // Reconnect now instead of at the client's next backoff step.
+                    drop();
+                }
                 if (ping == null) {
                     AbstractRedisClient client = factory.getNativeClient();
                     if (!(client instanceof RedisClient redis)) {
@@ -88,16 +101,46 @@ final class RedisChecks implements CheckContributor, DisposableBean {
                     connection = redis.connect();
                     connection.setTimeout(timeout);
                     ping = RedisPingCheck.of(connection);
+                    if (signals != null) {
+                        events = RedisPingCheck.forward(connection, signals);
+                    }
                 }
                 p = ping;
             }
             return p.check(timeout);
         }
 
+        @Override
+        public synchronized AutoCloseable watch(ConnectionSignals s) {
+            signals = s;
+            if (connection != null && events == null) {
+                events = RedisPingCheck.forward(connection, s);
+            }
+            return () -> {
+                synchronized (LazyPing.this) {
+                    signals = null;
+                }
+            };
+        }
+
+        private void drop() {
+            if (events != null) {
+                try {
+                    events.close();
+                } catch (Exception ignored) {
+                    // removing a listener does not fail
+                }
+                events = null;
+            }
+            connection.closeAsync();
+            connection = null;
+            ping = null;
+        }
+
         synchronized void close() {
             closed = true;
             if (connection != null) {
-                connection.closeAsync();
+                drop();
             }
         }
 
