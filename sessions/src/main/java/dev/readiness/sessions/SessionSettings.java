@@ -84,10 +84,10 @@ public final class SessionSettings {
                     v -> !v.contains("{") && !v.contains("}") && v.chars().noneMatch(c -> c <= ' ' || c == 0x7f))
             .means("Prefix of every Redis key a session uses.");
     /** {@code readiness.sessions.redis.required}. */
-    public static final Key<Boolean> REQUIRED = Key.flag(P + "redis.required")
-            .unsetMeans("true in redis mode; false in mirror mode, whose instances serve from their container sessions"
-                    + " while Redis does not answer")
-            .means("Whether the redis-sessions check gates readiness.");
+    public static final Key<Boolean> REQUIRED = Key.flag(P + "redis.required").defaultsTo(false)
+            .means("Whether the redis-sessions check gates readiness. Off by default: every replica shares the"
+                    + " Redis, so a required check would take them all out of the Service at once; degraded, requests"
+                    + " that need a session answer 503 with Retry-After at once and the others are served.");
     /** {@code readiness.sessions.redis.near-cache.enabled}. */
     public static final Key<Boolean> NEAR_CACHE = Key.flag(P + "redis.near-cache.enabled").defaultsTo(false)
             .means("Keep sessions this instance read or wrote, invalidated by Redis's client tracking, so an"
@@ -227,7 +227,7 @@ public final class SessionSettings {
         this.commandTimeout = b.commandTimeout;
         this.reconnectMaxDelay = b.reconnectMaxDelay;
         this.keyPrefix = b.keyPrefix;
-        this.required = b.required != null ? b.required : b.mode == Mode.REDIS;
+        this.required = b.required != null && b.required;
         this.cookieName = b.cookieName;
         this.cookieSecure = b.cookieSecure;
         this.sameSite = b.sameSite;
@@ -300,8 +300,8 @@ public final class SessionSettings {
     }
 
     /**
-     * {@code readiness.sessions.redis.required}: whether the Redis check gates readiness; unset, true in redis mode
-     * and false in mirror mode (the old fleet must not leave the load balancer because Redis is down).
+     * {@code readiness.sessions.redis.required}: whether the Redis check gates readiness; false by default in both
+     * modes (a shared Redis's outage must not take every replica out of the Service).
      */
     public boolean required() {
         return required;

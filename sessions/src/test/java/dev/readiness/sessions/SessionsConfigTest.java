@@ -40,7 +40,7 @@ class SessionsConfigTest {
         assertThat(s.mode()).isEqualTo(SessionSettings.Mode.REDIS);
         assertThat(s.codec()).isEqualTo(SessionSettings.Codec.BASIC);
         assertThat(s.createCodec().name()).isEqualTo("basic");
-        assertThat(s.required()).isTrue();
+        assertThat(s.required()).as("degraded by default: every replica shares the Redis").isFalse();
         assertThat(s.commandTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(s.nearCache()).as("a consistency trade: opt in").isFalse();
         assertThat(s.nearCacheMaxBytes()).isEqualTo(16L * 1024 * 1024);

@@ -141,8 +141,18 @@ public final class SampleProcess implements AutoCloseable {
         }
     }
 
+    /** One GET on the service port, as {@link #get(String)}, with every response header (Retry-After, ...). */
+    public NoRetryHttpClient.Response getWithHeaders(String path) throws IOException {
+        return exchange(port, path);
+    }
+
     /** One GET, sent once, with the browser's cookies for this host and port; the cookies it sets are kept. */
     private Answer send(int onPort, String path) throws IOException {
+        NoRetryHttpClient.Response r = exchange(onPort, path);
+        return new Answer(r.status(), r.text(), r.headers("set-cookie"));
+    }
+
+    private NoRetryHttpClient.Response exchange(int onPort, String path) throws IOException {
         URI uri = URI.create("http://127.0.0.1:" + onPort + path);
         Map<String, String> headers = new LinkedHashMap<>();
         List<String> cookie = cookies.get(uri, Map.of()).getOrDefault("Cookie", List.of());
@@ -151,7 +161,7 @@ public final class SampleProcess implements AutoCloseable {
         }
         NoRetryHttpClient.Response r = http.get(onPort, path, headers, Duration.ofSeconds(30));
         cookies.put(uri, Map.of("Set-Cookie", r.headers("set-cookie")));
-        return new Answer(r.status(), r.text(), r.headers("set-cookie"));
+        return r;
     }
 
     /** A real SIGTERM (what the kubelet sends), not a JVM-internal shutdown. */

@@ -1,5 +1,6 @@
 package dev.readiness.samples.servlet;
 
+import dev.readiness.core.config.Syntax;
 import dev.readiness.core.config.ReadinessConfigException;
 import org.eclipse.microprofile.config.Config;
 
@@ -13,8 +14,10 @@ import java.util.Optional;
  * @param port       {@code server.port} ({@code SERVER_PORT}), default 8080, 0 picks a free port
  * @param redisUri   {@code readiness.sessions.redis.uri} ({@code READINESS_SESSIONS_REDIS_URI}), unset by default:
  *                   then a development Redis is started (see {@link DevRedis}); the sessions module validates it
+ * @param databaseRequired {@code database.required} ({@code DATABASE_REQUIRED}), default false: whether the optional
+ *                   database's readiness check takes readiness DOWN (degraded by default: every replica shares it)
  */
-record SampleSettings(int port, Optional<String> redisUri) {
+record SampleSettings(int port, Optional<String> redisUri, boolean databaseRequired) {
 
     static final int DEFAULT_PORT = 8080;
 
@@ -31,7 +34,17 @@ record SampleSettings(int port, Optional<String> redisUri) {
                 "a port number from 0 to 65535");
         Optional<String> uri = config.getOptionalValue("readiness.sessions.redis.uri", String.class)
                 .map(String::trim).filter(s -> !s.isEmpty());
-        return new SampleSettings(port, uri);
+        boolean databaseRequired = config.getOptionalValue("database.required", String.class)
+                .filter(v -> !v.isBlank()).map(SampleSettings::flag).orElse(false);
+        return new SampleSettings(port, uri, databaseRequired);
+    }
+
+    private static boolean flag(String raw) {
+        try {
+            return Syntax.BOOLEAN.parse(raw);
+        } catch (IllegalArgumentException e) {
+            throw new ReadinessConfigException("database.required", raw, "true or false", e);
+        }
     }
 
     /** A URI as it may be logged: without its password. */

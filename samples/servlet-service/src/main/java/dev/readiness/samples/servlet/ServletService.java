@@ -1,6 +1,7 @@
 package dev.readiness.samples.servlet;
 
 import dev.readiness.core.check.CheckOptions;
+import dev.readiness.core.check.ChecksConfig;
 import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.config.SettingsSource;
 import dev.readiness.core.drain.DrainConfig;
@@ -78,9 +79,12 @@ public final class ServletService {
 
     /** What was opened, to close it when the start fails half-way (the drain closes it otherwise). */
     private final Deque<AutoCloseable> opened = new ArrayDeque<>();
+    private final CheckOptions checks;
 
     private ServletService(Config config) {
-        registry = HealthRegistry.create();
+        // readiness.checks.*: the schedule of the dependency checks (interval, timeout, recovery-interval, ...).
+        checks = ChecksConfig.from(config);
+        registry = HealthRegistry.builder().dependencyDefaults(checks).build();
         // readiness.drain.*: readiness DOWN, propagation delay, stop accepting, in-flight wait, close, exit.
         // Validated now, and a drain that does not fit the termination grace period is reported at start.
         drain = GracefulDrain.builder(registry).settings(DrainConfig.from(config)).build();
@@ -109,8 +113,10 @@ public final class ServletService {
         own("management-server", management);
         own("health-registry", registry);
         own("session-store", store);
+        // Degraded by default (readiness.sessions.redis.required=false): every replica shares the Redis, so its
+        // outage must not empty the Service; session requests answer 503 at once and the others are served.
         registry.readiness("redis-sessions", store.readinessCheck(),
-                CheckOptions.builder().required(sessions.required()).build());
+                checks.toBuilder().required(sessions.required()).build());
         sessionMetrics.bindTo(metrics);
         new ProbeMetrics(registry).bindTo(metrics);
         new DrainMetrics(drain).bindTo(metrics);
@@ -121,8 +127,9 @@ public final class ServletService {
         new GcPressureMetrics(GcRuntime.install(registry, config).orElse(null)).bindTo(metrics);
 
         // An optional database (database.url, DATABASE_URL): a readiness dependency, never a liveness one, so a
-        // database outage takes the pods out of the Service instead of restarting them in a loop. The pool does
-        // not fail the start when the database is down; readiness stays DOWN until it answers.
+        // database outage never restarts the pods in a loop. Degraded by default (every replica shares the
+        // database: a required check would empty the Service); DATABASE_REQUIRED=true takes readiness DOWN while
+        // it does not answer. The pool does not fail the start when the database is down.
         Optional<String> dbUrl = config.getOptionalValue("database.url", String.class).filter(u -> !u.isBlank());
         if (dbUrl.isPresent()) {
             HikariConfig hikari = new HikariConfig();
@@ -133,7 +140,8 @@ public final class ServletService {
             hikari.setMaximumPoolSize(10);
             hikari.setInitializationFailTimeout(-1);
             HikariDataSource pool = own("database", new HikariDataSource(hikari));
-            registry.readiness("database", HikariPoolCheck.of(pool));
+            registry.readiness("database", HikariPoolCheck.of(pool),
+                    checks.toBuilder().required(settings.databaseRequired()).build());
             pool.setMetricRegistry(metrics);
             log.info("database {} registered as a readiness dependency", SampleSettings.redact(dbUrl.get()));
         }

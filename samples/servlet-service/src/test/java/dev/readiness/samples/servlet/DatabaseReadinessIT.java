@@ -10,4 +10,9 @@ class DatabaseReadinessIT extends AbstractDatabaseReadinessIT {
     protected SampleDescriptor sample() {
         return ServletServiceIT.SAMPLE;
     }
+
+    @Override
+    protected java.util.Map<String, String> databaseRequired() {
+        return java.util.Map.of("DATABASE_REQUIRED", "true");
+    }
 }

@@ -23,6 +23,19 @@ class SampleSettingsTest {
         SampleSettings s = from(Map.of());
         assertThat(s.port()).isEqualTo(8080);
         assertThat(s.redisUri()).isEmpty();
+        assertThat(s.databaseRequired()).as("a shared database is degraded by default").isFalse();
+    }
+
+    @Test
+    void theDatabaseIsRequiredWhenSaidSoAndAnyOtherWordIsRefused() {
+        assertThat(from(Map.of("database.required", "true")).databaseRequired()).isTrue();
+        assertThat(from(Map.of("database.required", "ON")).databaseRequired()).as("the library's boolean syntax").isTrue();
+        assertThat(from(Map.of("database.required", " ")).databaseRequired()).as("blank: not set").isFalse();
+        for (String bad : new String[] {"maybe", "2", "true; rm -rf /", "\u0000"}) {
+            assertThatThrownBy(() -> from(Map.of("database.required", bad)))
+                    .isInstanceOf(ReadinessConfigException.class)
+                    .hasMessageContaining("database.required").hasMessageContaining(bad);
+        }
     }
 
     @Test

@@ -15,6 +15,11 @@ class DatabaseReadinessIT extends AbstractDatabaseReadinessIT {
     }
 
     @Override
+    protected java.util.Map<String, String> databaseRequired() {
+        return java.util.Map.of("READINESS_DEPENDENCIES_REQUIRED", "db");
+    }
+
+    @Override
     protected String databaseCheckName() {
         return "db";
     }

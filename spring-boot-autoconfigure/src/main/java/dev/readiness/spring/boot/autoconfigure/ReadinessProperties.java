@@ -133,6 +133,33 @@ public class ReadinessProperties {
         /** Whether DataSources, Redis connection factories and circuit breakers in the context are checked. */
         private boolean enabled = true;
 
+        /**
+         * Checks of these names ({@code db}, {@code redis}, {@code circuitbreaker-billing}, or {@code *} for all)
+         * take readiness DOWN when they fail. The others are degraded: readiness stays UP, the check shows DOWN in
+         * verbose output and in readiness.check.degraded, and the work that needs the dependency fails on its own.
+         * Empty by default: every replica shares these dependencies, and a required check on one takes every
+         * replica out of the Service at once.
+         */
+        private java.util.List<String> required = new java.util.ArrayList<>();
+
+        public java.util.List<String> getRequired() {
+            return required;
+        }
+
+        public void setRequired(java.util.List<String> required) {
+            this.required = required == null ? new java.util.ArrayList<>() : required;
+        }
+
+        /** Whether the check named {@code check} is listed in {@link #getRequired()}. */
+        public boolean requires(String check) {
+            for (String r : required) {
+                if (r != null && (r.trim().equals("*") || r.trim().equals(check))) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         public boolean isEnabled() {
             return enabled;
         }

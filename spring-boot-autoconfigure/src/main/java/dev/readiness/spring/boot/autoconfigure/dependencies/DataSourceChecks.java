@@ -1,7 +1,9 @@
 package dev.readiness.spring.boot.autoconfigure.dependencies;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.readiness.core.check.CheckOptions;
 import dev.readiness.health.check.jdbc.HikariPoolCheck;
+import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
 import dev.readiness.spring.boot.autoconfigure.CheckContributor;
 import dev.readiness.spring.boot.autoconfigure.CheckRegistration;
 import org.slf4j.Logger;
@@ -17,17 +19,23 @@ import java.util.Map;
 /**
  * A readiness check ({@link HikariPoolCheck}) for every HikariCP {@link DataSource} bean: {@code db} for the bean
  * named {@code dataSource} (Spring Boot's, and the name of Boot's own indicator), {@code db-<bean>} for the
- * others. A DataSource that is not HikariCP (or does not unwrap to it) is left to Boot's indicator.
+ * others. A DataSource that is not HikariCP (or does not unwrap to it) is left to Boot's indicator. Degraded (not
+ * required) unless named in {@code readiness.dependencies.required}: the database is shared by every replica, and a
+ * pool exhausted by load would shed that load onto the other replicas.
  */
 final class DataSourceChecks implements CheckContributor {
 
     private static final Logger log = LoggerFactory.getLogger(DataSourceChecks.class);
 
     private final ListableBeanFactory beans;
+    private final CheckOptions defaults;
+    private final ReadinessProperties.Dependencies settings;
     private List<CheckRegistration> checks;
 
-    DataSourceChecks(ListableBeanFactory beans) {
+    DataSourceChecks(ListableBeanFactory beans, CheckOptions defaults, ReadinessProperties.Dependencies settings) {
         this.beans = beans;
+        this.defaults = defaults;
+        this.settings = settings;
     }
 
     @Override
@@ -40,7 +48,9 @@ final class DataSourceChecks implements CheckContributor {
                     log.debug("DataSource '{}' is not HikariCP; not checked by readiness", e.getKey());
                     continue;
                 }
-                out.add(CheckRegistration.readiness(checkName(e.getKey()), HikariPoolCheck.of(hikari)));
+                String name = checkName(e.getKey());
+                out.add(CheckRegistration.readiness(name, HikariPoolCheck.of(hikari),
+                        defaults.toBuilder().required(settings.requires(name)).build()));
             }
             checks = List.copyOf(out);
         }

@@ -25,7 +25,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * readiness checks by themselves, evaluated in the background on the {@code readiness.checks.*} schedule with
  * readiness-health's checks. Boot's own {@code db} and {@code redis} indicators are then not evaluated a second
  * time: with Actuator they show the result of readiness' check of the same name. Off with
- * {@code readiness.dependencies.enabled=false}.
+ * {@code readiness.dependencies.enabled=false}. They are degraded, not required, unless
+ * {@code readiness.dependencies.required} names them: a shared dependency's outage must not take every replica out
+ * of the Service (see the policy table in probes.md).
  */
 @AutoConfiguration(after = ReadinessAutoConfiguration.class)
 @ConditionalOnBean(HealthRegistry.class)
@@ -42,8 +44,9 @@ public final class ReadinessDependenciesAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        DataSourceChecks readinessDataSourceChecks(ListableBeanFactory beans) {
-            return new DataSourceChecks(beans);
+        DataSourceChecks readinessDataSourceChecks(ListableBeanFactory beans, ReadinessSettings settings,
+                                                   ReadinessProperties properties) {
+            return new DataSourceChecks(beans, settings.checks(), properties.getDependencies());
         }
     }
 
@@ -53,8 +56,9 @@ public final class ReadinessDependenciesAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        RedisChecks readinessRedisChecks(ListableBeanFactory beans) {
-            return new RedisChecks(beans);
+        RedisChecks readinessRedisChecks(ListableBeanFactory beans, ReadinessSettings settings,
+                                         ReadinessProperties properties) {
+            return new RedisChecks(beans, settings.checks(), properties.getDependencies());
         }
     }
 
@@ -64,8 +68,9 @@ public final class ReadinessDependenciesAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        CircuitBreakerChecks readinessCircuitBreakerChecks(ListableBeanFactory beans, ReadinessSettings settings) {
-            return new CircuitBreakerChecks(beans, settings.checks());
+        CircuitBreakerChecks readinessCircuitBreakerChecks(ListableBeanFactory beans, ReadinessSettings settings,
+                                                           ReadinessProperties properties) {
+            return new CircuitBreakerChecks(beans, settings.checks(), properties.getDependencies());
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.dependencies;
 
+import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.check.ConnectionAware;
 import dev.readiness.core.check.ConnectionSignals;
@@ -7,6 +8,7 @@ import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.health.check.redis.RedisPingCheck;
 import dev.readiness.spring.boot.autoconfigure.CheckContributor;
 import dev.readiness.spring.boot.autoconfigure.CheckRegistration;
+import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
 import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -25,7 +27,8 @@ import java.util.Map;
  * for the others. The check PINGs over a dedicated connection of the factory's own client, so it sees Redis
  * itself, not a queue of the application's commands. The connection opens at the first evaluation (the factory
  * starts with the context's lifecycle, after checks are registered) and closes with the context. Cluster
- * clients are not checked here.
+ * clients are not checked here. Degraded (not required) unless named in {@code readiness.dependencies.required}:
+ * every replica shares the Redis.
  * <p>
  * The check follows its connection's events: a loss that outlasts {@code readiness.checks.connection-grace} is DOWN
  * at once. Its reconnects do not wait for the client's backoff (Lettuce's default grows to 30 s between attempts):
@@ -35,11 +38,15 @@ import java.util.Map;
 final class RedisChecks implements CheckContributor, DisposableBean {
 
     private final ListableBeanFactory beans;
+    private final CheckOptions defaults;
+    private final ReadinessProperties.Dependencies settings;
     private final List<LazyPing> pings = new ArrayList<>();
     private List<CheckRegistration> checks;
 
-    RedisChecks(ListableBeanFactory beans) {
+    RedisChecks(ListableBeanFactory beans, CheckOptions defaults, ReadinessProperties.Dependencies settings) {
         this.beans = beans;
+        this.defaults = defaults;
+        this.settings = settings;
     }
 
     @Override
@@ -53,7 +60,9 @@ final class RedisChecks implements CheckContributor, DisposableBean {
                 }
                 LazyPing ping = new LazyPing(e.getValue());
                 pings.add(ping);
-                out.add(CheckRegistration.readiness(checkName(e.getKey()), ping));
+                String name = checkName(e.getKey());
+                out.add(CheckRegistration.readiness(name, ping,
+                        defaults.toBuilder().required(settings.requires(name)).build()));
             }
             checks = List.copyOf(out);
         }

@@ -67,8 +67,8 @@ class ReadinessSessionsAutoConfigurationTest {
                     SessionSettings settings = context.getBean(SessionSettings.class);
                     assertThat(settings.cookieName()).isEqualTo("SID");
                     assertThat(settings.maxInactiveInterval()).isEqualTo(Duration.ofMinutes(10));
-                    assertThat(context.getBean(HealthRegistry.class).checks())
-                            .anyMatch(c -> c.name().equals("redis-sessions") && c.required());
+                    assertThat(context.getBean(HealthRegistry.class).checks()).as("degraded by default")
+                            .anyMatch(c -> c.name().equals("redis-sessions") && !c.required());
                 });
     }
 
@@ -104,11 +104,11 @@ class ReadinessSessionsAutoConfigurationTest {
     }
 
     @Test
-    void notRequiredForReadinessWhenSaidSo() {
+    void requiredForReadinessWhenSaidSo() {
         runner().withPropertyValues("readiness.sessions.redis.uri=" + redis.uri(),
-                "readiness.sessions.redis.required=false").run(context ->
+                "readiness.sessions.redis.required=true").run(context ->
                 assertThat(context.getBean(HealthRegistry.class).checks())
-                        .anyMatch(c -> c.name().equals("redis-sessions") && !c.required()));
+                        .anyMatch(c -> c.name().equals("redis-sessions") && c.required()));
     }
 
     @Test
