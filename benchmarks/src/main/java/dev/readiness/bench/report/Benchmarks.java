@@ -11,7 +11,8 @@ final class Benchmarks {
     static List<ReportBenchmark> all(java.nio.file.Path repository) {
         return List.of(new dev.readiness.bench.probes.ProbesReport(),
                 new dev.readiness.bench.sessions.SessionsReport(),
-                new dev.readiness.bench.sessions.MirrorModeReport(), new DrainReport(), new ReloadReport(),
+                new dev.readiness.bench.sessions.MirrorModeReport(),
+                new dev.readiness.bench.outage.SharedOutageReport(repository), new DrainReport(), new ReloadReport(),
                 new GcReport(), new ListenReport(),
                 new dev.readiness.bench.startup.StartupReport(repository));
     }
