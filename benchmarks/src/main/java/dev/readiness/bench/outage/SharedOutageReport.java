@@ -21,7 +21,7 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * The shared Redis session store dies for every replica at once ({@link SharedOutageBenchmark}): readiness
- * sessions degraded ({@code readiness.sessions.redis.required=false}) and required (the default in redis mode),
+ * sessions degraded ({@code readiness.sessions.redis.required=false}, the default) and required,
  * both {@code samples/spring-boot-service}, against Spring Boot Actuator with Spring Session Data Redis and Redis
  * in its readiness group (the anchor).
  */
@@ -114,10 +114,11 @@ public final class SharedOutageReport implements ReportBenchmark {
                 + "`inter 1s fall 2 rise 1`, a check timing out after 1 s, `timeout server 30s`; no backend in "
                 + "rotation is the proxy's own 503), one real redis-server (the one embedded-redis ships) shared by "
                 + "both. Variants: readiness' `samples/spring-boot-service` (the starter's defaults: "
-                + "`command-timeout=2s`, checks every 5 s, `reconnect-max-delay=1s`) with "
-                + "`readiness.sessions.redis.required=false` (sessions degraded: `/readyz` stays 200 and a request "
-                + "that needs its session answers 503) and with `readiness.sessions.redis.required=true` (the "
-                + "default in redis mode: the `redis-sessions` check gates `/readyz`), the proxy checking `/readyz` on "
+                + "`command-timeout=2s`, checks every 5 s, `recovery-interval=1s`, `connection-grace=1s`, "
+                + "`reconnect-max-delay=1s`) with `readiness.sessions.redis.required=false` (the default: sessions "
+                + "degraded, `/readyz` stays 200 and a request that needs its session answers 503) and with "
+                + "`readiness.sessions.redis.required=true` (the `redis-sessions` check gates `/readyz`), the proxy "
+                + "checking `/readyz` on "
                 + "the management port; and the anchor, Spring Boot with Actuator and Spring Session Data Redis "
                 + "(`@EnableRedisHttpSession`, Boot's Lettuce connection with its defaults) serving the same `GET /` "
                 + "and `GET /session/counter`, with `management.endpoint.health.probes.enabled=true` and "

@@ -51,8 +51,19 @@ class RedisKilledIT {
         try (RedisSessionStore store = RedisSessionStore.create(settings)) {
             assertThatThrownBy(() -> store.load(new SessionIds().next())).isInstanceOf(SessionStoreUnavailableException.class)
                     .hasMessageContaining("127.0.0.1:" + port);
+            // The next requests do not each try to connect: they fail at once with the last attempt's reason.
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> store.load(new SessionIds().next())).isInstanceOf(SessionStoreUnavailableException.class)
+                    .hasMessageContaining("127.0.0.1:" + port).hasMessageContaining("reconnect-max-delay");
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofMillis(200));
             try (RedisServer redis = RedisServer.start(port)) {
-                assertThat(store.load(new SessionIds().next())).isEmpty();
+                long started = System.nanoTime();
+                org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                        .ignoreExceptionsInstanceOf(SessionStoreUnavailableException.class)
+                        .until(() -> store.load(new SessionIds().next()).isEmpty());
+                assertThat(Duration.ofNanos(System.nanoTime() - started))
+                        .as("tried again within reconnect-max-delay (1 s) of the last attempt")
+                        .isLessThan(Duration.ofMillis(1_500));
                 assertThat(store.readinessCheck().check(Duration.ofSeconds(1)).isUp()).isTrue();
             }
         }
