@@ -73,8 +73,30 @@ final class CheckBeanRegistrar implements SmartInitializingSingleton {
                 names.add(e.getKey());
             }
         }
+        warnAboutUnknownRequiredNames();
         registry.start();
         log.debug("registered check beans {} and started the health registry", names);
+    }
+
+    /** A name in readiness.dependencies.required that no readiness check has is most likely a typo: say so. */
+    private void warnAboutUnknownRequiredNames() {
+        ReadinessProperties properties = beans.getBeanProvider(ReadinessProperties.class).getIfAvailable();
+        if (properties == null) {
+            return;
+        }
+        Set<String> readiness = new java.util.TreeSet<>();
+        for (dev.readiness.core.probe.CheckSnapshot c : registry.checks()) {
+            if (c.probe() == Probe.READINESS) {
+                readiness.add(c.name());
+            }
+        }
+        for (String name : properties.getDependencies().getRequired()) {
+            String n = name == null ? "" : name.trim();
+            if (!n.isEmpty() && !n.equals("*") && !readiness.contains(n)) {
+                log.warn("readiness.dependencies.required names '{}', but no readiness check has that name, so it"
+                        + " requires nothing; the readiness checks are {}", n, readiness);
+            }
+        }
     }
 
     private void register(String beanName, Check check) {

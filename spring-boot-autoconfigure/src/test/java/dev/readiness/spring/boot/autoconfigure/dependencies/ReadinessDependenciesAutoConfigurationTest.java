@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@org.junit.jupiter.api.extension.ExtendWith(org.springframework.boot.test.system.OutputCaptureExtension.class)
 class ReadinessDependenciesAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
@@ -47,6 +48,57 @@ class ReadinessDependenciesAutoConfigurationTest {
                             "redis", "circuitbreaker-payments", "circuitbreaker-inventory")
                             .doesNotContain("db-plainDataSource");
                 });
+    }
+
+    private static boolean required(HealthRegistry registry, String name) {
+        return registry.checks().stream().filter(c -> c.name().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no check " + name)).required();
+    }
+
+    private ApplicationContextRunner threeKinds() {
+        return runner.withBean("dataSource", HikariDataSource.class, HikariDataSource::new)
+                .withBean("redisConnectionFactory", LettuceConnectionFactory.class,
+                        () -> new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1)))
+                .withBean("payments", CircuitBreaker.class, () -> CircuitBreaker.of("payments",
+                        io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.custom()
+                                .automaticTransitionFromOpenToHalfOpenEnabled(true).build()));
+    }
+
+    @Test
+    void sharedDependenciesAreDegradedByDefault() {
+        threeKinds().run(context -> {
+            HealthRegistry registry = context.getBean(HealthRegistry.class);
+            assertThat(required(registry, "db")).isFalse();
+            assertThat(required(registry, "redis")).isFalse();
+            assertThat(required(registry, "circuitbreaker-payments")).isFalse();
+        });
+    }
+
+    @Test
+    void requiredNamesTakeEffectTrimmedAndStarMeansAll() {
+        threeKinds().withPropertyValues("readiness.dependencies.required= db ,,circuitbreaker-payments")
+                .run(context -> {
+                    HealthRegistry registry = context.getBean(HealthRegistry.class);
+                    assertThat(required(registry, "db")).isTrue();
+                    assertThat(required(registry, "redis")).isFalse();
+                    assertThat(required(registry, "circuitbreaker-payments")).isTrue();
+                });
+        threeKinds().withPropertyValues("readiness.dependencies.required=*").run(context -> {
+            HealthRegistry registry = context.getBean(HealthRegistry.class);
+            assertThat(required(registry, "db")).isTrue();
+            assertThat(required(registry, "redis")).isTrue();
+        });
+    }
+
+    @Test
+    void aRequiredNameNoCheckHasIsWarnedAboutAndRequiresNothing(
+            org.springframework.boot.test.system.CapturedOutput output) {
+        threeKinds().withPropertyValues("readiness.dependencies.required=dbx,<script>").run(context -> {
+            HealthRegistry registry = context.getBean(HealthRegistry.class);
+            assertThat(required(registry, "db")).isFalse();
+            assertThat(output).contains("readiness.dependencies.required names 'dbx', but no readiness check has"
+                    + " that name").contains("names '<script>'").contains("[circuitbreaker-payments, db, redis]");
+        });
     }
 
     @Test
