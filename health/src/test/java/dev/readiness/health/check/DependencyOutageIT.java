@@ -70,9 +70,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code readiness.check.down.after} / {@code up.after} timers with the {@code from} tag the way the change came.
  * <p>
  * The bounds are generous for a slow shared machine, yet each catches its feature broken: a recovery that waited
- * for the 5 s interval (recovery interval 0) breaks the gap between evaluations while DOWN
- * ({@link #GAP_WHILE_DOWN}, below the interval) and the UP bounds; connection events that did not arrive break
- * the {@code from=event} tags and the Redis and breaker DOWN bounds (the next evaluation may be 5 s away).
+ * for the 5 s interval (recovery interval 0) breaks the gap between evaluations while DOWN ({@link #gapWhileDown},
+ * below the interval; each outage lasts until one such evaluation has failed) and the UP bounds; connection events
+ * that did not arrive break the {@code from=event} tags and the Redis and breaker DOWN bounds (the first
+ * evaluation after the loss is the interval's, 5 s after the one that saw the dependency UP).
  */
 class DependencyOutageIT {
 
@@ -83,12 +84,18 @@ class DependencyOutageIT {
     /** Scheduling noise on a slow shared 2-core machine, on top of what the options allow. */
     static final Duration SLACK = Duration.ofMillis(1_500);
     static final CheckOptions DEFAULTS = CheckOptions.defaults();
+    /** Evaluations of a dependency that refuses connections end in milliseconds. */
+    static final Duration FAST = Duration.ZERO;
+
     /**
-     * The longest gap between two evaluations of a DOWN check: the recovery interval (1 s, jittered down to half)
-     * after an evaluation that ran at most the timeout (2 s), plus slack: 4.5 s, below the 5 s interval that paces
-     * the evaluations without the recovery cadence.
+     * The longest gap between two results of a DOWN check whose evaluations run at most {@code longestEvaluation}:
+     * the recovery interval (1 s, jittered down to half) after the previous result, then the evaluation, plus slack.
+     * 2.5 s for an evaluation that fails at once, 4.5 s for one that waits its whole timeout (2 s): both below the
+     * 5 s interval that paces the evaluations without the recovery cadence.
      */
-    static final Duration GAP_WHILE_DOWN = DEFAULTS.recoveryInterval().plus(DEFAULTS.timeout()).plus(SLACK);
+    static Duration gapWhileDown(Duration longestEvaluation) {
+        return DEFAULTS.recoveryInterval().plus(longestEvaluation).plus(SLACK);
+    }
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final List<Evaluation> evaluations = new CopyOnWriteArrayList<>();
@@ -200,7 +207,7 @@ class DependencyOutageIT {
         registry.readiness(name, RedisPingCheck.of(connection)).start();
         registry.markStarted();
         return outage(name, first::kill, () -> closeLater(RedisServer.start(port)),
-                DEFAULTS.connectionGrace().plus(Duration.ofSeconds(5)), Duration.ofSeconds(20));
+                DEFAULTS.connectionGrace().plus(Duration.ofSeconds(5)), Duration.ofSeconds(20), FAST);
     }
 
     private static void printAttempts(String scenario, Figures f, List<Long> attempts) {
@@ -219,7 +226,8 @@ class DependencyOutageIT {
 
     /**
      * As above while the application keeps borrowing from the pool: HikariCP's creator starts failing at the stop,
-     * not at the check's next evaluation, and its backoff has grown by the time PostgreSQL returns.
+     * not at the check's next evaluation, and its backoff has reached 5 s by the time PostgreSQL returns. PostgreSQL
+     * starts right after one of the creator's failed attempts: the worst case of that backoff.
      */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -254,8 +262,18 @@ class DependencyOutageIT {
         registry.readiness(name, HikariPoolCheck.of(pool)).start();
         registry.markStarted();
 
-        Figures f = outage(name, () -> postgres[0].close(), () -> postgres[0] = pg.start(),
-                DEFAULTS.interval().plus(DEFAULTS.timeout()).plus(Duration.ofSeconds(3)), Duration.ofSeconds(20));
+        Action afterAFailedAttempt = () -> {
+            if (applicationTraffic) {
+                long now = System.nanoTime();
+                long deadline = now + Duration.ofSeconds(6).toNanos(); // HikariCP's longest sleep is 5 s
+                while (attempts.stream().noneMatch(a -> a[0] - now > 0) && System.nanoTime() - deadline < 0) {
+                    pause(Duration.ofMillis(5));
+                }
+            }
+        };
+        Figures f = outage(name, () -> postgres[0].close(), afterAFailedAttempt, () -> postgres[0] = pg.start(),
+                DEFAULTS.interval().plus(DEFAULTS.timeout()).plus(Duration.ofSeconds(3)), Duration.ofSeconds(20),
+                DEFAULTS.timeout()); // a borrow waits the whole timeout for a connection HikariCP cannot make
 
         // HikariCP's own connection attempts: its creator sleeps 10 ms, doubling up to 5 s, after each failure
         List<long[]> after = attempts.stream().filter(a -> a[0] - f.lostAt >= 0).toList();
@@ -264,7 +282,8 @@ class DependencyOutageIT {
                 .mapToLong(a -> a[0]).max().orElse(-1);
         String schedule = after.stream().map(a -> String.format(Locale.ROOT, "%+.2f%s", (a[0] - f.lostAt) / 1e9,
                 a[1] == 1 ? "ok" : "")).collect(Collectors.joining(" "));
-        String scenario = applicationTraffic ? "postgres (HikariCP, application borrowing)" : "postgres (HikariCP)";
+        String scenario = applicationTraffic ? "postgres (HikariCP, application borrowing, started right after a"
+                + " failed HikariCP attempt)" : "postgres (HikariCP)";
         f.print(scenario, "stop", "start");
         System.out.printf(Locale.ROOT, "DependencyOutageIT: %s: HikariCP's next connection %.2f s after the return,"
                         + " its last failed attempt %.2f s before the return; the check UP %.2f s after that"
@@ -391,7 +410,7 @@ class DependencyOutageIT {
         registry.markStarted();
 
         Figures f = outage("downstream", downstream::stop, downstream::start,
-                DEFAULTS.interval().plus(DEFAULTS.timeout()).plus(Duration.ofSeconds(3)), Duration.ofSeconds(15));
+                DEFAULTS.interval().plus(DEFAULTS.timeout()).plus(Duration.ofSeconds(3)), Duration.ofSeconds(15), FAST);
         f.print("http", "stop", "restart");
 
         assertThat(f.down()).as("stop to DOWN: a refused connection is seen at the next evaluation")
@@ -443,7 +462,7 @@ class DependencyOutageIT {
             downstream.fromCheck.set(0);
             downstream.fromOthers.set(0);
             downstream.start();
-        }, DEFAULTS.connectionGrace().plus(Duration.ofSeconds(5)), Duration.ofSeconds(15));
+        }, DEFAULTS.connectionGrace().plus(Duration.ofSeconds(5)), Duration.ofSeconds(15), FAST);
         f.print("http behind a circuit breaker", "stop", "restart");
         System.out.printf(Locale.ROOT, "DependencyOutageIT: circuit breaker: %d application calls opened it, then"
                         + " transitions %s; closed %.2f s after the restart by the check's own call (%d requests from"
@@ -484,8 +503,10 @@ class DependencyOutageIT {
         final long restartAt;
         final long backAt;
         final long upAt;
+        final Duration gap;
 
-        Figures(String check, long lostAt, long downAt, long restartAt, long backAt, long upAt) {
+        Figures(String check, long lostAt, long downAt, long restartAt, long backAt, long upAt, Duration gap) {
+            this.gap = gap;
             this.check = check;
             this.lostAt = lostAt;
             this.downAt = downAt;
@@ -556,7 +577,7 @@ class DependencyOutageIT {
                         .isPositive().isLessThanOrEqualTo(Duration.ofNanos(upAt - restartAt));
             } else {
                 assertThat(upAfter).as("up.after from the last failing result: one recovery gap")
-                        .isPositive().isLessThanOrEqualTo(GAP_WHILE_DOWN);
+                        .isPositive().isLessThanOrEqualTo(gap);
             }
         }
 
@@ -579,7 +600,7 @@ class DependencyOutageIT {
             List<Evaluation> down = whileDown();
             assertThat(down.size()).as("evaluations of " + check + " while DOWN: " + down).isGreaterThanOrEqualTo(2);
             assertThat(maxGapWhileDown()).as("longest gap between evaluations of " + check + " while DOWN: " + down)
-                    .isLessThanOrEqualTo(GAP_WHILE_DOWN);
+                    .isLessThanOrEqualTo(gap);
         }
     }
 
@@ -587,8 +608,15 @@ class DependencyOutageIT {
      * Waits for the check UP, takes the dependency away, waits for DOWN, keeps it away for {@link #OUTAGE} (and
      * until DOWN was seen), brings it back and waits for UP, all while a watcher polls {@code /readyz}.
      */
-    private Figures outage(String check, Action lose, Action restore, Duration downWithin, Duration upWithin)
-            throws Exception {
+    private Figures outage(String check, Action lose, Action restore, Duration downWithin, Duration upWithin,
+                           Duration longestEvaluation) throws Exception {
+        return outage(check, lose, () -> { }, restore, downWithin, upWithin, longestEvaluation);
+    }
+
+    /** As above; {@code beforeRestore} runs once the outage has lasted its time, right before {@code restore}. */
+    private Figures outage(String check, Action lose, Action beforeRestore, Action restore, Duration downWithin,
+                           Duration upWithin, Duration longestEvaluation) throws Exception {
+        Duration gap = gapWhileDown(longestEvaluation);
         assertThat(registry.optionsOf(Probe.READINESS, check)).as("options of " + check)
                 .hasToString(DEFAULTS.toString());
         try (ReadyzWatcher watcher = new ReadyzWatcher()) {
@@ -596,17 +624,36 @@ class DependencyOutageIT {
             long lostAt = System.nanoTime();
             lose.run();
             long downAt = watcher.await(503, lostAt, downWithin, check);
-            long holdUntil = Math.max(lostAt + OUTAGE.toNanos(), downAt);
+            // away for the outage, and until the recovery cadence has evaluated the DOWN check once more
+            long reevaluated = awaitFailedEvaluation(check, downAt, gap);
+            long holdUntil = Math.max(lostAt + OUTAGE.toNanos(), reevaluated);
             while (System.nanoTime() - holdUntil < 0) {
                 pause(POLL);
             }
+            beforeRestore.run();
             assertThat(watcher.changesSince(downAt)).as("/readyz changes during the outage").isEmpty();
             long restartAt = System.nanoTime();
             restore.run();
             long backAt = System.nanoTime();
             long upAt = watcher.await(200, restartAt, upWithin, check);
-            return new Figures(check, lostAt, downAt, restartAt, backAt, upAt);
+            return new Figures(check, lostAt, downAt, restartAt, backAt, upAt, gap);
         }
+    }
+
+    /** When {@code check} was first evaluated and failed after {@code since}, waiting at most {@code within}. */
+    private long awaitFailedEvaluation(String check, long since, Duration within) {
+        long deadline = since + within.toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            for (Evaluation e : evaluations) {
+                if (e.check().equals(check) && !e.up() && e.nanos() - since > 0) {
+                    return e.nanos();
+                }
+            }
+            pause(POLL);
+        }
+        throw new AssertionError(check + " was not evaluated again within " + within + " of turning DOWN (the"
+                + " recovery interval is " + DEFAULTS.recoveryInterval() + ", the interval " + DEFAULTS.interval()
+                + "); evaluations: " + evaluations.stream().filter(e -> e.check().equals(check)).toList());
     }
 
     /** Polls the management server's {@code /readyz} every 20 ms on a thread of its own, noting each change. */
