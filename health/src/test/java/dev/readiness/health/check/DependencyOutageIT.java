@@ -287,9 +287,11 @@ class DependencyOutageIT {
         f.print(scenario, "stop", "start");
         System.out.printf(Locale.ROOT, "DependencyOutageIT: %s: HikariCP's next connection %.2f s after the return,"
                         + " its last failed attempt %.2f s before the return; the check UP %.2f s after that"
-                        + " connection; HikariCP's connection attempts (s after the stop; started again at %+.2f): %s%n",
+                        + " connection; HikariCP's connection attempts (s after the stop; started again at %+.2f): %s;"
+                + " the check said while DOWN: %s%n",
                 scenario, (firstConnected - f.backAt) / 1e9, (f.backAt - lastFailedBeforeReturn) / 1e9,
-                (f.upAt - firstConnected) / 1e9, (f.backAt - f.lostAt) / 1e9, schedule);
+                (f.upAt - firstConnected) / 1e9, (f.backAt - f.lostAt) / 1e9, schedule,
+                f.whileDown().stream().filter(e -> !e.up()).map(Evaluation::message).distinct().toList());
 
         assertThat(f.down()).as("stop to DOWN: at most the interval and the timeout")
                 .isLessThanOrEqualTo(DEFAULTS.interval().plus(DEFAULTS.timeout()).plus(SLACK));
