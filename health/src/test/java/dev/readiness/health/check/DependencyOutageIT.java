@@ -154,7 +154,9 @@ class DependencyOutageIT {
     @Test
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void redisKilledAndRestartedWithTheSessionStoresReconnectCap() throws Exception {
-        // what the library's session store uses: Lettuce's reconnect backoff capped at 1 s, equal jitter
+        // what the library's session store uses: Lettuce's reconnect backoff capped at 1 s (Lettuce's equalJitter
+        // draws up to 100 ms x 2^attempt and clamps it to 10 ms..1 s, so from the 5th attempt on nearly every delay
+        // is the 1 s cap)
         ClientResources resources = ClientResources.builder()
                 .reconnectDelay(Delay.equalJitter(Duration.ofMillis(10), Duration.ofSeconds(1), 100,
                         TimeUnit.MILLISECONDS))
@@ -176,7 +178,8 @@ class DependencyOutageIT {
     @Test
     @Timeout(value = 50, unit = TimeUnit.SECONDS)
     void redisKilledAndRestartedWithLettucesDefaultBackoff() throws Exception {
-        // Lettuce's default resources: exponential reconnect delay, 1 ms doubling up to 30 s
+        // Lettuce's default resources: an exponential reconnect delay up to 30 s (attempts about 0.1 s apart at
+        // first, then doubling: after a 5 s outage the next attempt is about 4 s after the return)
         List<Long> attempts = new CopyOnWriteArrayList<>();
         Figures f = redisOutage("redis-default-backoff", redis -> RedisClient.create(redis.uri()), attempts);
         f.print("redis (Lettuce's default backoff)", "SIGKILL", "restart");
@@ -184,7 +187,8 @@ class DependencyOutageIT {
 
         assertThat(f.down()).as("SIGKILL to DOWN: the loss is Lettuce's event, whatever its backoff")
                 .isLessThanOrEqualTo(DEFAULTS.connectionGrace().plus(Duration.ofSeconds(2)));
-        // UP waits for Lettuce's next reconnect attempt: only robust to say that it comes, and through the event
+        // UP waits for Lettuce's next reconnect attempt: only robust to say that it comes (within the 20 s the
+        // outage waits for it), and through the event
         f.assertTimers("event", "event");
         f.assertEvaluatedWhileDown();
     }
