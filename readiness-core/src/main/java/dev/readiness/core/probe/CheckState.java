@@ -64,10 +64,13 @@ final class CheckState {
         }
     }
 
-    /** The client reported its connection back at {@code nowNanos}. */
+    /**
+     * The client reported its connection back at {@code nowNanos}. The latest report counts: a connection that
+     * flaps (back, a failing trial, back again) turns UP counted from the reconnect that held.
+     */
     void restored(long nowNanos) {
         lostSeen = false;
-        if (status == Status.DOWN && !restoredSeen) {
+        if (status == Status.DOWN) {
             restoredSeen = true;
             restoredNanos = nowNanos;
         }

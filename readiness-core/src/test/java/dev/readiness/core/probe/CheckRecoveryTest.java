@@ -302,6 +302,30 @@ class CheckRecoveryTest {
     }
 
     @Test
+    void aFlappingConnectionTurnsUpCountedFromTheReconnectThatHeld() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        new ProbeMetrics(registry).bindTo(meters);
+        Dependency redis = new Dependency();
+        registry.readiness("redis", redis, DEFAULTS);
+        startNow();
+        redis.next = CheckResult.down("refused");
+        redis.signals.lost("closed");
+        runFor(Duration.ofMillis(1010));
+        assertThat(status()).isEqualTo(Status.DOWN);
+        redis.signals.restored(); // back, but the evaluation it starts still fails
+        workers.runAll();
+        redis.signals.lost("closed again");
+        runFor(Duration.ofMillis(2000));
+        redis.next = CheckResult.up();
+        redis.signals.restored();
+        workers.runAll();
+        assertThat(status()).isEqualTo(Status.UP);
+        Timer up = meters.get("readiness.check.up.after").tags("check", "redis", "from", "event").timer();
+        assertThat(up.count()).isOne();
+        assertThat(up.totalTime(TimeUnit.MILLISECONDS)).as("from the last reconnect, not the first").isZero();
+    }
+
+    @Test
     void aCheckThatIsNotRequiredAndDownShowsAsDegradedPerDependency() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         Polled sessions = new Polled();

@@ -11,7 +11,6 @@ import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
-import io.lettuce.core.resource.Delay;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
@@ -43,7 +42,7 @@ import java.util.concurrent.TimeUnit;
  * Sentinel ({@code redis-sentinel://}) or Redis Cluster (comma-separated seeds). Commands fail after the command
  * timeout, and at once while the connection is down (no queueing), so a request never hangs on Redis. After a
  * drop, Lettuce reconnects with an exponential backoff capped at {@code readiness.sessions.redis.reconnect-max-delay}
- * (1 s by default, equal jitter) instead of its own 30 s cap, so sessions serve again within about a second of
+ * (1 s by default, jittered under the cap: {@link ReconnectDelay}) instead of its own 30 s cap, so sessions serve again within about a second of
  * Redis's return rather than after the backoff Lettuce had reached.
  * <p>
  * A first connection that fails is not tried again by every request: for {@code reconnect-max-delay} after a
@@ -133,8 +132,7 @@ final class RedisConnection implements AutoCloseable {
                 SslOptions ssl = sslOptions(timeout);
                 if (resources == null) {
                     resources = DefaultClientResources.builder()
-                            .reconnectDelay(Delay.equalJitter(Duration.ofMillis(10), settings.reconnectMaxDelay(), 100,
-                                    TimeUnit.MILLISECONDS))
+                            .reconnectDelay(new ReconnectDelay(settings.reconnectMaxDelay()))
                             .build();
                 }
                 if (settings.cluster()) {

@@ -16,8 +16,13 @@ import java.util.Objects;
  * Readiness of a HikariCP pool: the pool's own figures from its MXBean, then a validation on a borrowed
  * connection, bounded by the check's timeout.
  * <ul>
- *   <li>Borrowing waits at most the timeout (HikariCP's hard-timeout borrow), not the pool's
- *       {@code connectionTimeout} (30 s by default): an exhausted pool or a hung database is DOWN on time.</li>
+ *   <li>Borrowing waits at most the timeout less a margin (a quarter of it, at most 250 ms; HikariCP's
+ *       hard-timeout borrow), not the pool's {@code connectionTimeout} (30 s by default): an exhausted pool or a
+ *       hung database is DOWN on time, with HikariCP's reason rather than the engine's "timed out".</li>
+ *   <li>After a database outage the pool's new connections come from HikariCP's one creator thread, which backs
+ *       off between failed attempts up to 5 s (fixed in HikariCP): with the application borrowing, the check is
+ *       UP within milliseconds of the pool's first new connection, which may come up to 5 s after the database
+ *       is back.</li>
  *   <li>The validation runs the pool's {@code connectionTestQuery} (or the one given to
  *       {@link #validationQuery(String)}) with the connection's network timeout set to what is left of the
  *       timeout, in milliseconds. Without a query it calls {@link Connection#isValid(int)}, whose bound is whole
@@ -86,10 +91,20 @@ public final class HikariPoolCheck implements DependencyCheck {
         }
     }
 
+    /**
+     * How long a borrow may wait: the check's timeout less a margin (a quarter, at most 250 ms), so that a pool
+     * with no connection to give reports HikariCP's own reason (the database's error, the pool's figures) before
+     * the engine cuts the evaluation off at the timeout.
+     */
+    static long borrowMillis(Duration timeout) {
+        long ms = timeout.toMillis();
+        return Math.max(1, ms - Math.min(250, ms / 4));
+    }
+
     private Connection borrow(HikariPoolMXBean pool, Duration timeout) throws SQLException {
         if (pool instanceof HikariPool p) {
             // Bounded by the check's timeout, not by the pool's connectionTimeout.
-            return p.getConnection(Math.max(1, timeout.toMillis()));
+            return p.getConnection(borrowMillis(timeout));
         }
         // Pool not started yet (lazy HikariDataSource): this starts it; the engine bounds the wait.
         return dataSource.getConnection();
