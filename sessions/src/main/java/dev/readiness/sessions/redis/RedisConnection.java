@@ -69,6 +69,8 @@ final class RedisConnection implements AutoCloseable {
     private volatile boolean closed;
     private volatile ConnectionSignals signals;
     private volatile long connectFailedAtNanos;
+    private final java.util.concurrent.atomic.AtomicInteger timeoutsInARow = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile long failFastUntilNanos;
     private volatile String connectFailure;
     private final RedisConnectionStateListener listener = new RedisConnectionStateListener() {
         @Override
@@ -104,6 +106,37 @@ final class RedisConnection implements AutoCloseable {
             c = async;
         }
         return c;
+    }
+
+    /** A command answered: Redis is not hung. */
+    void answered() {
+        if (failFastUntilNanos != 0 || timeoutsInARow.get() != 0) {
+            timeoutsInARow.set(0);
+            failFastUntilNanos = 0;
+        }
+    }
+
+    /**
+     * A command was not answered within the command timeout. From the second in a row on, the store fails
+     * requests at once for {@code reconnect-max-delay} (or until a command, such as the readiness check's PING,
+     * is answered), so a hung Redis costs one request per second a command timeout, not every request.
+     */
+    void timedOut() {
+        if (timeoutsInARow.incrementAndGet() >= 2) {
+            failFastUntilNanos = System.nanoTime() + settings.reconnectMaxDelay().toNanos();
+        }
+    }
+
+    /** @throws SessionStoreUnavailableException at once while Redis is known not to answer */
+    void failFastWhileHung(String operation) {
+        long until = failFastUntilNanos;
+        if (until != 0 && System.nanoTime() - until < 0) {
+            throw new SessionStoreUnavailableException("session store " + operation + " failed at once: Redis at "
+                    + where + " did not answer " + timeoutsInARow.get() + " commands in a row within "
+                    + settings.commandTimeout().toMillis() + " ms (readiness.sessions.redis.command-timeout); the"
+                    + " next attempt in at most " + settings.reconnectMaxDelay().toMillis()
+                    + " ms (readiness.sessions.redis.reconnect-max-delay)", null);
+        }
     }
 
     /** Passes the connection's state events to {@code s} (standalone and Sentinel); the returned handle stops it. */

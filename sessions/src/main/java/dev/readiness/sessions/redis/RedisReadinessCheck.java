@@ -34,9 +34,11 @@ final class RedisReadinessCheck implements DependencyCheck, ConnectionAware {
     public CheckResult check(Duration timeout) throws InterruptedException {
         try {
             String pong = connection.commands().ping().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            connection.answered();
             return "PONG".equals(pong) ? CheckResult.up().withDetail("redis", where)
                     : CheckResult.down("unexpected PING reply from " + where + ": " + pong);
         } catch (TimeoutException e) {
+            connection.timedOut();
             flush();
             return CheckResult.down("Redis at " + where + " did not answer PING within " + timeout);
         } catch (ExecutionException e) {

@@ -306,9 +306,15 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     private <T> T call(String operation, Supplier<T> op) {
+        redis.failFastWhileHung(operation);
         try {
-            return op.get();
+            T result = op.get();
+            redis.answered();
+            return result;
         } catch (RedisException e) {
+            if (e instanceof io.lettuce.core.RedisCommandTimeoutException) {
+                redis.timedOut();
+            }
             // The invalidation stream may have gaps too: trust nothing cached until Redis answers again.
             if (nearCache != null) {
                 nearCache.flush();

@@ -266,4 +266,35 @@ class RedisSessionStoreIT {
                 .until(() -> store.load(id).isPresent());
         assertThat(store.readinessCheck().check(Duration.ofSeconds(2)).isUp()).isTrue();
     }
+
+    @Test
+    void aHungRedisCostsOneRequestPerReconnectDelayACommandTimeoutTheOthersFailAtOnce() throws Exception {
+        SessionSettings settings = SessionSettings.builder().redisUri(redis.uri())
+                .commandTimeout(Duration.ofMillis(300)).reconnectMaxDelay(Duration.ofSeconds(1)).build();
+        try (RedisSessionStore hung = RedisSessionStore.create(settings)) {
+            String id = new SessionIds().next();
+            assertThat(hung.load(id)).isEmpty();
+            redis.pause();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    long t0 = System.nanoTime();
+                    assertThatThrownBy(() -> hung.load(id)).isInstanceOf(SessionStoreUnavailableException.class)
+                            .hasMessageContaining("did not answer within");
+                    assertThat(Duration.ofNanos(System.nanoTime() - t0)).isGreaterThanOrEqualTo(Duration.ofMillis(250));
+                }
+                for (int i = 0; i < 20; i++) {
+                    long t0 = System.nanoTime();
+                    assertThatThrownBy(() -> hung.load(id)).isInstanceOf(SessionStoreUnavailableException.class)
+                            .hasMessageContaining("failed at once").hasMessageContaining("2 commands in a row");
+                    assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("no command timeout waited")
+                            .isLessThan(Duration.ofMillis(100));
+                }
+            } finally {
+                redis.resume();
+            }
+            // the readiness check's PING, answered, ends the fast failures at once
+            assertThat(hung.readinessCheck().check(Duration.ofSeconds(2)).isUp()).isTrue();
+            assertThat(hung.load(id)).isEmpty();
+        }
+    }
 }
