@@ -46,6 +46,11 @@ public final class LivenessSettings {
         return deadlockEnabled;
     }
 
+    @Override
+    public String toString() {
+        return "LivenessSettings{deadlockEnabled=" + deadlockEnabled + "}";
+    }
+
     /** Builds {@link LivenessSettings}. */
     public static final class Builder {
         private boolean deadlockEnabled = DEADLOCK_ENABLED.defaultValue();

@@ -2,6 +2,8 @@ package dev.readiness.samples.servlet;
 
 import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.check.ChecksConfig;
+import dev.readiness.core.check.DeadlockCheck;
+import dev.readiness.core.check.LivenessSettings;
 import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.config.SettingsSource;
 import dev.readiness.core.drain.DrainConfig;
@@ -125,6 +127,11 @@ public final class ServletService {
         // Also logs at start what in this JVM disagrees with its container (readiness.gc.*). The binder adds
         // Micrometer's own JVM GC and memory meters.
         new GcPressureMetrics(GcRuntime.install(registry, config).orElse(null)).bindTo(metrics);
+        // Liveness: threads deadlocked on a monitor or a lock stay so for good, and hold every request that needs
+        // one of those locks; a restart is the cure (readiness.liveness.deadlock.enabled).
+        if (LivenessSettings.from(SettingsSource.of(config)).deadlockEnabled()) {
+            registry.liveness(DeadlockCheck.NAME, new DeadlockCheck());
+        }
 
         // An optional database (database.url, DATABASE_URL): a readiness dependency, never a liveness one, so a
         // database outage never restarts the pods in a loop. Degraded by default (every replica shares the
