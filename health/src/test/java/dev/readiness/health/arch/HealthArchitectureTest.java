@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /** The health module's layering: each optional integration stays in its own package. */
@@ -89,6 +90,12 @@ class HealthArchitectureTest {
 
     @Test
     void everyLocalCheckInTheModuleStaysLocal() {
+        // health holds no LocalCheck (every check here reaches a dependency, for readiness), so the shipped rules
+        // match nothing and pass empty (they allow it, for users' code bases without one). They run so that a
+        // LocalCheck added here is checked; the assertion says when to drop the empty allowance.
+        assertThat(classes.that(com.tngtech.archunit.core.domain.JavaClass.Predicates.implement(
+                ReadinessArchRules.LOCAL_CHECK))).as("LocalChecks in health: run the rules with"
+                + " allowEmptyShould(false) once there is one").isEmpty();
         ReadinessArchRules.LIVENESS_CHECKS_STAY_LOCAL.check(classes);
         ReadinessArchRules.LOCAL_CHECKS_ARE_NOT_DEPENDENCY_CHECKS.check(classes);
     }
