@@ -26,6 +26,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.readiness.health.check.jdbc.HikariPoolCheck;
 import dev.readiness.health.jetty.JettyDrain;
+import dev.readiness.health.jetty.JettyListenerCheck;
 import dev.readiness.health.listen.JettyAcceptQueue;
 import dev.readiness.health.management.ManagementServer;
 import dev.readiness.health.management.PrometheusHandler;
@@ -182,6 +183,9 @@ public final class ServletService {
         server.setHandler(context);
         // Counts in-flight requests and lets the drain stop accepting and stop the server.
         JettyDrain.install(server, drain);
+        // Liveness: this port stopped listening while the JVM runs (and no drain closed it) does not heal by
+        // itself; a restart does. Read from Jetty's state, so the management port sees the application port die.
+        registry.liveness(JettyListenerCheck.NAME, JettyListenerCheck.of(server, drain));
 
         // readiness.listen.*: accept-queue overflows and the effective backlog, sampled from /proc; with
         // readiness.listen.readiness-on-overflow=true, overflows also take the pod out of the Service.
