@@ -24,7 +24,8 @@ import java.util.Objects;
  *   <li>{@code readiness.check.status} {probe, check, required}: 1 UP, 0 DOWN (timed out and stale included),
  *       -1 not evaluated yet.</li>
  *   <li>{@code readiness.check.degraded} {probe, check}: 1 while a check that is not required is DOWN (the
- *       dependency is out and the service serves without it), else 0.</li>
+ *       dependency is out and the service serves without it), else 0; readiness and startup checks only (liveness
+ *       checks are always required).</li>
  *   <li>{@code readiness.check.down.after} {probe, check, from}: how long a check took to turn DOWN, from the
  *       client's connection-lost event ({@code from=event}) or, without one, from its last passing result
  *       ({@code from=last-result}, an upper bound of the time the loss went unseen).</li>
@@ -71,6 +72,9 @@ public final class ProbeMetrics implements MeterBinder {
                 .tags("probe", probe.tag(), "check", check, "required", Boolean.toString(required))
                 .description("1 UP, 0 DOWN (timed out or stale included), -1 not evaluated yet")
                 .strongReference(true).register(meters);
+        if (probe == Probe.LIVENESS) {
+            return; // liveness checks are always required: never degraded
+        }
         Gauge.builder("readiness.check.degraded", registry, r -> degraded(r, probe, check))
                 .tags("probe", probe.tag(), "check", check)
                 .description("1 while this check is not required and DOWN: the service serves without the dependency")

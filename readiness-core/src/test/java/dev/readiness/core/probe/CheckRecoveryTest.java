@@ -337,6 +337,11 @@ class CheckRecoveryTest {
         runFor(Duration.ofMillis(5000));
         assertThat(meters.get("readiness.check.degraded").tags("check", "redis-sessions").gauge().value()).isOne();
         assertThat(registry.state()).as("not required: still ready").isEqualTo(AvailabilityState.READY);
+        registry.liveness("local", () -> CheckResult.up());
+        runFor(Duration.ofMillis(1100));
+        assertThat(meters.find("readiness.check.status").tags("check", "local").gauge()).isNotNull();
+        assertThat(meters.find("readiness.check.degraded").tags("check", "local").gauge())
+                .as("a liveness check is always required: no degraded gauge").isNull();
     }
 
     @Test
