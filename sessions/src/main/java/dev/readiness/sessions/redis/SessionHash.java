@@ -139,6 +139,20 @@ final class SessionHash {
         return encoded;
     }
 
+    /**
+     * The hash in {@link Script#LOAD}'s answer (field, value, ...; an even count): fields as UTF-8 names, values
+     * as bytes. A value that is not a bulk string (nothing this library writes) is left out.
+     */
+    static Map<String, byte[]> fromReply(List<Object> reply) {
+        Map<String, byte[]> hash = new HashMap<>(reply.size());
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            if (reply.get(i) instanceof byte[] f && reply.get(i + 1) instanceof byte[] v) {
+                hash.put(new String(f, StandardCharsets.UTF_8), v);
+            }
+        }
+        return hash;
+    }
+
     /** Bytes of a loaded hash's values (for the load metric). */
     static int bytes(Map<String, byte[]> hash) {
         int bytes = 0;
@@ -271,7 +285,7 @@ final class SessionHash {
         }
     }
 
-    private static byte[] ascii(String s) {
+    static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 
