@@ -152,7 +152,7 @@ public final class BasicAttributeCodec implements AttributeCodec {
 
     private static Object read(ByteBuffer in, int depth) throws AttributeDecodeException {
         if (depth > MAX_DEPTH) {
-            throw new AttributeDecodeException("nested deeper than " + MAX_DEPTH);
+            throw new AttributeRefusedException("too-deep", "nested deeper than " + MAX_DEPTH, null);
         }
         byte tag = in.get();
         switch (tag) {

@@ -122,6 +122,9 @@ final class SessionHash {
                 undecodable.add(name);
                 decodeFailures.incrementAndGet();
                 events.decodeFailed(name, ex);
+                if (ex instanceof dev.readiness.sessions.codec.AttributeRefusedException r) {
+                    events.refused(r.reason());
+                }
                 log.warn("session {}: dropped attribute '{}' that the {} codec cannot read: {}",
                         SessionIds.loggable(id), name, codec.name(), ex.getMessage());
             }

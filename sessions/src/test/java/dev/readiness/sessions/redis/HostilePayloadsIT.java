@@ -300,4 +300,27 @@ class HostilePayloadsIT {
         assertThat(calls).containsEntry("eval", 2L).containsEntry("evalsha", 2L);
         assertThat(store.load(id).orElseThrow().attributes()).containsEntry("a", 3);
     }
+
+    /** Not in the reader's allowlist. */
+    public static class Outsider implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+    }
+
+    @Test
+    void aDisallowedClassInsideAnAllowedListIsDroppedCountedAndTheRestOfTheSessionIsServed() throws Exception {
+        SessionSettings writes = settings(redis.uri()).build();
+        try (RedisSessionStore writer = RedisSessionStore.create(writes,
+                new dev.readiness.sessions.codec.JdkSerializationCodec(new dev.readiness.sessions.codec.ClassAllowlist(
+                        List.of(Outsider.class.getName()))), SessionEvents.NONE);
+             RedisSessionStore reader = RedisSessionStore.create(writes,
+                     new dev.readiness.sessions.codec.JdkSerializationCodec(new dev.readiness.sessions.codec.ClassAllowlist(
+                             List.of())), events)) {
+            String id = create(writer, Map.of("user", "ada", "list", new ArrayList<>(List.of("ok", new Outsider()))));
+            StoredSession s = reader.load(id).orElseThrow();
+            assertThat(s.attributes()).containsOnlyKeys("user");
+            assertThat(s.undecodable()).containsExactly("list");
+            assertThat(refused).containsExactly("class-not-allowed");
+            assertThat(reader.decodeFailures()).isEqualTo(1);
+        }
+    }
 }
