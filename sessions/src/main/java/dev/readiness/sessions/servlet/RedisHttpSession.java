@@ -153,6 +153,10 @@ final class RedisHttpSession implements HttpSession {
         if (name == null) {
             throw new IllegalArgumentException("attribute name is null");
         }
+        if (dev.readiness.sessions.codec.BasicAttributeCodec.unpairedSurrogate(name) >= 0) {
+            // Stored as UTF-8, it would come back as another name ('?' in its place).
+            throw new IllegalArgumentException("attribute name has an unpaired surrogate: not Unicode text");
+        }
         if (value == null) {
             removeAttribute(name);
             return;
