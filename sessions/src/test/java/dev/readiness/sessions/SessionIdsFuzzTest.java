@@ -1,0 +1,49 @@
+package dev.readiness.sessions;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Property-based: a session id comes from a cookie a client controls. {@link SessionIds#isWellFormed} decides for
+ * any string without throwing, exactly as the documented alphabet says; only ids it accepts are ever made keys,
+ * and {@link SessionIds#rotate} refuses anything else with its documented IllegalArgumentException.
+ */
+class SessionIdsFuzzTest {
+
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{26}");
+    private static final SessionIds ids = new SessionIds();
+
+    @Property(tries = 3000)
+    void anyStringIsWellFormedExactlyWhenItIs26UrlSafeCharacters(@ForAll String s) {
+        assertThat(SessionIds.isWellFormed(s)).isEqualTo(ID.matcher(s).matches());
+    }
+
+    @Property(tries = 1000)
+    void rotateRefusesAnythingNotWellFormedWithItsOwnErrorOnly(@ForAll String s) {
+        if (SessionIds.isWellFormed(s)) {
+            String next = ids.rotate(s);
+            assertThat(SessionIds.isWellFormed(next)).isTrue();
+            assertThat(next).startsWith(s.substring(0, SessionIds.TAG_LENGTH));
+        } else {
+            assertThatThrownBy(() -> ids.rotate(s)).isExactlyInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(SessionIds.loggable(s)).hasSizeLessThanOrEqualTo(SessionIds.TAG_LENGTH + 3);
+    }
+
+    @Property(tries = 500)
+    void generatedIdsAreWellFormedAndTheirKeysHoldTheTagInBraces(@ForAll("prefix") String prefix) {
+        String id = ids.next();
+        assertThat(SessionIds.isWellFormed(id)).isTrue();
+        assertThat(SessionIds.key(prefix, id)).isEqualTo(prefix + "{" + id.substring(0, 4) + "}" + id.substring(4));
+    }
+
+    @net.jqwik.api.Provide
+    net.jqwik.api.Arbitrary<String> prefix() {
+        return net.jqwik.api.Arbitraries.strings().alpha().ofMaxLength(10);
+    }
+}
