@@ -136,7 +136,7 @@ public final class SessionSettings {
     /** {@code readiness.sessions.max-size}. */
     public static final Key<Integer> MAX_SIZE = Key.integer(P + "max-size").defaultsTo(64 * 1024)
             .allowed("must be between 1024 and 16777216 bytes", v -> v >= 1024 && v <= 16 * 1024 * 1024)
-            .means("Bytes of encoded attributes a session may hold.");
+            .means("Bytes a session's attributes may take: their names (UTF-8) and encoded values.");
     /**
      * {@code readiness.sessions.max-attributes}. The save and rotate scripts hand each attribute to Redis as two
      * script arguments in one {@code unpack}, which Redis's Lua refuses beyond 7,999 values; 3,000 keeps every
@@ -582,6 +582,7 @@ public final class SessionSettings {
                 + ", cookie.name=" + cookieName + ", cookie.secure=" + cookieSecure + ", cookie.same-site=" + sameSite
                 + ", cookie.path=" + cookiePath.orElse("(context path)")
                 + ", max-inactive-interval=" + Syntax.DURATION.format(maxInactiveInterval) + ", max-size=" + maxSize
+                + ", max-attributes=" + maxAttributes
                 + ", refresh-threshold=" + Syntax.DURATION.format(refreshThreshold) + ", mode=" + MODE.syntax().format(mode)
                 + ", save-mode=" + SAVE_MODE.syntax().format(saveMode)
                 + ", codec=" + CODEC.syntax().format(codec) + ", allowlist=" + String.join(",", allowlist) + "}";
