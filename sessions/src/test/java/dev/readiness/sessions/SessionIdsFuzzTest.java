@@ -1,7 +1,8 @@
 package dev.readiness.sessions;
 
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
+import dev.readiness.testkit.fuzz.Fuzz;
+import dev.readiness.testkit.fuzz.Gen;
+import org.junit.jupiter.api.Test;
 
 import java.util.regex.Pattern;
 
@@ -18,32 +19,37 @@ class SessionIdsFuzzTest {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{26}");
     private static final SessionIds ids = new SessionIds();
 
-    @Property(tries = 3000)
-    void anyStringIsWellFormedExactlyWhenItIs26UrlSafeCharacters(@ForAll String s) {
-        assertThat(SessionIds.isWellFormed(s)).isEqualTo(ID.matcher(s).matches());
+    @Test
+    void anyStringIsWellFormedExactlyWhenItIs26UrlSafeCharacters() {
+        Fuzz.forAll(3000, Gen.strings(), s -> {
+            assertThat(SessionIds.isWellFormed(s)).isEqualTo(ID.matcher(s).matches());
+        });
     }
 
-    @Property(tries = 1000)
-    void rotateRefusesAnythingNotWellFormedWithItsOwnErrorOnly(@ForAll String s) {
-        if (SessionIds.isWellFormed(s)) {
-            String next = ids.rotate(s);
-            assertThat(SessionIds.isWellFormed(next)).isTrue();
-            assertThat(next).startsWith(s.substring(0, SessionIds.TAG_LENGTH));
-        } else {
-            assertThatThrownBy(() -> ids.rotate(s)).isExactlyInstanceOf(IllegalArgumentException.class);
-        }
-        assertThat(SessionIds.loggable(s)).hasSizeLessThanOrEqualTo(SessionIds.TAG_LENGTH + 3);
+    @Test
+    void rotateRefusesAnythingNotWellFormedWithItsOwnErrorOnly() {
+        Fuzz.forAll(1000, Gen.strings(), s -> {
+            if (SessionIds.isWellFormed(s)) {
+                String next = ids.rotate(s);
+                assertThat(SessionIds.isWellFormed(next)).isTrue();
+                assertThat(next).startsWith(s.substring(0, SessionIds.TAG_LENGTH));
+            } else {
+                assertThatThrownBy(() -> ids.rotate(s)).isExactlyInstanceOf(IllegalArgumentException.class);
+            }
+            assertThat(SessionIds.loggable(s)).hasSizeLessThanOrEqualTo(SessionIds.TAG_LENGTH + 3);
+        });
     }
 
-    @Property(tries = 500)
-    void generatedIdsAreWellFormedAndTheirKeysHoldTheTagInBraces(@ForAll("prefix") String prefix) {
-        String id = ids.next();
-        assertThat(SessionIds.isWellFormed(id)).isTrue();
-        assertThat(SessionIds.key(prefix, id)).isEqualTo(prefix + "{" + id.substring(0, 4) + "}" + id.substring(4));
+    @Test
+    void generatedIdsAreWellFormedAndTheirKeysHoldTheTagInBraces() {
+        Fuzz.forAll(500, prefix(), prefix -> {
+            String id = ids.next();
+            assertThat(SessionIds.isWellFormed(id)).isTrue();
+            assertThat(SessionIds.key(prefix, id)).isEqualTo(prefix + "{" + id.substring(0, 4) + "}" + id.substring(4));
+        });
     }
 
-    @net.jqwik.api.Provide
-    net.jqwik.api.Arbitrary<String> prefix() {
-        return net.jqwik.api.Arbitraries.strings().alpha().ofMaxLength(10);
+    private static Gen<String> prefix() {
+        return Gen.strings().alpha().ofMaxLength(10);
     }
 }

@@ -1,12 +1,9 @@
 package dev.readiness.sessions.servlet;
 
 import dev.readiness.sessions.SessionIds;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.readiness.testkit.fuzz.Fuzz;
+import dev.readiness.testkit.fuzz.Gen;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,45 +24,51 @@ class SessionCookieFuzzTest {
         return SessionRequest.sessionCookie(Collections.enumeration(headers), "SESSION");
     }
 
-    @Property(tries = 2000)
-    void anyHeadersYieldNoIdOrAWellFormedIdThatTheyContain(@ForAll("headers") List<String> headers) {
-        String id = read(headers);
-        if (id != null) {
-            assertThat(SessionIds.isWellFormed(id)).isTrue();
-            assertThat(String.join("\n", headers)).contains(id);
-        }
+    @Test
+    void anyHeadersYieldNoIdOrAWellFormedIdThatTheyContain() {
+        Fuzz.forAll(2000, headers(), headers -> {
+            String id = read(headers);
+            if (id != null) {
+                assertThat(SessionIds.isWellFormed(id)).isTrue();
+                assertThat(String.join("\n", headers)).contains(id);
+            }
+        });
     }
 
-    @Property(tries = 1000)
-    void aWellFormedSessionCookieIsFoundAmongAnyOtherCookies(@ForAll("otherCookies") List<String> before,
-                                                             @ForAll("otherCookies") List<String> after,
-                                                             @ForAll("blanks") String blank, @ForAll boolean quoted) {
-        String id = ids.next();
-        List<String> pairs = new ArrayList<>(before);
-        pairs.add(blank + "SESSION" + blank + "=" + blank + (quoted ? "\"" + id + "\"" : id) + blank);
-        pairs.addAll(after);
-        assertThat(read(List.of(String.join(";", pairs)))).isEqualTo(id);
+    /** The other cookies before and after the session cookie, the blanks around its parts, and whether it is quoted. */
+    private record Surroundings(List<String> before, List<String> after, String blank, boolean quoted) {
     }
 
-    @Provide
-    Arbitrary<List<String>> headers() {
-        Arbitrary<String> hostile = Arbitraries.strings().all().ofMaxLength(80);
-        Arbitrary<String> cookieLike = Arbitraries.strings().withChars("SESION=;\" \t,a-_\r\n\u0000é").ofMaxLength(60);
-        Arbitrary<String> nearId = Arbitraries.strings().withChars("SESION=;\" ").ofMaxLength(12)
+    @Test
+    void aWellFormedSessionCookieIsFoundAmongAnyOtherCookies() {
+        Gen<Surroundings> surroundings = Gen.combine(otherCookies(), otherCookies(), blanks(), Gen.of(true, false),
+                Surroundings::new);
+        Fuzz.forAll(1000, surroundings, c -> {
+            String id = ids.next();
+            List<String> pairs = new ArrayList<>(c.before());
+            String blank = c.blank();
+            pairs.add(blank + "SESSION" + blank + "=" + blank + (c.quoted() ? "\"" + id + "\"" : id) + blank);
+            pairs.addAll(c.after());
+            assertThat(read(List.of(String.join(";", pairs)))).isEqualTo(id);
+        });
+    }
+
+    private static Gen<List<String>> headers() {
+        Gen<String> hostile = Gen.strings().all().ofMaxLength(80);
+        Gen<String> cookieLike = Gen.strings().withChars("SESION=;\" \t,a-_\r\n\u0000é").ofMaxLength(60);
+        Gen<String> nearId = Gen.strings().withChars("SESION=;\" ").ofMaxLength(12)
                 .map(p -> p + ids.next());
-        return Arbitraries.oneOf(hostile, cookieLike, nearId, Arbitraries.just((String) null)).list().ofMaxSize(4);
+        return Gen.oneOf(hostile, cookieLike, nearId, Gen.just((String) null)).list().ofMaxSize(4);
     }
 
-    @Provide
-    Arbitrary<List<String>> otherCookies() {
+    private static Gen<List<String>> otherCookies() {
         // Names that are not SESSION; values anything but ';' (which ends a cookie).
-        Arbitrary<String> name = Arbitraries.strings().withChars("abcXYZ_-").ofMinLength(1).ofMaxLength(10);
-        Arbitrary<String> value = Arbitraries.strings().all().ofMaxLength(30).map(v -> v.replace(";", ""));
-        return Combinators.combine(name, value).as((n, v) -> n + "=" + v).list().ofMaxSize(5);
+        Gen<String> name = Gen.strings().withChars("abcXYZ_-").ofMinLength(1).ofMaxLength(10);
+        Gen<String> value = Gen.strings().all().ofMaxLength(30).map(v -> v.replace(";", ""));
+        return Gen.combine(name, value, (n, v) -> n + "=" + v).list().ofMaxSize(5);
     }
 
-    @Provide
-    Arbitrary<String> blanks() {
-        return Arbitraries.strings().withChars(" \t").ofMaxLength(3);
+    private static Gen<String> blanks() {
+        return Gen.strings().withChars(" \t").ofMaxLength(3);
     }
 }
