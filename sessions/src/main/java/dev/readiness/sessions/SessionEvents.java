@@ -25,8 +25,34 @@ public interface SessionEvents {
     default void decodeFailed(String attribute, Throwable cause) {
     }
 
-    /** A Redis operation failed ({@code operation} is load, save, rotate, delete). */
+    /** The kinds {@link #failed(String, String, Throwable)} reports. */
+    java.util.List<String> FAILURE_KINDS = java.util.List.of("timeout", "connection", "redis-error");
+
+    /** A Redis operation failed ({@code operation} is connect, load, save, rotate, delete). */
     default void failed(String operation, Throwable cause) {
+    }
+
+    /**
+     * A Redis operation failed, and how: {@code timeout} (no answer within the command timeout, or failed at once
+     * while Redis is hung), {@code connection} (not connected, or the connection closed under the command) or
+     * {@code redis-error} (Redis answered with an error reply: a script error, OOM, READONLY, a refused command).
+     * Defaults to {@link #failed(String, Throwable)}.
+     */
+    default void failed(String operation, String kind, Throwable cause) {
+        failed(operation, cause);
+    }
+
+    /** The reasons {@link #refused} reports. */
+    java.util.List<String> REFUSALS = java.util.List.of("load-size", "load-attributes", "save-attributes",
+            "class-not-allowed", "too-deep");
+
+    /**
+     * Something hostile or oversized was refused: {@code load-size} and {@code load-attributes} (a stored session
+     * over max-size or max-attributes, not read), {@code save-attributes} (a save over max-attributes, not sent),
+     * {@code class-not-allowed} and {@code too-deep} (an attribute the codec would not decode; it is also counted
+     * by {@link #decodeFailed}).
+     */
+    default void refused(String reason) {
     }
 
     /**

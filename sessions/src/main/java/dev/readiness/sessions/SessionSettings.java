@@ -136,7 +136,16 @@ public final class SessionSettings {
     /** {@code readiness.sessions.max-size}. */
     public static final Key<Integer> MAX_SIZE = Key.integer(P + "max-size").defaultsTo(64 * 1024)
             .allowed("must be between 1024 and 16777216 bytes", v -> v >= 1024 && v <= 16 * 1024 * 1024)
-            .means("Bytes of encoded attributes a session may hold.");
+            .means("Bytes a session's attributes may take: their names (UTF-8) and encoded values.");
+    /**
+     * {@code readiness.sessions.max-attributes}. The save and rotate scripts hand each attribute to Redis as two
+     * script arguments in one {@code unpack}, which Redis's Lua refuses beyond 7,999 values; 3,000 keeps every
+     * call under it with room for the metadata, and the default of 1,000 is far above what a session holds.
+     */
+    public static final Key<Integer> MAX_ATTRIBUTES = Key.integer(P + "max-attributes").defaultsTo(1000)
+            .allowed("must be between 1 and 3000", v -> v >= 1 && v <= 3000)
+            .means("Attributes a session may hold; a save above it is refused, a stored session above it is not"
+                    + " loaded.");
     /** {@code readiness.sessions.refresh-threshold}; also less than max-inactive-interval. */
     public static final Key<Duration> REFRESH_THRESHOLD = Key.duration(P + "refresh-threshold")
             .defaultsTo(Duration.ofSeconds(60)).between(Duration.ZERO, Duration.ofDays(366))
@@ -186,6 +195,7 @@ public final class SessionSettings {
             .key(COOKIE_PATH, Builder::cookiePath)
             .key(MAX_INACTIVE_INTERVAL, Builder::maxInactiveInterval)
             .key(MAX_SIZE, Builder::maxSize)
+            .key(MAX_ATTRIBUTES, Builder::maxAttributes)
             .key(REFRESH_THRESHOLD, Builder::refreshThreshold)
             .key(MODE, Builder::mode)
             .key(SAVE_MODE, Builder::saveMode)
@@ -208,6 +218,7 @@ public final class SessionSettings {
     private final Optional<String> cookiePath;
     private final Duration maxInactiveInterval;
     private final int maxSize;
+    private final int maxAttributes;
     private final Duration refreshThreshold;
     private final Mode mode;
     private final SaveMode saveMode;
@@ -234,6 +245,7 @@ public final class SessionSettings {
         this.cookiePath = Optional.ofNullable(b.cookiePath);
         this.maxInactiveInterval = b.maxInactiveInterval;
         this.maxSize = b.maxSize;
+        this.maxAttributes = b.maxAttributes;
         this.refreshThreshold = b.refreshThreshold;
         this.mode = b.mode;
         this.saveMode = b.saveMode;
@@ -337,6 +349,11 @@ public final class SessionSettings {
         return maxSize;
     }
 
+    /** {@code readiness.sessions.max-attributes}, default 1000. */
+    public int maxAttributes() {
+        return maxAttributes;
+    }
+
     /**
      * {@code readiness.sessions.refresh-threshold}, default 60s: a request that only reads its session pushes
      * the expiry forward only when the last write or refresh is at least this old. A session may therefore
@@ -423,6 +440,7 @@ public final class SessionSettings {
         private String cookiePath;
         private Duration maxInactiveInterval = Duration.ofMinutes(30);
         private int maxSize = 64 * 1024;
+        private int maxAttributes = 1000;
         private Duration refreshThreshold = Duration.ofSeconds(60);
         private Mode mode = Mode.REDIS;
         private SaveMode saveMode = SaveMode.CHANGED;
@@ -452,6 +470,7 @@ public final class SessionSettings {
         public Builder cookiePath(String v) { this.cookiePath = v; return this; }
         public Builder maxInactiveInterval(Duration v) { this.maxInactiveInterval = v; return this; }
         public Builder maxSize(int v) { this.maxSize = v; return this; }
+        public Builder maxAttributes(int v) { this.maxAttributes = v; return this; }
         public Builder refreshThreshold(Duration v) { this.refreshThreshold = v; return this; }
         public Builder mode(Mode v) { this.mode = v; return this; }
         public Builder saveMode(SaveMode v) { this.saveMode = v; return this; }
@@ -482,6 +501,7 @@ public final class SessionSettings {
                     tlsCaFile != null ? tlsCaFile : tlsTrustStore,
                     "must go with a rediss:// readiness.sessions.redis.uri (it does not use TLS, so this has no effect)");
             COMMAND_TIMEOUT.check(commandTimeout);
+            MAX_ATTRIBUTES.check(maxAttributes);
             RECONNECT_MAX_DELAY.check(reconnectMaxDelay);
             KEY_PREFIX.check(keyPrefix);
             COOKIE_NAME.check(cookieName);
@@ -562,6 +582,7 @@ public final class SessionSettings {
                 + ", cookie.name=" + cookieName + ", cookie.secure=" + cookieSecure + ", cookie.same-site=" + sameSite
                 + ", cookie.path=" + cookiePath.orElse("(context path)")
                 + ", max-inactive-interval=" + Syntax.DURATION.format(maxInactiveInterval) + ", max-size=" + maxSize
+                + ", max-attributes=" + maxAttributes
                 + ", refresh-threshold=" + Syntax.DURATION.format(refreshThreshold) + ", mode=" + MODE.syntax().format(mode)
                 + ", save-mode=" + SAVE_MODE.syntax().format(saveMode)
                 + ", codec=" + CODEC.syntax().format(codec) + ", allowlist=" + String.join(",", allowlist) + "}";

@@ -54,8 +54,13 @@ public interface SessionStore extends AutoCloseable {
     /** The codec attributes are stored with. */
     AttributeCodec codec();
 
-    /** Largest encoded session in bytes. */
+    /** Largest session in bytes: each attribute's UTF-8 name and encoded value. */
     int maxSize();
+
+    /** Most attributes a session holds ({@code readiness.sessions.max-attributes}). */
+    default int maxAttributes() {
+        return SessionSettings.MAX_ATTRIBUTES.defaultValue();
+    }
 
     /** A readiness check: a PING on the store's own connection within the check's timeout. */
     DependencyCheck readinessCheck();

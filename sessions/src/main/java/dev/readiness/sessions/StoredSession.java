@@ -39,7 +39,27 @@ public record StoredSession(String id, long creationTime, long lastAccessTime, D
         encoded = Map.copyOf(encoded);
     }
 
-    /** Total encoded size of the attributes in bytes. */
+    /** Bytes an attribute's name counts against max-size: its UTF-8 length, as Redis stores it. */
+    public static int nameBytes(String name) {
+        int n = 0;
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < name.length()
+                    && Character.isLowSurrogate(name.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
+    }
+
+    /** Total encoded size of the attributes' values in bytes (names not counted). */
     public int size() {
         int total = 0;
         for (int s : sizes.values()) {

@@ -21,10 +21,20 @@ public final class CommandStats {
     }
 
     /**
-     * Load and script commands the client sent (a script counts once here; commandstats also counts each
+     * Script commands the client sent, loads included (a script counts once here; commandstats also counts each
      * command the script runs, under its own name).
      */
     public static long sentByClient(Map<String, Long> calls) {
-        return calls.getOrDefault("hgetall", 0L) + calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
+        return calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L);
+    }
+
+    /** Loads: only the load script runs HLEN. */
+    public static long loads(Map<String, Long> calls) {
+        return calls.getOrDefault("hlen", 0L);
+    }
+
+    /** Saves, rotations and deletes: the scripts sent that were not loads. */
+    public static long writes(Map<String, Long> calls) {
+        return sentByClient(calls) - loads(calls);
     }
 }

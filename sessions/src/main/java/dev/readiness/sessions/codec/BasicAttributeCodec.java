@@ -54,6 +54,13 @@ public final class BasicAttributeCodec implements AttributeCodec {
         if (v == null) {
             out.writeByte('N');
         } else if (v instanceof String s) {
+            int bad = unpairedSurrogate(s);
+            if (bad >= 0) {
+                // UTF-8 has no form for it: String.getBytes would store '?' and the value would come back changed.
+                throw new IllegalArgumentException("the basic session codec cannot store a String with an unpaired"
+                        + " surrogate (char " + bad + ", U+" + Integer.toHexString(s.charAt(bad)).toUpperCase()
+                        + "): it is not Unicode text, and would not read back as it was");
+            }
             out.writeByte('S');
             writeBytes(out, s.getBytes(StandardCharsets.UTF_8));
         } else if (v instanceof Boolean b) {
@@ -117,6 +124,19 @@ public final class BasicAttributeCodec implements AttributeCodec {
         }
     }
 
+    /** The index of the first char of {@code s} that is half of no surrogate pair, or -1. */
+    public static int unpairedSurrogate(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static void writeAll(DataOutputStream out, Collection<?> c, int depth) throws IOException {
         out.writeInt(c.size());
         for (Object o : c) {
@@ -152,7 +172,7 @@ public final class BasicAttributeCodec implements AttributeCodec {
 
     private static Object read(ByteBuffer in, int depth) throws AttributeDecodeException {
         if (depth > MAX_DEPTH) {
-            throw new AttributeDecodeException("nested deeper than " + MAX_DEPTH);
+            throw new AttributeRefusedException("too-deep", "nested deeper than " + MAX_DEPTH, null);
         }
         byte tag = in.get();
         switch (tag) {

@@ -18,7 +18,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code readiness.sessions.redis.commands}: Redis commands per HTTP request (summary)</li>
  *   <li>{@code readiness.sessions.payload}: bytes read (op=load) and written (op=save)</li>
  *   <li>{@code readiness.sessions.decode.failures}: attributes dropped because they could not be decoded</li>
- *   <li>{@code readiness.sessions.redis.errors}: failed Redis operations, tagged by operation</li>
+ *   <li>{@code readiness.sessions.redis.errors}: failed Redis operations, tagged {@code op} and {@code kind}
+ *       ({@code timeout}, {@code connection}, {@code redis-error}: Redis answered with an error)</li>
+ *   <li>{@code readiness.sessions.refused}: what was refused as hostile or oversized, tagged {@code reason}
+ *       ({@link SessionEvents#REFUSALS})</li>
  *   <li>{@code readiness.sessions.near.cache}: the near cache's hits, misses, invalidations (pushed by Redis) and
  *       flushes, tagged {@code event}</li>
  *   <li>{@code readiness.sessions.changed.in.place}: attribute values saved because the request changed them in
@@ -40,6 +43,7 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
     private volatile Counter changedInPlace;
     private volatile Counter fallback;
     private volatile Map<String, Counter> nearCache = Map.of();
+    private volatile Map<String, Counter> refused = Map.of();
 
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -66,6 +70,13 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
                     .description("Near cache hits, misses, invalidations pushed by Redis, and flushes").register(registry));
         }
         nearCache = Map.copyOf(near);
+        Map<String, Counter> refusals = new HashMap<>();
+        for (String reason : REFUSALS) {
+            refusals.put(reason, Counter.builder("readiness.sessions.refused").tag("reason", reason)
+                    .description("Stored sessions not loaded, saves not sent and attributes not decoded because they"
+                            + " were over a bound or not allowed").register(registry));
+        }
+        refused = Map.copyOf(refusals);
         this.registry = registry;
     }
 
@@ -94,9 +105,22 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
 
     @Override
     public void failed(String operation, Throwable cause) {
+        failed(operation, "connection", cause);
+    }
+
+    @Override
+    public void failed(String operation, String kind, Throwable cause) {
         MeterRegistry r = registry;
         if (r != null) {
-            r.counter("readiness.sessions.redis.errors", "op", operation).increment();
+            r.counter("readiness.sessions.redis.errors", "op", operation, "kind", kind).increment();
+        }
+    }
+
+    @Override
+    public void refused(String reason) {
+        Counter c = refused.get(reason);
+        if (c != null) {
+            c.increment();
         }
     }
 

@@ -72,9 +72,11 @@ final class RedisConnection implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger timeoutsInARow = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long failFastUntilNanos;
     private volatile String connectFailure;
+    private final java.util.concurrent.atomic.AtomicLong connects = new java.util.concurrent.atomic.AtomicLong();
     private final RedisConnectionStateListener listener = new RedisConnectionStateListener() {
         @Override
         public void onRedisConnected(RedisChannelHandler<?, ?> handler, java.net.SocketAddress address) {
+            connects.incrementAndGet();
             ConnectionSignals s = signals;
             if (s != null) {
                 s.restored();
@@ -106,6 +108,15 @@ final class RedisConnection implements AutoCloseable {
             c = async;
         }
         return c;
+    }
+
+    /**
+     * How many times the connection was made, 1 for the first: a new number means a new connection, to a Redis
+     * that may have restarted (and lost its script cache) meanwhile. Standalone and Sentinel count reconnects; a
+     * cluster's node connections are not counted.
+     */
+    long connects() {
+        return connects.get();
     }
 
     /** A command answered: Redis is not hung. */
@@ -211,9 +222,10 @@ final class RedisConnection implements AutoCloseable {
                         s.restored();
                     }
                 }
+                connects.incrementAndGet();
                 connectFailure = null;
             } catch (RedisException e) {
-                events.failed("connect", e);
+                events.failed("connect", "connection", e);
                 String message = "session store cannot connect to Redis at " + where + ": " + e.getMessage() + cause(e);
                 connectFailedAtNanos = System.nanoTime();
                 connectFailure = message;

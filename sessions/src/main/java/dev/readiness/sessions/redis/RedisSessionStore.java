@@ -4,6 +4,7 @@ import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.sessions.SaveResult;
 import dev.readiness.sessions.SessionEvents;
 import dev.readiness.sessions.SessionIds;
+import dev.readiness.sessions.SessionRefusedException;
 import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.SessionStore;
 import dev.readiness.sessions.SessionStoreUnavailableException;
@@ -12,6 +13,8 @@ import dev.readiness.sessions.SessionWrite;
 import dev.readiness.sessions.StoredSession;
 import dev.readiness.sessions.codec.AttributeCodec;
 import io.lettuce.core.LettuceFutures;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisNoScriptException;
@@ -37,8 +40,11 @@ import java.util.function.Supplier;
  * Sessions in Redis through Lettuce: standalone ({@code redis://}, {@code rediss://} with TLS, password or ACL
  * user in the URI), Sentinel ({@code redis-sentinel://}) or Redis Cluster (comma-separated seeds).
  * <p>
- * One hash per session under {@code <prefix>{<tag>}<body>} ({@link SessionHash} has the format). Load is one
- * HGETALL; save, rotation and invalidation are one EVALSHA each; expiry is the key's own TTL. Nothing uses keyspace
+ * One hash per session under {@code <prefix>{<tag>}<body>} ({@link SessionHash} has the format). Load, save,
+ * rotation and invalidation are one EVALSHA each (load: {@link Script#LOAD}, an HGETALL that reads nothing over the
+ * bounds); expiry is the key's own TTL. After a reconnect, and after Redis answered NOSCRIPT once, each script is
+ * sent as EVAL with its body: a Redis that restarted (and lost its script cache) costs no extra round trip, and one
+ * whose cache was flushed costs one, on the first command only. Nothing uses keyspace
  * notifications or CONFIG, so managed Redis works. Commands fail after the command timeout, and at once while
  * the connection is down (no queueing), so a request never hangs on Redis ({@link RedisConnection}).
  * <p>
@@ -64,6 +70,10 @@ public final class RedisSessionStore implements SessionStore {
     private final NearCache nearCache;
     private final ClientTracking tracking;
     private final RedisConnection redis;
+    /** The connection (its {@link RedisConnection#connects()} number) each script last ran on. */
+    private final Map<Script, Long> scriptsOn = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The connection on which Redis answered NOSCRIPT: its cache was flushed, every script is sent whole. */
+    private volatile long flushedOn;
 
     private RedisSessionStore(SessionSettings settings, AttributeCodec codec, SessionEvents events, Clock clock) {
         this.settings = settings;
@@ -108,6 +118,11 @@ public final class RedisSessionStore implements SessionStore {
     }
 
     @Override
+    public int maxAttributes() {
+        return settings.maxAttributes();
+    }
+
+    @Override
     public long decodeFailures() {
         return format.decodeFailures();
     }
@@ -136,12 +151,48 @@ public final class RedisSessionStore implements SessionStore {
             ticket = nc.beforeLoad(key);
         }
         long t0 = System.nanoTime();
-        Map<String, byte[]> hash = call("load", () -> await(c.hgetall(key)));
+        byte[][] bounds = {SessionHash.ascii(Integer.toString(maxLoadFields())),
+                SessionHash.ascii(Integer.toString(maxLoadBytes()))};
+        List<Object> reply = call("load", () -> eval(Script.LOAD, ScriptOutputType.MULTI, new String[] {key}, bounds,
+                new int[] {1}));
+        if (reply.size() % 2 == 1) {
+            throw refused(id, reply);
+        }
+        Map<String, byte[]> hash = SessionHash.fromReply(reply);
         events.loaded(System.nanoTime() - t0, SessionHash.bytes(hash));
         if (nc != null) {
             nc.loaded(ticket, key, hash);
         }
         return format.parse(id, hash, false);
+    }
+
+    /** Fields a load reads at most: the attributes and the five metadata fields. */
+    private int maxLoadFields() {
+        return settings.maxAttributes() + 5;
+    }
+
+    /**
+     * Bytes a load reads at most, field names and values: twice max-size, so every session a release wrote under
+     * the same max-size loads (older releases counted values only), while a hash no limit ever let through is
+     * not read.
+     */
+    private int maxLoadBytes() {
+        return 2 * settings.maxSize();
+    }
+
+    /** A stored session over the load bounds: counted, and the request refused (the filter logs it, once). */
+    private SessionRefusedException refused(String id, List<Object> reply) {
+        boolean fields = "fields".equals(reply.size() > 1 && reply.get(1) instanceof byte[] b
+                ? new String(b, StandardCharsets.US_ASCII) : "");
+        Object holds = reply.size() > 2 ? reply.get(2) : "?";
+        String reason = fields ? "load-attributes" : "load-size";
+        events.refused(reason);
+        String what = fields ? holds + " fields, over readiness.sessions.max-attributes=" + settings.maxAttributes()
+                + " (at most " + maxLoadFields() + " fields are read)"
+                : holds + " bytes, over twice readiness.sessions.max-size=" + settings.maxSize() + " (at most "
+                + maxLoadBytes() + " bytes are read)";
+        return new SessionRefusedException("session " + SessionIds.loggable(id) + " in Redis at " + where + " holds "
+                + what + "; not read, and left in Redis as it is", reason);
     }
 
     @Override
@@ -153,6 +204,7 @@ public final class RedisSessionStore implements SessionStore {
         Map<String, byte[]> encoded = format.encode(w);
         Set<String> removed = SessionHash.removed(w);
         checkSize(w, encoded, removed, false);
+        checkCount(w, encoded.keySet(), removed, false);
         SessionHash.Args args = SessionHash.saveArgs(how, w, encoded, removed, clock.millis());
         long t0 = System.nanoTime();
         int[] commands = {1};
@@ -201,6 +253,7 @@ public final class RedisSessionStore implements SessionStore {
         Map<String, byte[]> all = new HashMap<>(unchanged);
         all.putAll(changed);
         checkSize(write, all, Set.of(), true);
+        checkCount(write, all.keySet(), Set.of(), true);
         SessionHash.Args args = SessionHash.rotateArgs(write, changed, unchanged, removed, clock.millis());
         long t0 = System.nanoTime();
         int[] commands = {1};
@@ -257,7 +310,11 @@ public final class RedisSessionStore implements SessionStore {
         }
     }
 
-    /** Size as this writer sees the session; concurrent writers of other attributes are not counted. */
+    /**
+     * Size as this writer sees the session, each attribute's UTF-8 name and encoded value; concurrent writers of
+     * other attributes are not counted. A stored session already over the limit (written under a larger one, or
+     * before names were counted) is refused only a write that makes it larger, so it is never stuck.
+     */
     private void checkSize(SessionWrite w, Map<String, byte[]> encoded, Set<String> removed, boolean full) {
         Map<String, Integer> sizes = new HashMap<>();
         if (w.base() != null && !full) {
@@ -265,11 +322,18 @@ public final class RedisSessionStore implements SessionStore {
             sizes.keySet().removeAll(removed);
         }
         encoded.forEach((k, v) -> sizes.put(k, v.length));
+        sizes.replaceAll((k, v) -> v + StoredSession.nameBytes(k));
         int total = 0;
         for (int s : sizes.values()) {
             total += s;
         }
-        if (total > settings.maxSize()) {
+        int stored = 0;
+        if (w.base() != null) {
+            for (Map.Entry<String, Integer> e : w.base().sizes().entrySet()) {
+                stored += e.getValue() + StoredSession.nameBytes(e.getKey());
+            }
+        }
+        if (total > settings.maxSize() && total > stored) {
             List<Map.Entry<String, Integer>> largest = new ArrayList<>(sizes.entrySet());
             largest.sort(Map.Entry.<String, Integer>comparingByValue(Comparator.reverseOrder()));
             StringBuilder names = new StringBuilder();
@@ -282,16 +346,56 @@ public final class RedisSessionStore implements SessionStore {
         }
     }
 
+    /**
+     * Attributes as this writer sees the session, over max-attributes: refused here, before Redis's Lua would
+     * refuse the script's arguments ({@code unpack} takes at most 7,999 values), so nothing is sent and the stored
+     * session is left as it was.
+     */
+    private void checkCount(SessionWrite w, Set<String> written, Set<String> removed, boolean full) {
+        Set<String> names = new java.util.HashSet<>(written);
+        if (w.base() != null && !full) {
+            names.addAll(w.base().sizes().keySet());
+            names.removeAll(removed);
+        }
+        if (names.size() > settings.maxAttributes()
+                && (w.base() == null || names.size() > w.base().sizes().size())) {
+            events.refused("save-attributes");
+            throw new SessionTooLargeException("session would hold " + names.size() + " attributes, over"
+                    + " readiness.sessions.max-attributes=" + settings.maxAttributes() + "; nothing was written",
+                    names.size(), settings.maxAttributes());
+        }
+    }
+
     private long eval(Script script, String[] keys, List<byte[]> args, int[] commands) {
-        byte[][] values = args.toArray(byte[][]::new);
+        Long r = eval(script, ScriptOutputType.INTEGER, keys, args.toArray(byte[][]::new), commands);
+        return r;
+    }
+
+    /**
+     * One script call in one round trip, two only when Redis answers NOSCRIPT. EVALSHA while the script is
+     * known to be loaded; EVAL (the body, which loads it) on a connection other than the one it last ran on, and
+     * after any NOSCRIPT on this connection (the whole cache is gone then, so every script is sent whole once).
+     * The first connection starts with EVALSHA: another instance has usually loaded the scripts already.
+     */
+    private <T> T eval(Script script, ScriptOutputType type, String[] keys, byte[][] values, int[] commands) {
         RedisClusterAsyncCommands<String, byte[]> c = redis.commands();
-        try {
-            Long r = await(c.evalsha(script.sha(), ScriptOutputType.INTEGER, keys, values));
+        long connection = redis.connects();
+        Long ranOn = scriptsOn.get(script);
+        boolean whole = ranOn == null ? connection > 1 || flushedOn == connection : ranOn != connection;
+        if (whole) {
+            T r = await(c.<T>eval(script.body(), type, keys, values));
+            scriptsOn.put(script, connection);
             return r;
+        }
+        try {
+            return await(c.<T>evalsha(script.sha(), type, keys, values));
         } catch (RedisNoScriptException e) {
-            // After a restart or SCRIPT FLUSH (or on a cluster node that never saw it): EVAL loads it again.
+            // SCRIPT FLUSH on a live connection, or a cluster node that never saw it: EVAL loads it again.
+            flushedOn = connection;
+            scriptsOn.clear();
             commands[0]++;
-            Long r = await(c.<Long>eval(script.body(), ScriptOutputType.INTEGER, keys, values));
+            T r = await(c.<T>eval(script.body(), type, keys, values));
+            scriptsOn.put(script, connection);
             return r;
         }
     }
@@ -305,6 +409,12 @@ public final class RedisSessionStore implements SessionStore {
         return LettuceFutures.awaitOrCancel(future, timeoutNanos, TimeUnit.NANOSECONDS);
     }
 
+    /**
+     * Runs one store operation and says how it failed: a timeout (no answer within the command timeout: two in a
+     * row make the next requests fail at once while Redis is hung), connection loss (not connected, or closed under
+     * the command) or an error reply (Redis answered, with its own message: a script error, OOM, READONLY, a
+     * refused command). Each is counted by kind ({@link SessionEvents#failed(String, String, Throwable)}).
+     */
     private <T> T call(String operation, Supplier<T> op) {
         redis.failFastWhileHung(operation);
         try {
@@ -312,17 +422,28 @@ public final class RedisSessionStore implements SessionStore {
             redis.answered();
             return result;
         } catch (RedisException e) {
-            if (e instanceof io.lettuce.core.RedisCommandTimeoutException) {
+            String kind;
+            String what;
+            if (e instanceof RedisCommandTimeoutException) {
                 redis.timedOut();
+                kind = "timeout";
+                what = "did not answer within " + settings.commandTimeout()
+                        + " (readiness.sessions.redis.command-timeout)";
+            } else if (e instanceof RedisCommandExecutionException) {
+                redis.answered(); // it answered: not hung
+                kind = "redis-error";
+                what = "answered with an error";
+            } else {
+                kind = "connection";
+                what = "is not reachable (connection lost or not connected)";
             }
             // The invalidation stream may have gaps too: trust nothing cached until Redis answers again.
             if (nearCache != null) {
                 nearCache.flush();
             }
-            events.failed(operation, e);
+            events.failed(operation, kind, e);
             throw new SessionStoreUnavailableException("session store " + operation + " failed: Redis at " + where
-                    + " did not answer within " + settings.commandTimeout()
-                    + " (readiness.sessions.redis.command-timeout): " + e.getMessage(), e);
+                    + " " + what + ": " + e.getMessage(), e);
         }
     }
 

@@ -5,7 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** A Lua script and its SHA-1, sent as EVALSHA and loaded with EVAL only after NOSCRIPT. */
+/**
+ * A Lua script and its SHA-1, sent as EVALSHA, and as EVAL (the body, which also caches it) when Redis may not hold
+ * it: after NOSCRIPT, and first on a new connection ({@link RedisSessionStore}).
+ */
 record Script(String body, String sha) {
 
     static Script of(String body) {
@@ -16,6 +19,27 @@ record Script(String body, String sha) {
             throw new IllegalStateException("SHA-1 is missing from this JVM", e);
         }
     }
+
+    /**
+     * Load, bounded. KEYS[1] the session. ARGV[1] the most fields read; ARGV[2] the most bytes read, field names and
+     * values together. A hash within both comes back as HGETALL returns it (field, value, ...: an even count); one
+     * over either is not read, and the answer is three values, {@code '#refused'}, {@code 'fields'} or
+     * {@code 'bytes'}, and what it holds: an odd count, so no hash can be mistaken for it. HLEN is O(1), and the
+     * byte count reads only lengths (HSTRLEN), so a hostile hash costs Redis no copy and the application nothing.
+     */
+    static final Script LOAD = of("""
+            local k = KEYS[1]
+            local n = redis.call('HLEN', k)
+            if n > tonumber(ARGV[1]) then return {'#refused', 'fields', n} end
+            if n == 0 then return {} end
+            local fields = redis.call('HKEYS', k)
+            local bytes, limit = 0, tonumber(ARGV[2])
+            for i = 1, #fields do
+              bytes = bytes + #fields[i] + redis.call('HSTRLEN', k, fields[i])
+            end
+            if bytes > limit then return {'#refused', 'bytes', bytes} end
+            return redis.call('HGETALL', k)
+            """);
 
     /**
      * Save. KEYS[1] the session. ARGV[1] 'n' create, 'u' update; ARGV[2] ttl ms; ARGV[3] creation time; ARGV[4]

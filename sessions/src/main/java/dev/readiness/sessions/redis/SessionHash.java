@@ -122,6 +122,9 @@ final class SessionHash {
                 undecodable.add(name);
                 decodeFailures.incrementAndGet();
                 events.decodeFailed(name, ex);
+                if (ex instanceof dev.readiness.sessions.codec.AttributeRefusedException r) {
+                    events.refused(r.reason());
+                }
                 log.warn("session {}: dropped attribute '{}' that the {} codec cannot read: {}",
                         SessionIds.loggable(id), name, codec.name(), ex.getMessage());
             }
@@ -137,6 +140,20 @@ final class SessionHash {
             encoded.put(e.getKey(), codec.encode(e.getValue()));
         }
         return encoded;
+    }
+
+    /**
+     * The hash in {@link Script#LOAD}'s answer (field, value, ...; an even count): fields as UTF-8 names, values
+     * as bytes. A value that is not a bulk string (nothing this library writes) is left out.
+     */
+    static Map<String, byte[]> fromReply(List<Object> reply) {
+        Map<String, byte[]> hash = new HashMap<>(reply.size());
+        for (int i = 0; i + 1 < reply.size(); i += 2) {
+            if (reply.get(i) instanceof byte[] f && reply.get(i + 1) instanceof byte[] v) {
+                hash.put(new String(f, StandardCharsets.UTF_8), v);
+            }
+        }
+        return hash;
     }
 
     /** Bytes of a loaded hash's values (for the load metric). */
@@ -271,7 +288,7 @@ final class SessionHash {
         }
     }
 
-    private static byte[] ascii(String s) {
+    static byte[] ascii(String s) {
         return s.getBytes(StandardCharsets.US_ASCII);
     }
 

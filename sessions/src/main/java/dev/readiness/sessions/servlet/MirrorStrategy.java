@@ -116,6 +116,9 @@ final class MirrorStrategy implements SessionStrategy {
         try {
             stored = request.load(id);
         } catch (SessionStoreUnavailableException e) {
+            if (e instanceof dev.readiness.sessions.SessionRefusedException) {
+                throw e; // Redis answered: the session is too large to read, not out of reach; 503, as in redis mode
+            }
             if (c == null) {
                 if (request.filter().invalidatedHere(id)) {
                     return; // logged out on this instance: no session, as Redis's tombstone would say

@@ -153,16 +153,25 @@ final class RedisHttpSession implements HttpSession {
         if (name == null) {
             throw new IllegalArgumentException("attribute name is null");
         }
+        if (dev.readiness.sessions.codec.BasicAttributeCodec.unpairedSurrogate(name) >= 0) {
+            // Stored as UTF-8, it would come back as another name ('?' in its place).
+            throw new IllegalArgumentException("attribute name has an unpaired surrogate: not Unicode text");
+        }
         if (value == null) {
             removeAttribute(name);
             return;
         }
-        int size = request.store().codec().encode(value).length;
+        int size = request.store().codec().encode(value).length + StoredSession.nameBytes(name);
         int total = size;
         for (Map.Entry<String, Integer> e : sizes.entrySet()) {
             if (!e.getKey().equals(name)) {
-                total += e.getValue();
+                total += e.getValue() + StoredSession.nameBytes(e.getKey());
             }
+        }
+        int most = request.store().maxAttributes();
+        if (!sizes.containsKey(name) && sizes.size() >= most) {
+            throw new SessionTooLargeException("session attribute '" + name + "' would be attribute " + (sizes.size() + 1)
+                    + ", over readiness.sessions.max-attributes=" + most, sizes.size() + 1, most);
         }
         int limit = request.store().maxSize();
         if (total > limit) {
@@ -170,7 +179,7 @@ final class RedisHttpSession implements HttpSession {
                     + " bytes) would make the session " + total + " bytes, over readiness.sessions.max-size=" + limit,
                     total, limit);
         }
-        sizes.put(name, size);
+        sizes.put(name, size - StoredSession.nameBytes(name));
         attributes.put(name, value);
         changed.add(name);
         removed.remove(name);

@@ -109,4 +109,16 @@ class BasicAttributeCodecTest {
         assertThat(rejected).as("corrupt inputs rejected").isGreaterThan(19_000);
         assertThat(accepted).as("random bytes that happen to be a whole scalar value").isPositive();
     }
+
+    /** Found by CodecFuzzTest.basicCodecValuesRoundTrip (shrunk): "\uD800" was stored as "?" and read back changed. */
+    @Test
+    void aStringWithAnUnpairedSurrogateIsRefusedWhereItIsSetNotStoredChanged() throws Exception {
+        BasicAttributeCodec codec = new BasicAttributeCodec();
+        for (String bad : List.of("\uD800", "a\uDC00b", "x\uD83D")) {
+            assertThatThrownBy(() -> codec.encode(bad)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("unpaired surrogate");
+            assertThatThrownBy(() -> codec.encode(List.of(Map.of(bad, 1)))).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(codec.decode(codec.encode("emoji \uD83D\uDE00"))).isEqualTo("emoji \uD83D\uDE00");
+    }
 }

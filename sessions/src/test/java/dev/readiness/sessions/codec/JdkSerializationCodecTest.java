@@ -93,4 +93,36 @@ class JdkSerializationCodecTest {
         }
         return -1;
     }
+
+    @Test
+    void aDisallowedClassInsideAnAllowedContainerIsRefusedBeforeItsReadObjectRuns() throws Exception {
+        Gadget.readObjectRan = false;
+        JdkSerializationCodec writer = new JdkSerializationCodec(new ClassAllowlist(List.of("dev.readiness.**")));
+        java.util.HashMap<String, Object> map = new java.util.HashMap<>();
+        map.put("inner", new ArrayList<>(List.of("fine", new Gadget())));
+        for (Object hostile : List.of(new ArrayList<>(List.of(1, new Gadget())), map, new Object[] {new Gadget()},
+                new java.util.LinkedList<>(List.of(new Allowed(), new Gadget())))) {
+            byte[] bytes = writer.encode(hostile);
+            assertThatThrownBy(() -> codec.decode(bytes)).isInstanceOf(AttributeRefusedException.class)
+                    .hasMessageContaining(Gadget.class.getName()).hasMessageContaining("allowlist")
+                    .satisfies(e -> assertThat(((AttributeRefusedException) e).reason()).isEqualTo("class-not-allowed"));
+        }
+        assertThat(Gadget.readObjectRan).isFalse();
+        // The same containers holding only allowed classes decode.
+        assertThat(codec.decode(codec.encode(new ArrayList<>(List.of(1, new Allowed()))))).asList().hasSize(2);
+    }
+
+    @Test
+    void aGraphNestedDeeperThanTheBoundIsRefusedAsTooDeep() throws Exception {
+        List<Object> deep = new ArrayList<>();
+        List<Object> at = deep;
+        for (int i = 0; i < JdkSerializationCodec.MAX_DEPTH + 5; i++) {
+            List<Object> next = new ArrayList<>();
+            at.add(next);
+            at = next;
+        }
+        byte[] bytes = codec.encode(deep);
+        assertThatThrownBy(() -> codec.decode(bytes)).isInstanceOf(AttributeRefusedException.class)
+                .satisfies(e -> assertThat(((AttributeRefusedException) e).reason()).isEqualTo("too-deep"));
+    }
 }

@@ -42,4 +42,32 @@ class JsonAttributeCodecTest {
                     .isInstanceOf(AttributeDecodeException.class);
         }
     }
+
+    @Test
+    void jsonNestedDeeperThanTheBoundIsRefusedOnReadAndOnWrite() throws Exception {
+        JsonAttributeCodec json = new JsonAttributeCodec(new ClassAllowlist(List.of()));
+        String within = "[".repeat(JsonAttributeCodec.MAX_DEPTH) + "]".repeat(JsonAttributeCodec.MAX_DEPTH);
+        assertThat(json.decode(("{\"t\":\"java.util.ArrayList\",\"v\":" + within + "}").getBytes())).asList().hasSize(1);
+        String hostile = "[".repeat(100_000) + "]".repeat(100_000);
+        assertThatThrownBy(() -> json.decode(("{\"t\":\"java.util.ArrayList\",\"v\":" + hostile + "}").getBytes()))
+                .isInstanceOf(AttributeRefusedException.class).hasMessageContaining("deeper than 32")
+                .satisfies(e -> assertThat(((AttributeRefusedException) e).reason()).isEqualTo("too-deep"));
+        java.util.ArrayList<Object> deep = new java.util.ArrayList<>();
+        java.util.ArrayList<Object> at = deep;
+        for (int i = 0; i < JsonAttributeCodec.MAX_DEPTH; i++) {
+            java.util.ArrayList<Object> next = new java.util.ArrayList<>();
+            at.add(next);
+            at = next;
+        }
+        assertThatThrownBy(() -> json.encode(deep)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("deeper than 32");
+    }
+
+    @Test
+    void aClassNamedInsideAnAllowedContainerIsNeverInstantiated() throws Exception {
+        JsonAttributeCodec json = new JsonAttributeCodec(new ClassAllowlist(List.of()));
+        Object v = json.decode(("{\"t\":\"java.util.ArrayList\",\"v\":[{\"@class\":\"java.lang.ProcessBuilder\","
+                + "\"t\":\"java.lang.ProcessBuilder\",\"command\":[\"sh\"]}]}").getBytes());
+        assertThat(v).asList().singleElement().isInstanceOf(java.util.Map.class);
+    }
 }

@@ -46,4 +46,27 @@ class SessionMetricsTest {
         assertThat(registry.get("readiness.sessions.near.cache").tag("event", "flush").counter().count()).isZero();
         assertThat(registry.find("readiness.sessions.near.cache").tag("event", "something-new").counter()).isNull();
     }
+
+    @Test
+    void redisFailuresAreCountedByKindAndRefusalsByReason() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SessionMetrics metrics = new SessionMetrics();
+        metrics.bindTo(registry);
+        metrics.failed("save", "redis-error", new RuntimeException("WRONGTYPE"));
+        metrics.failed("load", "timeout", new RuntimeException());
+        metrics.failed("connect", new RuntimeException()); // no kind said: a connection that could not be made
+        metrics.refused("load-size");
+        metrics.refused("load-size");
+        metrics.refused("not-a-reason"); // ignored, as unknown near-cache events are
+        assertThat(registry.get("readiness.sessions.redis.errors").tags("op", "save", "kind", "redis-error").counter()
+                .count()).isEqualTo(1);
+        assertThat(registry.get("readiness.sessions.redis.errors").tags("op", "load", "kind", "timeout").counter()
+                .count()).isEqualTo(1);
+        assertThat(registry.get("readiness.sessions.redis.errors").tags("op", "connect", "kind", "connection")
+                .counter().count()).isEqualTo(1);
+        assertThat(registry.get("readiness.sessions.refused").tag("reason", "load-size").counter().count()).isEqualTo(2);
+        assertThat(registry.get("readiness.sessions.refused").tag("reason", "save-attributes").counter().count())
+                .isZero();
+        assertThat(registry.find("readiness.sessions.refused").tag("reason", "not-a-reason").counter()).isNull();
+    }
 }

@@ -103,7 +103,8 @@ class SessionFilterIT {
         CommandStats.reset(redis);
         assertThat(b.get(url("/counter")).body()).isEqualTo("3");
         Map<String, Long> calls = CommandStats.read(redis);
-        assertThat(calls).containsEntry("hgetall", 1L).containsEntry("evalsha", 1L);
+        assertThat(calls).containsEntry("hgetall", 1L).containsEntry("evalsha", 2L);
+        assertThat(CommandStats.loads(calls)).isEqualTo(1);
         assertThat(CommandStats.sentByClient(calls)).isEqualTo(2);
         assertThat(lastRequestCommands.get()).isEqualTo(2);
     }
@@ -116,15 +117,17 @@ class SessionFilterIT {
         for (int i = 0; i < 5; i++) {
             assertThat(b.get(url("/read")).body()).isEqualTo("1");
         }
-        assertThat(CommandStats.read(redis)).containsOnlyKeys("hgetall").containsEntry("hgetall", 5L);
+        Map<String, Long> reads = CommandStats.read(redis);
+        assertThat(CommandStats.loads(reads)).isEqualTo(5);
+        assertThat(CommandStats.writes(reads)).isZero();
+        assertThat(reads).containsEntry("hgetall", 5L).doesNotContainKeys("hset", "pexpire");
 
         clockOffset.set(Duration.ofSeconds(61).toMillis()); // the last write is now older than the threshold
         CommandStats.reset(redis);
         b.get(url("/read"));
         b.get(url("/read"));
         Map<String, Long> calls = CommandStats.read(redis);
-        assertThat(calls.getOrDefault("evalsha", 0L) + calls.getOrDefault("eval", 0L))
-                .as("one refresh, then throttled again").isEqualTo(1L);
+        assertThat(CommandStats.writes(calls)).as("one refresh, then throttled again").isEqualTo(1L);
         assertThat(calls).containsEntry("hgetall", 2L);
     }
 
@@ -246,5 +249,22 @@ class SessionFilterIT {
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                 .until(() -> b.get(url("/read")).status() == 200);
         assertThat(b.get(url("/read")).body()).as("the failed write did not happen").isEqualTo("1");
+    }
+
+    @Test
+    void aStoredSessionOverTheLoadBoundIsA503ThatKeepsTheCookieAndLeavesTheSessionAsItWas() throws Exception {
+        Browser b = new Browser();
+        b.get(url("/counter"));
+        String id = b.cookies.get("SESSION");
+        String key = SessionIds.key("readiness:session:", id);
+        redis.command("HSET", key, "a:blob", "x".repeat(20000)); // another client's write: over 2 x max-size
+        Browser.Reply r = b.get(url("/counter"));
+        assertThat(r.status()).isEqualTo(503);
+        assertThat(r.body()).contains("session store unavailable");
+        assertThat(r.setCookies()).as("the cookie still names the stored session").noneMatch(c -> c.startsWith("SESSION="));
+        assertThat(b.get(url("/plain")).status()).isEqualTo(200);
+        assertThat(redis.command("HSTRLEN", key, "a:blob")).isEqualTo(":20000");
+        redis.command("HDEL", key, "a:blob"); // once it is back within the bounds, the session is served again
+        assertThat(b.get(url("/counter")).body()).isEqualTo("2");
     }
 }

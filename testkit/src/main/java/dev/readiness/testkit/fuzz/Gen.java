@@ -1,5 +1,6 @@
 package dev.readiness.testkit.fuzz;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -163,6 +164,49 @@ public interface Gen<T> {
     /** Longs over the whole range unless bounded; the bounds, 0 and ±1 come up often. */
     static Longs longs() {
         return new Longs(Long.MIN_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
+     * Finite doubles of every magnitude (drawn from random bits, so tiny, huge and subnormal values all come up);
+     * 0.0, -0.0, ±1, ±{@link Double#MAX_VALUE}, {@link Double#MIN_VALUE} and {@link Double#MIN_NORMAL} often.
+     */
+    static Gen<Double> doubles() {
+        double[] edges = {0.0, -0.0, 1.0, -1.0, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE, Double.MIN_NORMAL};
+        return r -> {
+            if (r.nextInt(10) == 0) {
+                return edges[r.nextInt(edges.length)];
+            }
+            double d;
+            do {
+                d = Double.longBitsToDouble(r.nextLong());
+            } while (!Double.isFinite(d));
+            return d;
+        };
+    }
+
+    /**
+     * Big integers from {@code min} to {@code max}, both included, of every bit length up to theirs; the bounds,
+     * 0 and ±1 often.
+     */
+    static Gen<BigInteger> bigIntegers(BigInteger min, BigInteger max) {
+        if (max.compareTo(min) < 0) {
+            throw new IllegalArgumentException("range " + min + ".." + max);
+        }
+        BigInteger size = max.subtract(min).add(BigInteger.ONE);
+        int bits = Math.max(min.bitLength(), max.bitLength());
+        return r -> {
+            BigInteger v = switch (r.nextInt(10)) {
+                case 0 -> min;
+                case 1 -> max;
+                case 2 -> BigInteger.valueOf(r.nextInt(3) - 1);
+                default -> {
+                    BigInteger m = new BigInteger(r.nextInt(bits + 1), r);
+                    yield r.nextBoolean() ? m.negate() : m;
+                }
+            };
+            return v.compareTo(min) >= 0 && v.compareTo(max) <= 0 ? v
+                    : min.add(new BigInteger(size.bitLength() + 8, r).mod(size));
+        };
     }
 
     /** Byte arrays of any bytes, 0 to 255 long unless bounded. */

@@ -2,6 +2,7 @@ package dev.readiness.testkit.fuzz;
 
 import org.junit.jupiter.api.Test;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -80,6 +81,34 @@ class FuzzTest {
         Fuzz.forAll(200, Gen.maps(Gen.of("k1", "k2", "k3"), Gen.integers(), 0, 5), m -> assertThat(m.size()).isLessThanOrEqualTo(3));
         Fuzz.forAll(200, Gen.bytes().ofMaxSize(8), b -> assertThat(b.length).isLessThanOrEqualTo(8));
         Fuzz.forAll(200, Gen.of(1, 2, 3).list().ofSize(3).uniqueElements(), l -> assertThat(new HashSet<>(l)).hasSameSizeAs(l));
+    }
+
+    @Test
+    void doublesAreFiniteOfEveryMagnitudeAndBigIntegersStayInTheirRange() {
+        Set<Double> seen = new HashSet<>();
+        int[] tiny = {0};
+        int[] huge = {0};
+        Fuzz.forAll(2_000, Gen.doubles(), d -> {
+            assertThat(Double.isFinite(d)).isTrue();
+            seen.add(d);
+            tiny[0] += d != 0 && Math.abs(d) < 1e-100 ? 1 : 0;
+            huge[0] += Math.abs(d) > 1e100 ? 1 : 0;
+        });
+        assertThat(seen).contains(0.0, -0.0, 1.0, -1.0, Double.MAX_VALUE, -Double.MAX_VALUE, Double.MIN_VALUE);
+        assertThat(tiny[0]).isPositive();
+        assertThat(huge[0]).isPositive();
+        BigInteger bound = BigInteger.TWO.pow(126);
+        Set<BigInteger> ints = new HashSet<>();
+        Set<Integer> lengths = new HashSet<>();
+        Fuzz.forAll(2_000, Gen.bigIntegers(bound.negate(), bound), b -> {
+            assertThat(b).isBetween(bound.negate(), bound);
+            ints.add(b);
+            lengths.add(b.bitLength());
+        });
+        assertThat(ints).contains(bound.negate(), bound, BigInteger.ZERO, BigInteger.ONE, BigInteger.ONE.negate());
+        assertThat(lengths).contains(1, 32, 64, 100, 126);
+        Fuzz.forAll(500, Gen.bigIntegers(BigInteger.valueOf(100), BigInteger.valueOf(200)),
+                b -> assertThat(b).isBetween(BigInteger.valueOf(100), BigInteger.valueOf(200)));
     }
 
     @Test
