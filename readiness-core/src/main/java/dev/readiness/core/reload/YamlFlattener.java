@@ -40,6 +40,12 @@ final class YamlFlattener {
             throw ReadFailure.invalid(name + ": invalid YAML" + where + ": " + e.getProblem());
         } catch (YAMLException e) {
             throw ReadFailure.invalid(name + ": invalid YAML: " + firstLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            // SnakeYAML's constructors let some bad tagged nodes through unwrapped: !!binary that is not base64
+            // (IllegalArgumentException), !!timestamp on a mapping (ClassCastException); the type only, as the
+            // message could quote the value
+            throw ReadFailure.invalid(name + ": invalid YAML: a tagged value that cannot be constructed ("
+                    + e.getClass().getSimpleName() + ")");
         }
         Map<String, String> out = new LinkedHashMap<>();
         if (doc == null) {

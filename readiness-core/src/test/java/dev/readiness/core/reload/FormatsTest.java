@@ -114,6 +114,19 @@ class FormatsTest {
                 .isInstanceOf(ReadFailure.class).hasMessageStartingWith("app.yaml: invalid YAML");
     }
 
+    /** Found by ConfigMapFormatsPropertiesTest: SnakeYAML threw these unwrapped, past the reload's error handling. */
+    @Test
+    void yamlTaggedValuesSnakeYamlCannotConstructAreAnInvalidFile() {
+        assertThatThrownBy(() -> formats.parse("app.yaml", "base: &a {x: 1}\n!!binary k: !!binary x\n"))
+                .isInstanceOf(ReadFailure.class)
+                .hasMessage("app.yaml: invalid YAML: a tagged value that cannot be constructed (IllegalArgumentException)");
+        assertThatThrownBy(() -> formats.parse("app.yaml", "base: &a {x: 1}\n!!timestamp {a: b}: !!null \n"))
+                .isInstanceOf(ReadFailure.class)
+                .hasMessage("app.yaml: invalid YAML: a tagged value that cannot be constructed (ClassCastException)");
+        assertThatThrownBy(() -> formats.parse("app.yaml", "secret: !!binary hunter2-\n"))
+                .isInstanceOf(ReadFailure.class).hasMessageNotContaining("hunter2");
+    }
+
     @Test
     void emptyYamlHasNoKeys() throws ReadFailure {
         assertThat(formats.parse("app.yaml", "")).isEmpty();
