@@ -88,7 +88,7 @@ class CgroupReaderPropertiesTest {
                 Arbitraries.of(V2_MOUNT, V1_MOUNTS, V2_MOUNT + V1_MOUNTS));
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 500)
     void noFileContentMakesTheReaderThrow(@ForAll("hostileCgroup") String cgroup,
                                           @ForAll("hostileMountinfo") String mountinfo,
                                           @ForAll("hostileValue") String memory,
@@ -112,7 +112,7 @@ class CgroupReaderPropertiesTest {
     }
 
     /** The same, with the well-formed mounts and cgroup file, so that the limit files are the ones read. */
-    @Property(tries = 1000)
+    @Property(tries = 500)
     void noLimitFileContentMakesTheReaderThrow(@ForAll("hostileValue") String memory,
                                                @ForAll("hostileValue") String quota,
                                                @ForAll("hostileValue") String period,
@@ -160,7 +160,7 @@ class CgroupReaderPropertiesTest {
                 .list().ofMinSize(1).ofMaxSize(5);
     }
 
-    @Property(tries = 500)
+    @Property(tries = 300)
     void aV2HierarchyReadsToItsLowestLimits(@ForAll("levels") List<Level> levels) throws IOException {
         List<String> names = names(levels.size());
         write("proc/self/cgroup", "0::/" + String.join("/", names.subList(1, names.size())) + "\n");
@@ -179,7 +179,7 @@ class CgroupReaderPropertiesTest {
         check(levels, CgroupReader.read(root), CgroupVersion.V2);
     }
 
-    @Property(tries = 500)
+    @Property(tries = 300)
     void aV1HierarchyReadsToItsLowestLimits(@ForAll("levels") List<Level> levels) throws IOException {
         List<String> names = names(levels.size());
         String path = "/" + String.join("/", names.subList(1, names.size()));

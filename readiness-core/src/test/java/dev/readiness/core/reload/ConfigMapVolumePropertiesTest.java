@@ -75,7 +75,7 @@ class ConfigMapVolumePropertiesTest {
         return true;
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void aKubeletVolumeReadsToItsFilesOrAnInvalidFile(@ForAll("payloads") Map<String, byte[]> payload)
             throws Exception {
         new KubeletAtomicWriter(dir).writeBytes(payload);
@@ -110,7 +110,7 @@ class ConfigMapVolumePropertiesTest {
         GENERATION_IS_DEEP, USER_LINK_DANGLES, HALF_WRITTEN_GENERATION, DATA_GONE, NONE
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void aBrokenVolumeIsAGenerationOrAReadFailureNeverAnotherException(
             @ForAll("payloads") Map<String, byte[]> payload, @ForAll List<Breakage> breakages, @ForAll boolean plain)
             throws Exception {
