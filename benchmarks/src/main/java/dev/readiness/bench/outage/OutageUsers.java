@@ -1,18 +1,16 @@
 package dev.readiness.bench.outage;
 
+import dev.readiness.testkit.http.CookieJar;
 import dev.readiness.testkit.http.NoRetryHttpClient;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Collectors;
 
 /**
  * Simulated users behind the load balancer: each has its own cookies and its own kept-alive connection
@@ -97,7 +95,7 @@ final class OutageUsers implements AutoCloseable {
     }
 
     private void run(int user, long first) {
-        Map<String, String> cookies = new LinkedHashMap<>();
+        CookieJar cookies = new CookieJar();
         boolean session = user % 2 == 0; // half the users start with the session route
         try (NoRetryHttpClient client = new NoRetryHttpClient(Duration.ofSeconds(1), true)) {
             for (long slot = 0; !stopped; ) {
@@ -116,14 +114,13 @@ final class OutageUsers implements AutoCloseable {
         }
     }
 
-    private Request send(NoRetryHttpClient client, int user, boolean session, Map<String, String> cookies) {
-        Map<String, String> headers = cookies.isEmpty() ? Map.of() : Map.of("Cookie", cookies.entrySet().stream()
-                .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("; ")));
+    private Request send(NoRetryHttpClient client, int user, boolean session, CookieJar cookies) {
+        Map<String, String> headers = cookies.headers();
         long sent = System.nanoTime();
         try {
             NoRetryHttpClient.Response r = client.get(port, session ? SESSION : NO_SESSION, headers, timeout);
             long done = System.nanoTime();
-            remember(cookies, r.headers("set-cookie"));
+            cookies.remember(r.headers("set-cookie"));
             boolean ok = r.status() >= 200 && r.status() < 300;
             return new Request(user, sent, done, session, r.status(), r.header("x-backend") == null,
                     session && ok ? counter(r.text()) : 0);
@@ -139,25 +136,6 @@ final class OutageUsers implements AutoCloseable {
             return Integer.parseInt(body.trim());
         } catch (NumberFormatException e) {
             return 0;
-        }
-    }
-
-    /** A browser's cookie handling, the little one site under {@code /} needs: set, replace, delete. */
-    static void remember(Map<String, String> cookies, List<String> setCookies) {
-        for (String c : setCookies) {
-            String pair = c.split(";", 2)[0];
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                continue;
-            }
-            String name = pair.substring(0, eq).trim();
-            String value = pair.substring(eq + 1).trim();
-            String lower = c.toLowerCase(Locale.ROOT);
-            if (value.isEmpty() || lower.contains("max-age=0") || lower.contains("expires=thu, 01 jan 1970")) {
-                cookies.remove(name);
-            } else {
-                cookies.put(name, value);
-            }
         }
     }
 

@@ -27,7 +27,7 @@ import java.util.function.ToDoubleFunction;
  */
 public final class SharedOutageReport implements ReportBenchmark {
 
-    static final String SAMPLE = "samples/spring-boot-service/target/spring-boot-service.jar";
+    static final String SAMPLE = Section.SPRING_BOOT_SAMPLE;
 
     private final Path repository;
 
@@ -49,8 +49,7 @@ public final class SharedOutageReport implements ReportBenchmark {
     public Section run(Mode mode) throws Exception {
         Path jar = repository.resolve(SAMPLE);
         if (!Files.isRegularFile(jar)) {
-            return Section.notRun(this, "no sample jar at " + SAMPLE + "; build it with "
-                    + "`mvn -B -q -pl samples/spring-boot-service -am package -DskipTests` (run.sh does)");
+            return Section.noSampleJar(this);
         }
         int reps = mode.pick(1, 3);
         SharedOutageBenchmark bench = new SharedOutageBenchmark(jar, ForkedJvm.currentClasspath());

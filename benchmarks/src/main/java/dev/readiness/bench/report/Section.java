@@ -40,6 +40,15 @@ public record Section(String id, String title, String doc, String method, List<C
                 Double.NaN, Double.NaN);
     }
 
+    /** The Spring Boot sample's jar, as run.sh builds it, relative to the repository. */
+    public static final String SPRING_BOOT_SAMPLE = "samples/spring-boot-service/target/spring-boot-service.jar";
+
+    /** The section of a benchmark that needs the Spring Boot sample's jar when it has not been built. */
+    public static Section noSampleJar(ReportBenchmark benchmark) {
+        return notRun(benchmark, "no sample jar at " + SPRING_BOOT_SAMPLE + "; build it with "
+                + "`mvn -B -q -pl samples/spring-boot-service -am package -DskipTests` (run.sh does)");
+    }
+
     Section timed(double seconds, double loadBefore, double loadAfter) {
         return new Section(id, title, doc, method, comparisons, notes, notRun, seconds, loadBefore, loadAfter);
     }

@@ -42,7 +42,7 @@ import java.util.stream.Stream;
  */
 public final class StartupReport implements ReportBenchmark {
 
-    static final String SAMPLE = "samples/spring-boot-service/target/spring-boot-service.jar";
+    static final String SAMPLE = Section.SPRING_BOOT_SAMPLE;
     static final String PLAIN = "the anchor, plain Spring Boot (" + PlainBootService.class.getSimpleName() + ")";
     static final String SAMPLE_VARIANT = "spring-boot-service with readiness";
     static final String SAMPLE_LOCAL = "spring-boot-service with readiness, in-memory sessions";
@@ -78,8 +78,7 @@ public final class StartupReport implements ReportBenchmark {
     public Section run(Mode mode) throws Exception {
         Path jar = repository.resolve(SAMPLE);
         if (!Files.isRegularFile(jar)) {
-            return Section.notRun(this, "no sample jar at " + SAMPLE + "; build it with "
-                    + "`mvn -B -q -pl samples/spring-boot-service -am package -DskipTests` (run.sh does)");
+            return Section.noSampleJar(this);
         }
         int reps = mode.pick(5, 10);
         Path work = Files.createTempDirectory("readiness-startup-bench");

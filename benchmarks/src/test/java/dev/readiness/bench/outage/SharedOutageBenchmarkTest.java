@@ -104,16 +104,6 @@ class SharedOutageBenchmarkTest {
     }
 
     @Test
-    void cookiesAreSetReplacedAndDeleted() {
-        Map<String, String> jar = new LinkedHashMap<>();
-        OutageUsers.remember(jar, List.of("SESSION=abc; Path=/; HttpOnly", "other=1"));
-        OutageUsers.remember(jar, List.of("SESSION=def; Path=/"));
-        assertThat(jar).containsExactly(Map.entry("SESSION", "def"), Map.entry("other", "1"));
-        OutageUsers.remember(jar, List.of("other=; Max-Age=0"));
-        assertThat(jar).containsOnlyKeys("SESSION");
-    }
-
-    @Test
     void proxyEventsAreTimedFromTheKill() {
         assertThat(SharedOutageBenchmark.relative("12.500s a down after 2 failing checks (status 503)", 10))
                 .isEqualTo("+2.5 s a down after 2 failing checks (status 503)");

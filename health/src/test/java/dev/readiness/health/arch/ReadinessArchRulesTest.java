@@ -13,12 +13,24 @@ import javax.sql.DataSource;
 import java.net.Socket;
 import java.net.http.HttpClient;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The rules shipped to users, run against small offenders and a well-behaved check. */
+/**
+ * The rules shipped to users, run against fixtures that break each rule (the rule fails, naming the class and what it
+ * reached) and fixtures that keep it (the rule passes having matched them: {@code allowEmptyShould(false)}, so a
+ * pass is never the empty pass). Here and not in readiness-testkit's own tests because the fixtures implement
+ * readiness-core's check types and use Lettuce and HikariCP, and readiness-core already depends on the testkit
+ * for its tests: a test dependency back would be a cycle in the reactor.
+ */
 class ReadinessArchRulesTest {
+
+    private static final String STAY_LOCAL_RULE = "Rule 'no classes that implement dev.readiness.core.check.LocalCheck"
+            + " should depend on classes that reside in any package of ReadinessArchRules.REMOTE_PACKAGES or are a"
+            + " dev.readiness.core.check.DependencyCheck, because a liveness check must read only in-process state";
 
     static final class HeapCheck implements LocalCheck {
         @Override
@@ -97,6 +109,34 @@ class ReadinessArchRulesTest {
         }
     }
 
+    /** A DependencyCheck laundered through a LocalCheck: it reaches no remote package itself. */
+    static final class WrappingLivenessCheck implements LocalCheck {
+        private final DependencyCheck database;
+
+        WrappingLivenessCheck(DependencyCheck database) {
+            this.database = database;
+        }
+
+        @Override
+        public CheckResult check() {
+            try {
+                return database.check(Duration.ofSeconds(1));
+            } catch (Exception e) {
+                return CheckResult.down(e);
+            }
+        }
+    }
+
+    /** A check that reaches the network, correctly a DependencyCheck: no LocalCheck rule is about it. */
+    static final class SocketReadinessCheck implements DependencyCheck {
+        @Override
+        public CheckResult check(Duration timeout) throws java.io.IOException {
+            try (Socket s = new Socket("db", 5432)) {
+                return CheckResult.up();
+            }
+        }
+    }
+
     static final class BothKinds implements LocalCheck, DependencyCheck {
         @Override
         public CheckResult check() {
@@ -114,22 +154,33 @@ class ReadinessArchRulesTest {
     }
 
     @Test
-    void aLocalCheckReadingInProcessStatePasses() {
-        assertThatCode(() -> ReadinessArchRules.LIVENESS_CHECKS_STAY_LOCAL.check(load(HeapCheck.class)))
+    void aLocalCheckReadingInProcessStateKeepsEveryRule() {
+        JavaClasses keeps = load(HeapCheck.class, SocketReadinessCheck.class);
+        assertThatCode(() -> ReadinessArchRules.LIVENESS_CHECKS_STAY_LOCAL.allowEmptyShould(false).check(keeps))
                 .doesNotThrowAnyException();
-        assertThatCode(() -> ReadinessArchRules.livenessChecksStayLocalTransitively().check(load(HeapCheck.class)))
-                .doesNotThrowAnyException();
+        assertThatCode(() -> ReadinessArchRules.livenessChecksStayLocalTransitively().allowEmptyShould(false)
+                .check(keeps)).doesNotThrowAnyException();
+        assertThatCode(() -> ReadinessArchRules.LOCAL_CHECKS_ARE_NOT_DEPENDENCY_CHECKS.allowEmptyShould(false)
+                .check(keeps)).doesNotThrowAnyException();
     }
 
     @Test
-    void livenessChecksReachingTheNetworkJdbcRedisOrHttpFail() {
-        for (Class<?> offender : new Class<?>[] {SocketLivenessCheck.class, JdbcLivenessCheck.class,
-                RedisLivenessCheck.class, HttpLivenessCheck.class}) {
+    void livenessChecksReachingTheNetworkJdbcRedisOrHttpFailNamingWhatTheyReached() {
+        Map<Class<?>, String> reached = new LinkedHashMap<>();
+        reached.put(SocketLivenessCheck.class, "calls constructor <java.net.Socket.<init>(java.lang.String, int)>");
+        reached.put(JdbcLivenessCheck.class, "calls method <javax.sql.DataSource.getConnection()>");
+        reached.put(RedisLivenessCheck.class, "calls method <io.lettuce.core.api.StatefulRedisConnection.sync()>");
+        reached.put(HttpLivenessCheck.class, "calls method <java.net.http.HttpClient.version()>");
+        reached.put(WrappingLivenessCheck.class,
+                "calls method <dev.readiness.core.check.DependencyCheck.check(java.time.Duration)>");
+        for (Map.Entry<Class<?>, String> e : reached.entrySet()) {
+            Class<?> offender = e.getKey();
             assertThatThrownBy(() -> ReadinessArchRules.LIVENESS_CHECKS_STAY_LOCAL.check(load(offender)))
                     .as(offender.getSimpleName())
                     .isInstanceOf(AssertionError.class)
-                    .hasMessageContaining(offender.getSimpleName())
-                    .hasMessageContaining("a liveness check must read only in-process state");
+                    .hasMessageContaining(STAY_LOCAL_RULE)
+                    .hasMessageContaining("Make it a DependencyCheck and register it for readiness")
+                    .hasMessageContaining("<" + offender.getName() + ".check()> " + e.getValue());
         }
     }
 
@@ -138,18 +189,40 @@ class ReadinessArchRulesTest {
         JavaClasses classes = load(IndirectLivenessCheck.class, Helper.class);
         assertThatCode(() -> ReadinessArchRules.LIVENESS_CHECKS_STAY_LOCAL.check(classes)).doesNotThrowAnyException();
         assertThatThrownBy(() -> ReadinessArchRules.livenessChecksStayLocalTransitively().check(classes))
-                .hasMessageContaining("IndirectLivenessCheck");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("transitively depend on classes that reside in any package of"
+                        + " ReadinessArchRules.REMOTE_PACKAGES")
+                .hasMessageContaining(IndirectLivenessCheck.class.getName())
+                .hasMessageContaining("java.sql.DriverManager");
+    }
+
+    @Test
+    void theTransitiveRuleDoesNotFollowTheJdksOwnClassesToTheNetwork() {
+        // Object -> Class -> ClassLoader -> java.net.URL: followed through the JDK, every class reaches java.net
+        JavaClasses withJdk = load(HeapCheck.class, Object.class, Class.class, ClassLoader.class, java.net.URL.class,
+                Runtime.class);
+        assertThatCode(() -> ReadinessArchRules.livenessChecksStayLocalTransitively().allowEmptyShould(false)
+                .check(withJdk)).doesNotThrowAnyException();
     }
 
     @Test
     void aClassThatIsBothKindsFails() {
         assertThatThrownBy(() -> ReadinessArchRules.LOCAL_CHECKS_ARE_NOT_DEPENDENCY_CHECKS.check(load(BothKinds.class)))
-                .hasMessageContaining("BothKinds");
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Rule 'no classes that implement dev.readiness.core.check.LocalCheck should"
+                        + " implement dev.readiness.core.check.DependencyCheck, because a class that is both kinds of"
+                        + " check hides a dependency behind a local check' was violated (1 times)")
+                .hasMessageContaining(BothKinds.class.getName());
     }
 
     @Test
-    void aCodeBaseWithoutLocalChecksPasses() {
-        assertThatCode(() -> ReadinessArchRules.LIVENESS_CHECKS_STAY_LOCAL.check(load(Helper.class)))
-                .doesNotThrowAnyException();
+    void aCodeBaseWithoutLocalChecksPassesAsShippedAndFailsWhenEmptyIsNotAllowed() {
+        // As shipped, the rules pass where there is nothing to check (a service with no LocalCheck yet); this
+        // project's own runs say allowEmptyShould(false) wherever a module holds a LocalCheck, so they never pass
+        // for that reason.
+        JavaClasses none = load(Helper.class, SocketReadinessCheck.class);
+        assertThatCode(() -> ReadinessArchRules.LIVENESS_CHECKS_STAY_LOCAL.check(none)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> ReadinessArchRules.LIVENESS_CHECKS_STAY_LOCAL.allowEmptyShould(false).check(none))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("failed to check any classes");
     }
 }

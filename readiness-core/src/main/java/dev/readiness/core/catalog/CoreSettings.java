@@ -4,17 +4,19 @@ import dev.readiness.core.config.Keys;
 import dev.readiness.core.config.SettingsProvider;
 
 import dev.readiness.core.check.CheckOptions;
+import dev.readiness.core.check.LivenessSettings;
 import dev.readiness.core.drain.DrainSettings;
 import dev.readiness.core.listen.ListenQueueSettings;
 import dev.readiness.core.reload.ConfigMapWatcher;
 
 import java.util.List;
 
-/** The settings readiness-core declares: dependency checks, drain, listen queue and ConfigMap reload. */
+/** The settings readiness-core declares: dependency checks, drain, liveness checks, listen queue and ConfigMap reload. */
 public final class CoreSettings implements SettingsProvider {
 
     @Override
     public List<Keys<?, ?>> settings() {
-        return List.of(CheckOptions.KEYS, DrainSettings.KEYS, ListenQueueSettings.KEYS, ConfigMapWatcher.KEYS);
+        return List.of(CheckOptions.KEYS, DrainSettings.KEYS, LivenessSettings.KEYS, ListenQueueSettings.KEYS,
+                ConfigMapWatcher.KEYS);
     }
 }

@@ -111,12 +111,29 @@ public final class HealthRegistry implements AutoCloseable {
         return liveness(name, check, localDefaults);
     }
 
-    /** Registers an in-process check for liveness. Liveness checks are always required. */
+    /**
+     * Registers an in-process check for liveness. Liveness checks are always required. Only a {@link LocalCheck}
+     * compiles here, and no other public method reaches liveness: code holding a {@link Check} of a kind known only
+     * at run time converts it with {@link LocalCheck#requireLocal(String, Check)}, which refuses a
+     * {@link DependencyCheck} and says why.
+     *
+     * @throws IllegalArgumentException when the name is invalid or taken, or when the check is a
+     *                                  {@link DependencyCheck} as well (a class implementing both kinds)
+     * @throws IllegalStateException    after {@link #close()}
+     */
     public HealthRegistry liveness(String name, LocalCheck check, CheckOptions options) {
-        return register(Probe.LIVENESS, name, check, options);
+        Objects.requireNonNull(options, "options");
+        LocalCheck local = LocalCheck.requireLocal(name, check);
+        return register(Probe.LIVENESS, name, local, options.required() ? options
+                : options.toBuilder().required(true).build());
     }
 
-    /** Registers a check for readiness with the default options for its kind. */
+    /**
+     * Registers a check for readiness with the default options for its kind.
+     *
+     * @throws IllegalArgumentException when the name is invalid or taken within readiness
+     * @throws IllegalStateException    after {@link #close()}
+     */
     public HealthRegistry readiness(String name, Check check) {
         return readiness(name, check, defaultsFor(check));
     }
@@ -125,7 +142,12 @@ public final class HealthRegistry implements AutoCloseable {
         return register(Probe.READINESS, name, check, options);
     }
 
-    /** Registers a check that must pass before startup completes. */
+    /**
+     * Registers a check that must pass before startup completes.
+     *
+     * @throws IllegalArgumentException when the name is invalid or taken within startup
+     * @throws IllegalStateException    after {@link #close()}
+     */
     public HealthRegistry startup(String name, Check check) {
         return startup(name, check, defaultsFor(check));
     }
@@ -135,29 +157,16 @@ public final class HealthRegistry implements AutoCloseable {
     }
 
     /**
-     * Registers a check for a probe. Checks registered after {@link #start()} are scheduled at once.
-     *
-     * @throws IllegalArgumentException when the name is invalid or taken within the probe, or when a check that
-     *                                  is not purely a {@link LocalCheck} is registered for liveness
-     * @throws IllegalStateException    after {@link #close()}
+     * Registers a check for a probe; checks registered after {@link #start()} are scheduled at once. Private: a
+     * public method taking a {@link Probe} and any {@link Check} would reach liveness untyped, so every caller
+     * goes through {@link #liveness}, {@link #readiness} or {@link #startup}.
      */
-    public HealthRegistry register(Probe probe, String name, Check check, CheckOptions options) {
+    private HealthRegistry register(Probe probe, String name, Check check, CheckOptions options) {
         Objects.requireNonNull(probe, "probe");
         Objects.requireNonNull(check, "check");
         Objects.requireNonNull(options, "options");
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("check name must match " + NAME.pattern() + ", was '" + name + "'");
-        }
-        if (probe == Probe.LIVENESS) {
-            if (!(check instanceof LocalCheck) || check instanceof DependencyCheck) {
-                throw new IllegalArgumentException("check '" + name + "' (" + check.getClass().getName()
-                        + ") is a DependencyCheck and cannot be registered for liveness: a liveness probe that"
-                        + " fails when a shared dependency fails restarts every replica at once, and a restart"
-                        + " cures nothing. Register it for readiness instead.");
-            }
-            if (!options.required()) {
-                options = options.toBuilder().required(true).build();
-            }
         }
         CheckRunner runner = new CheckRunner(this, probe, name, check, options);
         synchronized (this) {

@@ -71,8 +71,12 @@ class CoreArchitectureTest {
 
     @Test
     void everyLocalCheckInCoreStaysLocal() {
-        ReadinessArchRules.LIVENESS_CHECKS_STAY_LOCAL.check(core);
-        ReadinessArchRules.LOCAL_CHECKS_ARE_NOT_DEPENDENCY_CHECKS.check(core);
+        // core's LocalCheck is DeadlockCheck: the rules must match it (no empty pass), and find it local
+        assertThat(core.that(com.tngtech.archunit.core.domain.JavaClass.Predicates.implement(
+                ReadinessArchRules.LOCAL_CHECK))).extracting(c -> c.getSimpleName()).containsExactly("DeadlockCheck");
+        ReadinessArchRules.LIVENESS_CHECKS_STAY_LOCAL.allowEmptyShould(false).check(core);
+        ReadinessArchRules.livenessChecksStayLocalTransitively().allowEmptyShould(false).check(core);
+        ReadinessArchRules.LOCAL_CHECKS_ARE_NOT_DEPENDENCY_CHECKS.allowEmptyShould(false).check(core);
     }
 
     @Test

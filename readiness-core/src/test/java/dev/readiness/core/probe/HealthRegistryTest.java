@@ -1,5 +1,6 @@
 package dev.readiness.core.probe;
 
+import dev.readiness.core.check.Check;
 import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.check.DependencyCheck;
@@ -11,23 +12,10 @@ import dev.readiness.core.time.ManualScheduler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import javax.tools.Diagnostic;
-import javax.tools.DiagnosticCollector;
-import javax.tools.JavaCompiler;
-import javax.tools.JavaFileObject;
-import javax.tools.SimpleJavaFileObject;
-import javax.tools.ToolProvider;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -449,65 +437,14 @@ class HealthRegistryTest {
 
     // ------------------------------------------------------------- registration rules
 
-    @Test
-    void livenessDoesNotCompileWithADependencyCheck() {
-        // The compile-time half of the rule, proved by compiling a caller against the built classes.
-        String dependency = caller("DependencyCheck redis = timeout -> CheckResult.up();"
-                + " registry.liveness(\"redis\", redis);");
-        String local = caller("LocalCheck gc = () -> CheckResult.up(); registry.liveness(\"gc\", gc);");
-
-        assertThat(compile(local)).as("a LocalCheck for liveness compiles").isEmpty();
-        assertThat(compile(dependency)).as("a DependencyCheck for liveness is a compile error")
-                .anySatisfy(error -> assertThat(error).contains("DependencyCheck cannot be converted to")
-                        .contains("LocalCheck"));
-    }
-
-    private static String caller(String body) {
-        return "import dev.readiness.core.check.*; import dev.readiness.core.probe.HealthRegistry;\n"
-                + "class Caller { void wire(HealthRegistry registry) { " + body + " } }\n";
-    }
-
-    /** Compiles one source against readiness-core's classes; answers the compiler's error messages. */
-    private static List<String> compile(String source) {
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        assertThat(javac).as("a JDK's compiler (the tests run on a JDK)").isNotNull();
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
-        JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///Caller.java"),
-                JavaFileObject.Kind.SOURCE) {
-            @Override
-            public CharSequence getCharContent(boolean ignoreEncodingErrors) {
-                return source;
-            }
-        };
-        String classes;
-        try {
-            classes = Path.of(HealthRegistry.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                    .toString();
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-        Path out;
-        try {
-            out = Files.createTempDirectory("caller");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        boolean ok = javac.getTask(null, null, diagnostics, List.of("-classpath", classes, "-d", out.toString(),
-                "-proc:none"), null, List.of(file)).call();
-        List<String> errors = new ArrayList<>();
-        for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-            if (d.getKind() == Diagnostic.Kind.ERROR) {
-                errors.add(d.getMessage(Locale.ROOT));
-            }
-        }
-        assertThat(ok).as("compiler result agrees with its errors: %s", errors).isEqualTo(errors.isEmpty());
-        return errors;
-    }
+    // What does not compile (a DependencyCheck, a lambda over JDBC, register(Probe.LIVENESS, ...)) is proved by
+    // compiling callers in spring-boot-autoconfigure's LivenessWiringTest, where every public path is on the
+    // class path: the registry's and the starter's.
 
     @Test
-    void registeringADependencyCheckForLivenessFailsWithAnExplanation() {
-        DependencyCheck redis = t -> CheckResult.up();
-        assertThatThrownBy(() -> registry.register(Probe.LIVENESS, "redis", redis, CheckOptions.defaults()))
+    void aDependencyCheckKnownOnlyAtRunTimeIsRefusedForLivenessWithAnExplanation() {
+        Check redis = (DependencyCheck) t -> CheckResult.up();
+        assertThatThrownBy(() -> registry.liveness("redis", LocalCheck.requireLocal("redis", redis)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("check 'redis'")
                 .hasMessageContaining("cannot be registered for liveness")

@@ -12,12 +12,12 @@ import java.util.stream.Collectors;
  * domains and other attributes are not looked at: a test talks to one site under {@code /}. Thread-safe, for the
  * requests of one user that run at once.
  */
-final class CookieJar {
+public final class CookieJar {
 
     private final Map<String, String> cookies = new LinkedHashMap<>();
 
     /** Keeps what every {@code Set-Cookie} value of an answer says. */
-    synchronized void remember(List<String> setCookies) {
+    public synchronized void remember(List<String> setCookies) {
         for (String c : setCookies) {
             String pair = c.split(";", 2)[0];
             int eq = pair.indexOf('=');
@@ -36,18 +36,18 @@ final class CookieJar {
     }
 
     /** The {@code Cookie} header to send, or null when there is no cookie. */
-    synchronized String header() {
+    public synchronized String header() {
         return cookies.isEmpty() ? null : cookies.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
                 .collect(Collectors.joining("; "));
     }
 
     /** The request headers that carry the cookies: none, or {@code Cookie}. */
-    Map<String, String> headers() {
+    public Map<String, String> headers() {
         String h = header();
         return h == null ? Map.of() : Map.of("Cookie", h);
     }
 
-    synchronized boolean isEmpty() {
+    public synchronized boolean isEmpty() {
         return cookies.isEmpty();
     }
 

@@ -2,6 +2,8 @@ package dev.readiness.samples.servlet;
 
 import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.check.ChecksConfig;
+import dev.readiness.core.check.DeadlockCheck;
+import dev.readiness.core.check.LivenessSettings;
 import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.config.SettingsSource;
 import dev.readiness.core.drain.DrainConfig;
@@ -24,6 +26,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.readiness.health.check.jdbc.HikariPoolCheck;
 import dev.readiness.health.jetty.JettyDrain;
+import dev.readiness.health.jetty.JettyListenerCheck;
 import dev.readiness.health.listen.JettyAcceptQueue;
 import dev.readiness.health.management.ManagementServer;
 import dev.readiness.health.management.PrometheusHandler;
@@ -125,6 +128,11 @@ public final class ServletService {
         // Also logs at start what in this JVM disagrees with its container (readiness.gc.*). The binder adds
         // Micrometer's own JVM GC and memory meters.
         new GcPressureMetrics(GcRuntime.install(registry, config).orElse(null)).bindTo(metrics);
+        // Liveness: threads deadlocked on a monitor or a lock stay so for good, and hold every request that needs
+        // one of those locks; a restart is the cure (readiness.liveness.deadlock.enabled).
+        if (LivenessSettings.from(SettingsSource.of(config)).deadlockEnabled()) {
+            registry.liveness(DeadlockCheck.NAME, new DeadlockCheck());
+        }
 
         // An optional database (database.url, DATABASE_URL): a readiness dependency, never a liveness one, so a
         // database outage never restarts the pods in a loop. Degraded by default (every replica shares the
@@ -175,6 +183,9 @@ public final class ServletService {
         server.setHandler(context);
         // Counts in-flight requests and lets the drain stop accepting and stop the server.
         JettyDrain.install(server, drain);
+        // Liveness: this port stopped listening while the JVM runs (and no drain closed it) does not heal by
+        // itself; a restart does. Read from Jetty's state, so the management port sees the application port die.
+        registry.liveness(JettyListenerCheck.NAME, JettyListenerCheck.of(server, drain));
 
         // readiness.listen.*: accept-queue overflows and the effective backlog, sampled from /proc; with
         // readiness.listen.readiness-on-overflow=true, overflows also take the pod out of the Service.

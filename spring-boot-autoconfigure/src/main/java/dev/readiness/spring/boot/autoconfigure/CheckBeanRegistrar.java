@@ -107,9 +107,9 @@ final class CheckBeanRegistrar implements SmartInitializingSingleton {
                     + " @StartupCheck; declare two CheckRegistration beans to register it for both probes"));
         }
         Probe probe = liveness ? Probe.LIVENESS : startup ? Probe.STARTUP : Probe.READINESS;
-        // for liveness the registry refuses anything but a pure LocalCheck, and says why
+        // for liveness anything but a pure LocalCheck is refused here, with the reason
         try {
-            new CheckRegistration(probe, beanName, check, null).registerWith(registry);
+            CheckRegistration.ofBean(probe, beanName, check).registerWith(registry);
         } catch (IllegalArgumentException e) {
             throw new InvalidCheckException(beanName, probe, e);
         }

@@ -22,20 +22,23 @@ import java.util.Objects;
  * }
  * </pre>
  * Immutable. A {@link dev.readiness.core.check.DependencyCheck} cannot be built into a liveness registration:
- * {@link #liveness} accepts only a {@link LocalCheck}.
- *
- * @param probe   the probe the check belongs to
- * @param name    the check name, unique within its probe ({@code [A-Za-z0-9][A-Za-z0-9._-]{0,63}})
- * @param check   the check
- * @param options its schedule, or {@code null} for the registry's defaults for its kind
- *                ({@code readiness.checks.*} for dependency checks)
+ * {@link #liveness} accepts only a {@link LocalCheck}, and there is no public constructor taking a {@link Probe}
+ * and any {@link Check} (a record's would be one). Only the starter's own path for a check bean annotated
+ * {@link LivenessCheck}, whose type is known at run time, converts with {@link LocalCheck#requireLocal}, which
+ * refuses a DependencyCheck at start with the reason.
  */
-public record CheckRegistration(Probe probe, String name, Check check, CheckOptions options) {
+public final class CheckRegistration {
 
-    public CheckRegistration {
-        Objects.requireNonNull(probe, "probe");
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(check, "check");
+    private final Probe probe;
+    private final String name;
+    private final Check check;
+    private final CheckOptions options;
+
+    private CheckRegistration(Probe probe, String name, Check check, CheckOptions options) {
+        this.probe = Objects.requireNonNull(probe, "probe");
+        this.name = Objects.requireNonNull(name, "name");
+        this.check = Objects.requireNonNull(check, "check");
+        this.options = options;
     }
 
     /** An in-process check for liveness; only a {@link LocalCheck} compiles here. */
@@ -66,6 +69,35 @@ public record CheckRegistration(Probe probe, String name, Check check, CheckOpti
     }
 
     /**
+     * A check bean's registration, for a probe chosen by its annotation at run time.
+     *
+     * @throws IllegalArgumentException for liveness when the bean is a DependencyCheck, saying why
+     */
+    static CheckRegistration ofBean(Probe probe, String beanName, Check check) {
+        return new CheckRegistration(probe, beanName,
+                probe == Probe.LIVENESS ? LocalCheck.requireLocal(beanName, check) : check, null);
+    }
+
+    /** The probe the check belongs to. */
+    public Probe probe() {
+        return probe;
+    }
+
+    /** The check name, unique within its probe. */
+    public String name() {
+        return name;
+    }
+
+    public Check check() {
+        return check;
+    }
+
+    /** Its schedule, or {@code null} for the registry's defaults for its kind. */
+    public CheckOptions options() {
+        return options;
+    }
+
+    /**
      * Registers this check with {@code registry}.
      *
      * @throws IllegalArgumentException when the name is invalid or taken, or when a check that is not purely
@@ -74,11 +106,7 @@ public record CheckRegistration(Probe probe, String name, Check check, CheckOpti
     public void registerWith(HealthRegistry registry) {
         switch (probe) {
             case LIVENESS -> {
-                if (!(check instanceof LocalCheck local)) {
-                    // the registry refuses it with the full explanation
-                    registry.register(Probe.LIVENESS, name, check, CheckOptions.defaults());
-                    return;
-                }
+                LocalCheck local = (LocalCheck) check; // every path that builds a liveness registration typed it
                 if (options == null) {
                     registry.liveness(name, local);
                 } else {
@@ -100,5 +128,10 @@ public record CheckRegistration(Probe probe, String name, Check check, CheckOpti
                 }
             }
         }
+    }
+
+    @Override
+    public String toString() {
+        return "CheckRegistration[" + probe.tag() + " '" + name + "' " + check.getClass().getName() + "]";
     }
 }
