@@ -1,12 +1,8 @@
 package dev.readiness.core.listen;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterTry;
-import net.jqwik.api.lifecycle.BeforeTry;
+import dev.readiness.testkit.fuzz.Fuzz;
+import dev.readiness.testkit.fuzz.Gen;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,15 +25,7 @@ class ListenQueueProbePropertiesTest {
     private static final String[] KERNELS = {ProcTrees.LINUX_6_18, ProcTrees.LINUX_4_19, ProcTrees.LINUX_3_10};
     private static final String[] FILES = {"sys/net/core/somaxconn", "net/netstat", "net/tcp", "net/tcp6"};
 
-    private Path root;
-
-    @BeforeTry
-    void createRoot() throws IOException {
-        root = Files.createTempDirectory("proc-property");
-    }
-
-    @AfterTry
-    void deleteRoot() throws IOException {
+    private static void deleteRoot(Path root) throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -45,19 +33,35 @@ class ListenQueueProbePropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<String> fdTarget() {
-        return Arbitraries.oneOf(Arbitraries.of("socket:[]", "socket:[-1]", "socket:[9223372036854775808]",
+    private static Gen<String> fdTarget() {
+        return Gen.oneOf(Gen.of("socket:[]", "socket:[-1]", "socket:[9223372036854775808]",
                         "socket:[12345", "socket:12345]", "socket:[0x10]", "socket:[1]]", "pipe:[1]",
                         "/dev/null", "anon_inode:[eventpoll]", "socket:[10612]", "socket:[" + "9".repeat(500) + "]"),
                 // ASCII: the JVM may run in the POSIX locale, where it cannot name any other link target
-                Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(30).filter(s -> s.indexOf('\0') < 0));
+                Gen.strings().ascii().ofMinLength(1).ofMaxLength(30).filter(s -> s.indexOf('\0') < 0));
     }
 
-    @Property(tries = 200)
-    void aHostileProcTreeNeverMakesTheProbeThrow(@ForAll("kernel") String kernel, @ForAll long seed,
-                                                 @ForAll List<@net.jqwik.api.From("fdTarget") String> fds,
-                                                 @ForAll boolean configuredPorts) throws IOException {
+    /** A /proc tree to build: a recorded kernel's files, mutated as the seed says, and {@code self/fd} links. */
+    private record Tree(String kernel, long seed, List<String> fds, boolean configuredPorts) {
+    }
+
+    @Test
+    void aHostileProcTreeNeverMakesTheProbeThrow() {
+        // up to 30 link targets, of which the first 20 are linked
+        Gen<Tree> trees = Gen.combine(kernel(), Gen.longs(), fdTarget().list().ofMaxSize(30), Gen.of(false, true),
+                Tree::new);
+        Fuzz.forAll(200, trees, tree -> {
+            Path root = Files.createTempDirectory("proc-property");
+            try {
+                sample(root, tree.kernel(), tree.seed(), tree.fds(), tree.configuredPorts());
+            } finally {
+                deleteRoot(root);
+            }
+        });
+    }
+
+    private static void sample(Path root, String kernel, long seed, List<String> fds, boolean configuredPorts)
+            throws IOException {
         SplittableRandom random = new SplittableRandom(seed);
         for (String file : FILES) {
             int kind = random.nextInt(5);
@@ -102,8 +106,7 @@ class ListenQueueProbePropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<String> kernel() {
-        return Arbitraries.of(KERNELS);
+    private static Gen<String> kernel() {
+        return Gen.of(KERNELS);
     }
 }

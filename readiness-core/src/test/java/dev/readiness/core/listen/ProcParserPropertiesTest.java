@@ -1,12 +1,8 @@
 package dev.readiness.core.listen;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
+import dev.readiness.testkit.fuzz.Fuzz;
+import dev.readiness.testkit.fuzz.Gen;
+import org.junit.jupiter.api.Test;
 
 import java.net.InetAddress;
 import java.nio.ByteOrder;
@@ -36,51 +32,59 @@ class ProcParserPropertiesTest {
 
     // ---------------------------------------------------------------- /proc/net/netstat
 
-    @Property(tries = 2000)
-    void netstatNeverThrowsAndEveryCounterIsUnknownOrNonNegative(@ForAll("netstatish") String text) {
-        TcpExtCounters c = NetstatParser.parse(text);
-        for (long v : values(c)) {
-            assertThat(v).isGreaterThanOrEqualTo(TcpExtCounters.UNKNOWN);
-        }
+    @Test
+    void netstatNeverThrowsAndEveryCounterIsUnknownOrNonNegative() {
+        Fuzz.forAll(2000, netstatish(), text -> {
+            TcpExtCounters c = NetstatParser.parse(text);
+            for (long v : values(c)) {
+                assertThat(v).isGreaterThanOrEqualTo(TcpExtCounters.UNKNOWN);
+            }
+        });
     }
 
-    @Provide
-    Arbitrary<String> netstatish() {
-        Arbitrary<String> any = Arbitraries.strings().all().ofMaxLength(300);
-        Arbitrary<String> alphabet = Arbitraries.strings()
+    private static Gen<String> netstatish() {
+        Gen<String> any = Gen.strings().all().ofMaxLength(300);
+        Gen<String> alphabet = Gen.strings()
                 .withChars("TcpExt: ListenOverflowsDrops Syncookies0123456789\n\r\t-\u0000").ofMaxLength(300);
-        Arbitrary<String> mangled = validNetstat().flatMap(v -> mangleOne(v.text));
-        return Arbitraries.oneOf(any, alphabet, mangled, validNetstat().map(v -> v.text));
+        Gen<String> mangled = validNetstat().flatMap(v -> mangleOne(v.text));
+        return Gen.oneOf(any, alphabet, mangled, validNetstat().map(v -> v.text));
     }
 
-    @Property(tries = 1000)
-    void aGeneratedNetstatParsesToTheGeneratedCounters(@ForAll("validNetstat") Netstat n) {
-        TcpExtCounters c = NetstatParser.parse(n.text);
-        assertThat(values(c)).as(n.text).containsExactly(COUNTERS.stream()
-                .mapToLong(k -> n.counters.getOrDefault(k, TcpExtCounters.UNKNOWN)).toArray());
+    @Test
+    void aGeneratedNetstatParsesToTheGeneratedCounters() {
+        Fuzz.forAll(1000, validNetstat(), n -> {
+            TcpExtCounters c = NetstatParser.parse(n.text);
+            assertThat(values(c)).as(n.text).containsExactly(COUNTERS.stream()
+                    .mapToLong(k -> n.counters.getOrDefault(k, TcpExtCounters.UNKNOWN)).toArray());
+        });
+    }
+
+    private record MangledNetstat(Netstat netstat, String bad) {
     }
 
     /** One counter's value replaced by a token that is not a counter: that counter is unknown, the others read. */
-    @Property(tries = 1000)
-    void aMangledCounterIsUnknownAndTheOthersStillRead(@ForAll("validNetstat") Netstat n,
-                                                       @ForAll("badNumber") String bad) {
-        List<String> present = COUNTERS.stream().filter(n.counters::containsKey).toList();
-        if (present.isEmpty()) {
-            return;
-        }
-        String victim = present.get(Math.floorMod(bad.hashCode(), present.size()));
-        Netstat m = n.with(victim, bad);
-        TcpExtCounters c = NetstatParser.parse(m.text);
-        long[] expected = COUNTERS.stream().mapToLong(k -> k.equals(victim) ? TcpExtCounters.UNKNOWN
-                : n.counters.getOrDefault(k, TcpExtCounters.UNKNOWN)).toArray();
-        assertThat(values(c)).as(m.text).containsExactly(expected);
+    @Test
+    void aMangledCounterIsUnknownAndTheOthersStillRead() {
+        Fuzz.forAll(1000, Gen.combine(validNetstat(), badNumber(), MangledNetstat::new), x -> {
+            Netstat n = x.netstat();
+            String bad = x.bad();
+            List<String> present = COUNTERS.stream().filter(n.counters::containsKey).toList();
+            if (present.isEmpty()) {
+                return;
+            }
+            String victim = present.get(Math.floorMod(bad.hashCode(), present.size()));
+            Netstat m = n.with(victim, bad);
+            TcpExtCounters c = NetstatParser.parse(m.text);
+            long[] expected = COUNTERS.stream().mapToLong(k -> k.equals(victim) ? TcpExtCounters.UNKNOWN
+                    : n.counters.getOrDefault(k, TcpExtCounters.UNKNOWN)).toArray();
+            assertThat(values(c)).as(m.text).containsExactly(expected);
+        });
     }
 
-    @Provide
-    Arbitrary<String> badNumber() {
-        return Arbitraries.oneOf(Arbitraries.of(BAD_NUMBERS),
-                Arbitraries.strings().withChars("0123456789").ofMinLength(20).ofMaxLength(400),
-                Arbitraries.strings().all().ofMinLength(1).ofMaxLength(10)
+    private static Gen<String> badNumber() {
+        return Gen.oneOf(Gen.of(BAD_NUMBERS),
+                Gen.strings().withChars("0123456789").ofMinLength(20).ofMaxLength(400),
+                Gen.strings().all().ofMinLength(1).ofMaxLength(10)
                         .filter(s -> s.chars().noneMatch(ch -> Character.isWhitespace(ch) || ch <= ' '))
                         .filter(s -> !s.chars().allMatch(ch -> ch >= '0' && ch <= '9')));
     }
@@ -111,28 +115,33 @@ class ProcParserPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<Netstat> validNetstat() {
-        Arbitrary<List<String>> others = Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(20)
+    private static Gen<Netstat> validNetstat() {
+        Gen<List<String>> others = Gen.strings().alpha().numeric().ofMinLength(1).ofMaxLength(20)
                 .filter(s -> !COUNTERS.contains(s)).list().ofMaxSize(30).uniqueElements();
-        Arbitrary<List<String>> names = Combinators.combine(others, Arbitraries.subsetOf(COUNTERS))
-                .as((o, c) -> {
+        Gen<List<String>> names = Gen.combine(others, Gen.subsetOf(COUNTERS.toArray(String[]::new)),
+                (o, c) -> {
                     List<String> all = new ArrayList<>(o);
                     all.addAll(c);
                     java.util.Collections.shuffle(all, new java.util.Random(o.hashCode() * 31L + c.hashCode()));
                     return all;
                 });
-        Arbitrary<String> number = Arbitraries.oneOf(Arbitraries.longs().between(0, Long.MAX_VALUE).map(String::valueOf),
-                Arbitraries.of("0", "9223372036854775807", "0000000000000000007"));
-        return names.flatMap(ns -> Combinators.combine(number.list().ofSize(ns.size()),
-                        Arbitraries.of(" ", "  ", "\t", " \t"), Arbitraries.of("\n", "\r\n"),
-                        Arbitraries.of("", "IpExt: InNoRoutes InOctets\nIpExt: 0 123\n", "Other: a\nOther: 1\n"),
-                        Arbitraries.of("", "IpExt: InNoRoutes\nIpExt: 5\n", "MPTcpExt: MPCapableSYNRX\nMPTcpExt: 0"))
-                .as((vs, sep, eol, before, after) -> Netstat.of(ns, vs, sep, eol, before, after)));
+        return names.flatMap(ProcParserPropertiesTest::netstatOf);
     }
 
-    private static Arbitrary<String> mangleOne(String text) {
-        return Arbitraries.of(BAD_NUMBERS).flatMap(bad -> Arbitraries.integers().between(0, Math.max(0, text.length()))
+    /** A netstat of these TcpExt names: their values, separator, line ends and the sections around drawn. */
+    private static Gen<Netstat> netstatOf(List<String> ns) {
+        Gen<String> number = Gen.oneOf(Gen.longs().between(0, Long.MAX_VALUE).map(String::valueOf),
+                Gen.of("0", "9223372036854775807", "0000000000000000007"));
+        Gen<List<String>> values = number.list().ofSize(ns.size());
+        Gen<String> sep = Gen.of(" ", "  ", "\t", " \t");
+        Gen<String> eol = Gen.of("\n", "\r\n");
+        Gen<String> before = Gen.of("", "IpExt: InNoRoutes InOctets\nIpExt: 0 123\n", "Other: a\nOther: 1\n");
+        Gen<String> after = Gen.of("", "IpExt: InNoRoutes\nIpExt: 5\n", "MPTcpExt: MPCapableSYNRX\nMPTcpExt: 0");
+        return r -> Netstat.of(ns, values.next(r), sep.next(r), eol.next(r), before.next(r), after.next(r));
+    }
+
+    private static Gen<String> mangleOne(String text) {
+        return Gen.of(BAD_NUMBERS).flatMap(bad -> Gen.integers().between(0, Math.max(0, text.length()))
                 .map(at -> {
                     int end = at;
                     while (end < text.length() && !Character.isWhitespace(text.charAt(end))) {
@@ -200,35 +209,47 @@ class ProcParserPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<Table> tables() {
-        return Arbitraries.of(false, true).flatMap(ipv6 -> Combinators.combine(row(ipv6).list().ofMaxSize(40),
-                Arbitraries.of("\n", "\r\n")).as((rows, eol) -> new Table(ipv6, rows, eol)));
+    private static Gen<Table> tables() {
+        return Gen.of(false, true).flatMap(ProcParserPropertiesTest::tables);
     }
 
-    private static Arbitrary<Row> row(boolean ipv6) {
-        Arbitrary<byte[]> address = Arbitraries.bytes().array(byte[].class).ofSize(ipv6 ? 16 : 4);
-        Arbitrary<Integer> state = Arbitraries.frequencyOf(Tuple.of(3, Arbitraries.just(0x0A)),
-                Tuple.of(1, Arbitraries.integers().between(1, 0x0C)));
-        Arbitrary<Integer> queue = Arbitraries.integers().between(0, Integer.MAX_VALUE);
-        Arbitrary<Long> inode = Arbitraries.longs().between(0, Long.MAX_VALUE);
-        return Combinators.combine(address, Arbitraries.integers().between(0, 65535), state, queue, queue, inode)
-                .as(Row::new);
+    private static Gen<Table> tables(boolean ipv6) {
+        return Gen.combine(row(ipv6).list().ofMaxSize(40), Gen.of("\n", "\r\n"),
+                (rows, eol) -> new Table(ipv6, rows, eol));
     }
 
-    @Property(tries = 1000)
-    void aGeneratedTableYieldsExactlyItsListeners(@ForAll("tables") Table t) throws Exception {
-        byte[] data = t.bytes();
-        List<ListenSocket> out = new ArrayList<>();
-        int skipped = TcpTableParser.parse(data, data.length, t.ipv6, out::add);
-        assertThat(skipped).isZero();
-        assertThat(out).containsExactlyElementsOf(t.listeners());
+    private static Gen<Row> row(boolean ipv6) {
+        Gen<byte[]> address = Gen.bytes().ofSize(ipv6 ? 16 : 4);
+        Gen<Integer> port = Gen.integers().between(0, 65535);
+        Gen<Integer> state = Gen.frequencyOf(Gen.weight(3, Gen.just(0x0A)),
+                Gen.weight(1, Gen.integers().between(1, 0x0C)));
+        Gen<Integer> queue = Gen.integers().between(0, Integer.MAX_VALUE);
+        Gen<Long> inode = Gen.longs().between(0, Long.MAX_VALUE);
+        return r -> new Row(address.next(r), port.next(r), state.next(r), queue.next(r), queue.next(r), inode.next(r));
+    }
+
+    @Test
+    void aGeneratedTableYieldsExactlyItsListeners() {
+        Fuzz.forAll(1000, tables(), t -> {
+            byte[] data = t.bytes();
+            List<ListenSocket> out = new ArrayList<>();
+            int skipped = TcpTableParser.parse(data, data.length, t.ipv6, out::add);
+            assertThat(skipped).isZero();
+            assertThat(out).containsExactlyElementsOf(t.listeners());
+        });
+    }
+
+    private record MangledTable(Table table, Mangle mangle) {
     }
 
     /** One field of one LISTEN row mangled: that row is skipped and counted, every other listener still read. */
-    @Property(tries = 1000)
-    void aMangledListenRowIsSkippedAndCountedAndTheOthersStillRead(@ForAll("tables") Table t,
-                                                                  @ForAll("rowMangle") Mangle mangle) throws Exception {
+    @Test
+    void aMangledListenRowIsSkippedAndCountedAndTheOthersStillRead() {
+        Fuzz.forAll(1000, Gen.combine(tables(), rowMangle(), MangledTable::new),
+                x -> aMangledListenRowIsSkippedAndCounted(x.table(), x.mangle()));
+    }
+
+    private static void aMangledListenRowIsSkippedAndCounted(Table t, Mangle mangle) throws Exception {
         List<Integer> listening = new ArrayList<>();
         for (int i = 0; i < t.rows.size(); i++) {
             if (t.rows.get(i).state == 0x0A) {
@@ -264,19 +285,31 @@ class ProcParserPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<Mangle> rowMangle() {
-        Arbitrary<Mangle> local = Arbitraries.of("0100007F", "0100007F:", ":1F90", "0100007F:1F900", "0100007F:G000",
+    private static Gen<Mangle> rowMangle() {
+        Gen<Mangle> local = Gen.of("0100007F", "0100007F:", ":1F90", "0100007F:1F900", "0100007F:G000",
                 "0100007:1F90", "0100007FF:1F90", "0100007F1F90", "XX00007F:1F90", "0100007F:-1", "").map(s -> new Mangle(1, s.isEmpty() ? "\u0000" : s));
-        Arbitrary<Mangle> queue = Arbitraries.of("00000000:FFFFFFFF", "00000000:100000000", "00000000",
+        Gen<Mangle> queue = Gen.of("00000000:FFFFFFFF", "00000000:100000000", "00000000",
                 "00000000:", "00000000:-0000001", "00000000:0000000G").map(s -> new Mangle(4, s));
-        Arbitrary<Mangle> inode = Arbitraries.of("9223372036854775808", "18446744073709551615", "-1", "1e3", "0x10",
+        Gen<Mangle> inode = Gen.of("9223372036854775808", "18446744073709551615", "-1", "1e3", "0x10",
                 "٣", "12345678901234567890").map(s -> new Mangle(9, s));
-        return Arbitraries.oneOf(local, queue, inode);
+        return Gen.oneOf(local, queue, inode);
     }
 
-    @Property(tries = 1000)
-    void tcpTablesOfHostileBytesNeverThrow(@ForAll("tcpish") byte[] data, @ForAll boolean ipv6) {
+    /** Bytes for a tcp (or tcp6) table, shown as ISO-8859-1 text when the property fails. */
+    private record TcpBytes(byte[] data, boolean ipv6) {
+        @Override
+        public String toString() {
+            return (ipv6 ? "tcp6 " : "tcp ") + new String(data, StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    @Test
+    void tcpTablesOfHostileBytesNeverThrow() {
+        Fuzz.forAll(1000, Gen.combine(tcpish(), Gen.of(false, true), TcpBytes::new),
+                x -> tcpTableOfHostileBytesNeverThrows(x.data(), x.ipv6()));
+    }
+
+    private static void tcpTableOfHostileBytesNeverThrows(byte[] data, boolean ipv6) {
         List<ListenSocket> out = new ArrayList<>();
         int skipped = TcpTableParser.parse(data, data.length, ipv6, out::add);
         assertThat(skipped).isGreaterThanOrEqualTo(TcpTableParser.UNREADABLE);
@@ -289,28 +322,34 @@ class ProcParserPropertiesTest {
         assertThat(end == TcpTableParser.NOT_A_TABLE || end <= data.length && -end - 1 <= data.length).isTrue();
     }
 
-    @Provide
-    Arbitrary<byte[]> tcpish() {
-        Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(2000);
-        Arbitrary<byte[]> headerThenGarbage = Arbitraries.strings()
+    private static Gen<byte[]> tcpish() {
+        Gen<byte[]> random = Gen.bytes().ofMaxSize(2000);
+        Gen<byte[]> headerThenGarbage = Gen.strings()
                 .withChars("0123456789ABCDEF: \t\r\n\u0000-").ofMaxLength(1500)
                 .map(s -> (HEADER_3_10 + "\n" + s).getBytes(StandardCharsets.ISO_8859_1));
-        Arbitrary<byte[]> truncated = tables().flatMap(t -> {
+        Gen<byte[]> truncated = tables().flatMap(t -> {
             byte[] b = t.bytes();
-            return Arbitraries.integers().between(0, b.length).map(n -> java.util.Arrays.copyOf(b, n));
+            return Gen.integers().between(0, b.length).map(n -> java.util.Arrays.copyOf(b, n));
         });
-        Arbitrary<byte[]> longLine = Arbitraries.integers().between(5_000, 200_000)
+        Gen<byte[]> longLine = Gen.integers().between(5_000, 200_000)
                 .map(n -> (HEADER + "\n" + "A".repeat(n) + "\n").getBytes(StandardCharsets.ISO_8859_1));
-        return Arbitraries.oneOf(random, headerThenGarbage, truncated, longLine);
+        return Gen.oneOf(random, headerThenGarbage, truncated, longLine);
     }
 
     /**
      * Where the leading LISTEN section ends, found whole or piecewise (the reader feeds growing prefixes and resumes
      * where the previous call stopped): the start of the first row in another state than LISTEN or SYN_RECV.
      */
-    @Property(tries = 1000)
-    void theListenSectionEndsAtTheFirstOtherRowHoweverTheBytesArrive(@ForAll("tables") Table t,
-                                                                    @ForAll("chunks") List<Integer> chunks) {
+    private record FedTable(Table table, List<Integer> chunks) {
+    }
+
+    @Test
+    void theListenSectionEndsAtTheFirstOtherRowHoweverTheBytesArrive() {
+        Fuzz.forAll(1000, Gen.combine(tables(), chunks(), FedTable::new),
+                x -> theListenSectionEndsAtTheFirstOtherRow(x.table(), x.chunks()));
+    }
+
+    private static void theListenSectionEndsAtTheFirstOtherRow(Table t, List<Integer> chunks) {
         byte[] data = t.bytes();
         int expected = -1;
         int offset = (HEADER + t.eol).length();
@@ -345,9 +384,8 @@ class ProcParserPropertiesTest {
         }
     }
 
-    @Provide
-    Arbitrary<List<Integer>> chunks() {
-        return Arbitraries.integers().between(1, 400).list().ofMinSize(1).ofMaxSize(60)
+    private static Gen<List<Integer>> chunks() {
+        return Gen.integers().between(1, 400).list().ofMinSize(1).ofMaxSize(60)
                 .map(l -> {
                     List<Integer> all = new ArrayList<>(l);
                     all.add(Integer.MAX_VALUE / 2); // and finally the rest
