@@ -1,12 +1,9 @@
 package dev.readiness.core.proc;
 
 import dev.readiness.core.proc.MountInfo.Mount;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.readiness.testkit.fuzz.Fuzz;
+import dev.readiness.testkit.fuzz.Gen;
+import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -20,25 +17,26 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MountInfoPropertiesTest {
 
-    @Property(tries = 2000)
-    void everyNonBlankLineIsAMountOrIgnored(@ForAll("mountinfoish") String text) {
-        MountInfo info = MountInfo.parse(text);
-        long lines = java.util.Arrays.stream(text.split("\n")).filter(l -> !l.isBlank()).count();
-        assertThat((long) info.mounts().size() + info.ignored().size()).isEqualTo(lines);
-        for (Mount m : info.mounts()) {
-            assertThat(m.superOptions()).isNotNull();
-        }
+    @Test
+    void everyNonBlankLineIsAMountOrIgnored() {
+        Fuzz.forAll(2000, mountinfoish(), text -> {
+            MountInfo info = MountInfo.parse(text);
+            long lines = java.util.Arrays.stream(text.split("\n")).filter(l -> !l.isBlank()).count();
+            assertThat((long) info.mounts().size() + info.ignored().size()).isEqualTo(lines);
+            for (Mount m : info.mounts()) {
+                assertThat(m.superOptions()).isNotNull();
+            }
+        });
     }
 
-    @Provide
-    Arbitrary<String> mountinfoish() {
-        Arbitrary<String> any = Arbitraries.strings().all().ofMaxLength(300);
-        Arbitrary<String> alphabet = Arbitraries.strings().withChars("0123456789 -:/\\\n\r\tcgroup2rw,").ofMaxLength(300);
-        Arbitrary<String> valid = mounts().map(MountInfoPropertiesTest::render);
-        Arbitrary<String> mangled = valid.flatMap(v -> Arbitraries.integers().between(0, v.length())
-                .flatMap(at -> Arbitraries.of("", " ", " - ", "\\", "\\0", "\\777", "\\\\", "\u0000", "\r", "\n",
+    private static Gen<String> mountinfoish() {
+        Gen<String> any = Gen.strings().all().ofMaxLength(300);
+        Gen<String> alphabet = Gen.strings().withChars("0123456789 -:/\\\n\r\tcgroup2rw,").ofMaxLength(300);
+        Gen<String> valid = mounts().map(MountInfoPropertiesTest::render);
+        Gen<String> mangled = valid.flatMap(v -> Gen.integers().between(0, v.length())
+                .flatMap(at -> Gen.of("", " ", " - ", "\\", "\\0", "\\777", "\\\\", "\u0000", "\r", "\n",
                         "-", "  ").map(ins -> v.substring(0, at) + ins + v.substring(Math.min(v.length(), at + 1)))));
-        return Arbitraries.oneOf(any, alphabet, valid, mangled);
+        return Gen.oneOf(any, alphabet, valid, mangled);
     }
 
     /** A mount line of the kernel's shape, with the optional fields (7) zero or more. */
@@ -46,26 +44,29 @@ class MountInfoPropertiesTest {
                 List<String> superOptions) {
     }
 
-    @Provide
-    Arbitrary<List<Line>> mounts() {
-        Arbitrary<String> path = Arbitraries.strings().withChars("abc/ \t\n\\-é.").ofMaxLength(20).map(s -> "/" + s);
-        Arbitrary<String> word = Arbitraries.strings().withChars("abcxyz0123456789_:").ofMinLength(1).ofMaxLength(10);
-        Arbitrary<String> fsType = Arbitraries.of("cgroup", "cgroup2", "ext4", "overlay", "tmpfs", "proc");
-        Arbitrary<List<String>> opts = Arbitraries.strings().withChars("abcdefg=0123456789").ofMinLength(1)
+    private static Gen<List<Line>> mounts() {
+        Gen<String> path = Gen.strings().withChars("abc/ \t\n\\-é.").ofMaxLength(20).map(s -> "/" + s);
+        Gen<String> word = Gen.strings().withChars("abcxyz0123456789_:").ofMinLength(1).ofMaxLength(10);
+        Gen<List<String>> optional = word.list().ofMaxSize(3);
+        Gen<String> fsType = Gen.of("cgroup", "cgroup2", "ext4", "overlay", "tmpfs", "proc");
+        Gen<List<String>> opts = Gen.strings().withChars("abcdefg=0123456789").ofMinLength(1)
                 .ofMaxLength(8).list().ofMinSize(1).ofMaxSize(5);
-        return Combinators.combine(path, path, word.list().ofMaxSize(3), fsType, path, opts)
-                .as(Line::new).list().ofMaxSize(20);
+        Gen<Line> line = r -> new Line(path.next(r), path.next(r), optional.next(r), fsType.next(r), path.next(r),
+                opts.next(r));
+        return line.list().ofMaxSize(20);
     }
 
-    @Property(tries = 1000)
-    void aGeneratedMountinfoParsesToItsMounts(@ForAll("mounts") List<Line> lines) {
-        MountInfo info = MountInfo.parse(render(lines));
-        assertThat(info.ignored()).isEmpty();
-        List<Mount> expected = new ArrayList<>();
-        for (Line l : lines) {
-            expected.add(new Mount(l.root(), l.mountPoint(), l.fsType(), l.superOptions()));
-        }
-        assertThat(info.mounts()).isEqualTo(expected);
+    @Test
+    void aGeneratedMountinfoParsesToItsMounts() {
+        Fuzz.forAll(1000, mounts(), lines -> {
+            MountInfo info = MountInfo.parse(render(lines));
+            assertThat(info.ignored()).isEmpty();
+            List<Mount> expected = new ArrayList<>();
+            for (Line l : lines) {
+                expected.add(new Mount(l.root(), l.mountPoint(), l.fsType(), l.superOptions()));
+            }
+            assertThat(info.mounts()).isEqualTo(expected);
+        });
     }
 
     private static String render(List<Line> lines) {
