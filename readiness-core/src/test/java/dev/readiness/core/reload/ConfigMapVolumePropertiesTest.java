@@ -1,14 +1,9 @@
 package dev.readiness.core.reload;
 
 import dev.readiness.testkit.KubeletAtomicWriter;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterTry;
-import net.jqwik.api.lifecycle.BeforeTry;
+import dev.readiness.testkit.fuzz.Fuzz;
+import dev.readiness.testkit.fuzz.Gen;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +28,19 @@ class ConfigMapVolumePropertiesTest {
 
     private Path dir;
 
-    @BeforeTry
-    void createDir() throws IOException {
-        dir = Files.createTempDirectory("configmap-volume-property");
+    /** The property run in a fresh {@link #dir} for each input (and each shrunk one), deleted after it. */
+    private <T> Fuzz.Property<T> inFreshDir(Fuzz.Property<T> property) {
+        return input -> {
+            dir = Files.createTempDirectory("configmap-volume-property");
+            try {
+                property.check(input);
+            } finally {
+                deleteDir();
+            }
+        };
     }
 
-    @AfterTry
-    void deleteDir() throws IOException {
+    private void deleteDir() throws IOException {
         try (Stream<Path> walk = Files.walk(dir)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -48,22 +49,19 @@ class ConfigMapVolumePropertiesTest {
     }
 
     /** A ConfigMap's payload: a key of the names the API server allows ([-._a-zA-Z0-9]+), nested paths too. */
-    @Provide
-    Arbitrary<Map<String, byte[]>> payloads() {
-        Arbitrary<String> name = Arbitraries.strings().withChars("abcXYZ019-_.").ofMinLength(1).ofMaxLength(12)
+    private static Gen<Map<String, byte[]>> payloads() {
+        Gen<String> name = Gen.strings().withChars("abcXYZ019-_.").ofMinLength(1).ofMaxLength(12)
                 .filter(n -> !n.startsWith("..") && !n.equals(".") && !n.endsWith("~") && !n.endsWith(".tmp")
                         && !n.endsWith(".swp") && !n.endsWith(".swx"));
-        Arbitrary<String> key = Arbitraries.oneOf(name,
-                Combinators.combine(name, Arbitraries.of(".properties", ".yaml", ".yml", ".PROPERTIES"))
-                        .as((n, ext) -> n + ext),
-                Combinators.combine(name.filter(n -> !n.contains(".")), name).as((d, n) -> d + "/" + n));
-        Arbitrary<byte[]> content = Arbitraries.oneOf(
-                Arbitraries.strings().all().ofMaxLength(60).map(s -> s.getBytes(StandardCharsets.UTF_8)),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(60),
-                Arbitraries.of("a=1\nb=\\u12\n", "k: v\nlist: [1, 2]\n", "k: [\n", "- a\n", "x: !!binary aGk=\n",
+        Gen<String> key = Gen.oneOf(name,
+                Gen.combine(name, Gen.of(".properties", ".yaml", ".yml", ".PROPERTIES"), (n, ext) -> n + ext),
+                Gen.combine(name.filter(n -> !n.contains(".")), name, (d, n) -> d + "/" + n));
+        Gen<byte[]> content = Gen.oneOf(
+                Gen.strings().all().ofMaxLength(60).map(s -> s.getBytes(StandardCharsets.UTF_8)),
+                Gen.bytes().ofMaxSize(60),
+                Gen.of("a=1\nb=\\u12\n", "k: v\nlist: [1, 2]\n", "k: [\n", "- a\n", "x: !!binary aGk=\n",
                         "a.b=1\r\n", "").map(s -> s.getBytes(StandardCharsets.UTF_8)));
-        return Arbitraries.maps(key, content).ofMaxSize(8)
-                .filter(ConfigMapVolumePropertiesTest::noFileUnderAFile);
+        return Gen.maps(key, content, 0, 8).filter(ConfigMapVolumePropertiesTest::noFileUnderAFile);
     }
 
     private static boolean noFileUnderAFile(Map<String, byte[]> payload) {
@@ -75,9 +73,12 @@ class ConfigMapVolumePropertiesTest {
         return true;
     }
 
-    @Property(tries = 200)
-    void aKubeletVolumeReadsToItsFilesOrAnInvalidFile(@ForAll("payloads") Map<String, byte[]> payload)
-            throws Exception {
+    @Test
+    void aKubeletVolumeReadsToItsFilesOrAnInvalidFile() {
+        Fuzz.forAll(200, payloads(), inFreshDir(this::readsToItsFilesOrAnInvalidFile));
+    }
+
+    private void readsToItsFilesOrAnInvalidFile(Map<String, byte[]> payload) throws Exception {
         new KubeletAtomicWriter(dir).writeBytes(payload);
         SnapshotReader.Generation g;
         try {
@@ -110,10 +111,20 @@ class ConfigMapVolumePropertiesTest {
         GENERATION_IS_DEEP, USER_LINK_DANGLES, HALF_WRITTEN_GENERATION, DATA_GONE, NONE
     }
 
-    @Property(tries = 200)
-    void aBrokenVolumeIsAGenerationOrAReadFailureNeverAnotherException(
-            @ForAll("payloads") Map<String, byte[]> payload, @ForAll List<Breakage> breakages, @ForAll boolean plain)
-            throws Exception {
+    /** A payload written by the kubelet or as plain files ({@code plain}), then broken in up to three ways. */
+    private record Broken(Map<String, byte[]> payload, List<Breakage> breakages, boolean plain) {
+    }
+
+    @Test
+    void aBrokenVolumeIsAGenerationOrAReadFailureNeverAnotherException() {
+        Gen<Broken> broken = Gen.combine(payloads(), Gen.of(Breakage.values()).list(), Gen.of(false, true),
+                Broken::new);
+        Fuzz.forAll(200, broken, inFreshDir(b -> aBrokenVolumeIsAGenerationOrAReadFailure(b.payload(),
+                b.breakages(), b.plain())));
+    }
+
+    private void aBrokenVolumeIsAGenerationOrAReadFailure(Map<String, byte[]> payload, List<Breakage> breakages,
+                                                          boolean plain) throws Exception {
         SnapshotReader reader = new SnapshotReader(dir, new Formats());
         if (plain) {
             for (Map.Entry<String, byte[]> e : payload.entrySet()) {
