@@ -1,14 +1,8 @@
 package dev.readiness.gc.cgroup;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterTry;
-import net.jqwik.api.lifecycle.BeforeTry;
+import dev.readiness.testkit.fuzz.Fuzz;
+import dev.readiness.testkit.fuzz.Gen;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +27,19 @@ class CgroupReaderPropertiesTest {
 
     private Path root;
 
-    @BeforeTry
-    void createRoot() throws IOException {
-        root = Files.createTempDirectory("cgroup-property");
+    /** The property run in a fresh {@link #root} for each input (and each shrunk one), deleted after it. */
+    private <T> Fuzz.Property<T> inFreshRoot(Fuzz.Property<T> property) {
+        return input -> {
+            root = Files.createTempDirectory("cgroup-property");
+            try {
+                property.check(input);
+            } finally {
+                deleteRoot();
+            }
+        };
     }
 
-    @AfterTry
-    void deleteRoot() throws IOException {
+    private void deleteRoot() throws IOException {
         try (Stream<Path> walk = Files.walk(root)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
@@ -53,48 +53,57 @@ class CgroupReaderPropertiesTest {
     private static final String V1_MOUNTS = "32 31 0:29 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,cpu\n"
             + "35 31 0:32 / /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n";
 
-    @Provide
-    Arbitrary<String> hostileValue() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, Arbitraries.strings().all().ofMaxLength(40)),
-                Tuple.of(3, Arbitraries.of("max", "-1", "0", "9223372036854775807", "9223372036854775808",
+    private static Gen<String> hostileValue() {
+        return Gen.frequencyOf(
+                Gen.weight(3, Gen.strings().all().ofMaxLength(40)),
+                Gen.weight(3, Gen.of("max", "-1", "0", "9223372036854775807", "9223372036854775808",
                         "18446744073709551615", "-9223372036854775808", "NaN", "1e9", "0x10", "+5", "٣", "",
                         "\u0000", "max 100000", "max max", "100000 0", "0 100000", "-1 100000", "1 1 1",
                         "100000\t100000", "100000 100000\n", "\r\n50000 100000\r\n", "9223372036854775807 1",
                         "1 9223372036854775807", "50000 -100000", " ", "536870912\u0000")),
-                Tuple.of(1, Arbitraries.strings().withChars("0123456789").ofMinLength(19).ofMaxLength(400)));
+                Gen.weight(1, Gen.strings().withChars("0123456789").ofMinLength(19).ofMaxLength(400)));
     }
 
-    @Provide
-    Arbitrary<String> hostileCgroup() {
-        return Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(120),
-                Arbitraries.strings().withChars("0123456789:,/memorycpu\n.\u0000 ").ofMaxLength(120),
-                Arbitraries.of("0::/", "0::", "0::/a/../../..", "0::/a\u0000b", "0::/\u0000", "0::/ space/x",
+    private static Gen<String> hostileCgroup() {
+        return Gen.oneOf(Gen.strings().all().ofMaxLength(120),
+                Gen.strings().withChars("0123456789:,/memorycpu\n.\u0000 ").ofMaxLength(120),
+                Gen.of("0::/", "0::", "0::/a/../../..", "0::/a\u0000b", "0::/\u0000", "0::/ space/x",
                         "4:memory:/x\n1:cpu:/y\n0::/", "::", ":::", "0:", "4:memory:", "4:memory:/../..",
                         "4:memory,cpu:/a/./b", "4::/x", "a:memory:/x", "0::/" + "d/".repeat(300),
                         "0::/a\\040b", "0::/%00"));
     }
 
-    @Provide
-    Arbitrary<String> hostileMountinfo() {
-        Arbitrary<String> point = Arbitraries.of("/sys/fs/cgroup", "/sys/fs/cgroup\\000x", "/\\000", "", "relative",
+    private static Gen<String> hostileMountinfo() {
+        Gen<String> point = Gen.of("/sys/fs/cgroup", "/sys/fs/cgroup\\000x", "/\\000", "", "relative",
                 "/sys/fs/../../..", "/sys/fs/cgroup/", "//sys//fs", "/sys/fs/cgroup\\012x", "/\\134");
-        Arbitrary<String> mountRoot = Arbitraries.of("/", "/a", "/\\000", "", "/a/../..", "/x\\040y");
-        Arbitrary<String> line = Combinators.combine(mountRoot, point, Arbitraries.of("cgroup2", "cgroup"),
-                        Arbitraries.of("rw", "rw,memory", "rw,cpu", "rw,cpu,memory", ",", ""))
-                .as((r, p, fs, opts) -> "30 20 0:30 " + r + " " + p + " rw - " + fs + " " + fs + " " + opts);
-        return Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(200),
+        Gen<String> mountRoot = Gen.of("/", "/a", "/\\000", "", "/a/../..", "/x\\040y");
+        Gen<String> line = Gen.combine(mountRoot, point, Gen.of("cgroup2", "cgroup"),
+                Gen.of("rw", "rw,memory", "rw,cpu", "rw,cpu,memory", ",", ""),
+                (r, p, fs, opts) -> "30 20 0:30 " + r + " " + p + " rw - " + fs + " " + fs + " " + opts);
+        return Gen.oneOf(Gen.strings().all().ofMaxLength(200),
                 line.list().ofMaxSize(4).map(l -> String.join("\n", l)),
-                Arbitraries.of(V2_MOUNT, V1_MOUNTS, V2_MOUNT + V1_MOUNTS));
+                Gen.of(V2_MOUNT, V1_MOUNTS, V2_MOUNT + V1_MOUNTS));
     }
 
-    @Property(tries = 500)
-    void noFileContentMakesTheReaderThrow(@ForAll("hostileCgroup") String cgroup,
-                                          @ForAll("hostileMountinfo") String mountinfo,
-                                          @ForAll("hostileValue") String memory,
-                                          @ForAll("hostileValue") String cpu,
-                                          @ForAll("hostileValue") String meminfo,
-                                          @ForAll boolean v1) throws IOException {
+    /** What the files of a hostile tree hold, and whether the limit files are laid out as cgroup v1's or v2's. */
+    private record HostileFiles(String cgroup, String mountinfo, String memory, String cpu, String meminfo,
+                                boolean v1) {
+    }
+
+    @Test
+    void noFileContentMakesTheReaderThrow() {
+        Gen<String> cgroup = hostileCgroup();
+        Gen<String> mountinfo = hostileMountinfo();
+        Gen<String> value = hostileValue();
+        Gen<Boolean> v1 = Gen.of(false, true);
+        Gen<HostileFiles> files = r -> new HostileFiles(cgroup.next(r), mountinfo.next(r), value.next(r),
+                value.next(r), value.next(r), v1.next(r));
+        Fuzz.forAll(500, files, inFreshRoot(f -> readsHostileFiles(f.cgroup(), f.mountinfo(),
+                f.memory(), f.cpu(), f.meminfo(), f.v1())));
+    }
+
+    private void readsHostileFiles(String cgroup, String mountinfo, String memory, String cpu, String meminfo,
+                                   boolean v1) throws IOException {
         write("proc/self/cgroup", cgroup);
         write("proc/self/mountinfo", mountinfo);
         write("proc/meminfo", "MemTotal: " + meminfo + " kB\n");
@@ -111,13 +120,22 @@ class CgroupReaderPropertiesTest {
         sane(l);
     }
 
+    private record HostileLimits(String memory, String quota, String period, String meminfo, boolean v1) {
+    }
+
     /** The same, with the well-formed mounts and cgroup file, so that the limit files are the ones read. */
-    @Property(tries = 500)
-    void noLimitFileContentMakesTheReaderThrow(@ForAll("hostileValue") String memory,
-                                               @ForAll("hostileValue") String quota,
-                                               @ForAll("hostileValue") String period,
-                                               @ForAll("hostileValue") String meminfo,
-                                               @ForAll boolean v1) throws IOException {
+    @Test
+    void noLimitFileContentMakesTheReaderThrow() {
+        Gen<String> value = hostileValue();
+        Gen<Boolean> v1 = Gen.of(false, true);
+        Gen<HostileLimits> limits = r -> new HostileLimits(value.next(r), value.next(r), value.next(r),
+                value.next(r), v1.next(r));
+        Fuzz.forAll(500, limits, inFreshRoot(l -> readsHostileLimits(l.memory(), l.quota(),
+                l.period(), l.meminfo(), l.v1())));
+    }
+
+    private void readsHostileLimits(String memory, String quota, String period, String meminfo, boolean v1)
+            throws IOException {
         write("proc/meminfo", "MemTotal: " + meminfo + " kB\n");
         if (v1) {
             write("proc/self/cgroup", "4:memory:/\n1:cpu:/\n");
@@ -151,17 +169,21 @@ class CgroupReaderPropertiesTest {
     record Level(Optional<Long> memory, Optional<long[]> cpu, boolean fileMissing) {
     }
 
-    @Provide
-    Arbitrary<List<Level>> levels() {
-        Arbitrary<Optional<Long>> memory = Arbitraries.longs().between(1, 1L << 62).optional(0.6);
-        Arbitrary<Optional<long[]>> cpu = Combinators.combine(Arbitraries.longs().between(1, 10_000_000),
-                Arbitraries.longs().between(1_000, 1_000_000)).as((q, p) -> new long[]{q, p}).optional(0.6);
-        return Combinators.combine(memory, cpu, Arbitraries.of(false, false, true)).as(Level::new)
-                .list().ofMinSize(1).ofMaxSize(5);
+    /** Levels whose memory and CPU limits are each set with probability 0.6. */
+    private static Gen<List<Level>> levels() {
+        Gen<Optional<Long>> memory = Gen.longs().between(1, 1L << 62).injectNull(0.4).map(Optional::ofNullable);
+        Gen<Optional<long[]>> cpu = Gen.combine(Gen.longs().between(1, 10_000_000),
+                        Gen.longs().between(1_000, 1_000_000), (q, p) -> new long[]{q, p})
+                .injectNull(0.4).map(Optional::ofNullable);
+        return Gen.combine(memory, cpu, Gen.of(false, false, true), Level::new).list().ofMinSize(1).ofMaxSize(5);
     }
 
-    @Property(tries = 300)
-    void aV2HierarchyReadsToItsLowestLimits(@ForAll("levels") List<Level> levels) throws IOException {
+    @Test
+    void aV2HierarchyReadsToItsLowestLimits() {
+        Fuzz.forAll(300, levels(), inFreshRoot(this::v2HierarchyReadsToItsLowestLimits));
+    }
+
+    private void v2HierarchyReadsToItsLowestLimits(List<Level> levels) throws IOException {
         List<String> names = names(levels.size());
         write("proc/self/cgroup", "0::/" + String.join("/", names.subList(1, names.size())) + "\n");
         write("proc/self/mountinfo", V2_MOUNT);
@@ -179,8 +201,12 @@ class CgroupReaderPropertiesTest {
         check(levels, CgroupReader.read(root), CgroupVersion.V2);
     }
 
-    @Property(tries = 300)
-    void aV1HierarchyReadsToItsLowestLimits(@ForAll("levels") List<Level> levels) throws IOException {
+    @Test
+    void aV1HierarchyReadsToItsLowestLimits() {
+        Fuzz.forAll(300, levels(), inFreshRoot(this::v1HierarchyReadsToItsLowestLimits));
+    }
+
+    private void v1HierarchyReadsToItsLowestLimits(List<Level> levels) throws IOException {
         List<String> names = names(levels.size());
         String path = "/" + String.join("/", names.subList(1, names.size()));
         write("proc/self/cgroup", "4:memory:" + path + "\n1:cpu:" + path + "\n");
