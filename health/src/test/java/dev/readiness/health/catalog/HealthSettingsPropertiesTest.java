@@ -4,11 +4,9 @@ import dev.readiness.core.config.Key;
 import dev.readiness.core.config.Keys;
 import dev.readiness.core.config.ReadinessConfigException;
 import dev.readiness.core.config.SettingsSource;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import dev.readiness.testkit.fuzz.Fuzz;
+import dev.readiness.testkit.fuzz.Gen;
+import org.junit.jupiter.api.Test;
 
 import java.util.Map;
 
@@ -20,41 +18,50 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HealthSettingsPropertiesTest {
 
-    @Provide
-    Arbitrary<String> hostile() {
-        return Arbitraries.oneOf(Arbitraries.strings().all().ofMaxLength(40),
-                Arbitraries.strings().withChars("0123456789-+.,:;/PTHMSDnsumhdxe \t\r\n\u0000").ofMaxLength(30),
-                Arbitraries.of("", " ", "\u0000", "9223372036854775808", "-2147483649", "2147483648", "NaN", "1e3",
+    private static Gen<String> hostile() {
+        return Gen.oneOf(Gen.strings().all().ofMaxLength(40),
+                Gen.strings().withChars("0123456789-+.,:;/PTHMSDnsumhdxe \t\r\n\u0000").ofMaxLength(30),
+                Gen.of("", " ", "\u0000", "9223372036854775808", "-2147483649", "2147483648", "NaN", "1e3",
                         "0x10", "٣", "999999999999d", "-999999999999d", "PT9223372036854775807S", "true\u0000", "on",
                         "/tmp/\u0000x", "a,,b", ",", "::1", "256.256.256.256", "localhost\u0000", "-1", "0", "65536",
                         "\uD800", "1".repeat(5000)));
     }
 
-    @Provide
-    Arbitrary<Key<?>> keys() {
-        return Arbitraries.of(new HealthSettings().settings().stream().flatMap(k -> k.keys().stream()).toList());
+    private static Gen<Key<?>> keys() {
+        return Gen.of(new HealthSettings().settings().stream().flatMap(k -> k.keys().stream()).toList());
     }
 
-    @Property(tries = 1000)
-    void everyKeyParsesOrRefusesWithTheKeyNamed(@ForAll("keys") Key<?> key, @ForAll("hostile") String text) {
-        try {
-            assertThat((Object) key.parse(text)).isNotNull();
-        } catch (ReadinessConfigException e) {
-            assertThat(e.key()).isEqualTo(key.name());
-        }
+    private record KeyText(Key<?> key, String text) {
     }
 
-    @Property(tries = 1000)
-    void everyFeatureReadsOrRefusesWithAReadinessConfigException(@ForAll("keys") Key<?> key,
-                                                                @ForAll("hostile") String text) {
-        for (Keys<?, ?> keys : new HealthSettings().settings()) {
-            if (keys.keys().contains(key)) {
-                try {
-                    assertThat((Object) keys.read(SettingsSource.of(Map.of(key.name(), text)))).isNotNull();
-                } catch (ReadinessConfigException expected) {
-                    // the documented refusal
+    private static Gen<KeyText> keyAndHostileText() {
+        return Gen.combine(keys(), hostile(), KeyText::new);
+    }
+
+    @Test
+    void everyKeyParsesOrRefusesWithTheKeyNamed() {
+        Fuzz.forAll(1000, keyAndHostileText(), x -> {
+            try {
+                assertThat((Object) x.key().parse(x.text())).isNotNull();
+            } catch (ReadinessConfigException e) {
+                assertThat(e.key()).isEqualTo(x.key().name());
+            }
+        });
+    }
+
+    @Test
+    void everyFeatureReadsOrRefusesWithAReadinessConfigException() {
+        Fuzz.forAll(1000, keyAndHostileText(), x -> {
+            for (Keys<?, ?> keys : new HealthSettings().settings()) {
+                if (keys.keys().contains(x.key())) {
+                    try {
+                        assertThat((Object) keys.read(SettingsSource.of(Map.of(x.key().name(), x.text()))))
+                                .isNotNull();
+                    } catch (ReadinessConfigException expected) {
+                        // the documented refusal
+                    }
                 }
             }
-        }
+        });
     }
 }

@@ -1,15 +1,11 @@
 package dev.readiness.health.management;
 
 import dev.readiness.core.probe.HealthRegistry;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import dev.readiness.testkit.fuzz.Fuzz;
+import dev.readiness.testkit.fuzz.Gen;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +30,7 @@ class ManagementRequestPropertiesTest {
     private static HealthRegistry registry;
     private static ManagementServer server;
 
-    @BeforeContainer
+    @BeforeAll
     static void start() {
         registry = HealthRegistry.create();
         server = ManagementServer.builder(registry).host("127.0.0.1").port(0).details(true)
@@ -47,42 +43,46 @@ class ManagementRequestPropertiesTest {
                 .start();
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() {
         server.close();
         registry.close();
     }
 
-    @Provide
-    Arbitrary<String> method() {
-        return Arbitraries.oneOf(Arbitraries.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT",
-                "get", "", " GET", "GET\u0000", "PRI"), Arbitraries.strings().all().ofMaxLength(10));
+    private static Gen<String> method() {
+        return Gen.oneOf(Gen.of("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+                "get", "", " GET", "GET\u0000", "PRI"), Gen.strings().all().ofMaxLength(10));
     }
 
-    @Provide
-    Arbitrary<String> path() {
-        Arbitrary<String> known = Arbitraries.of("/livez", "/readyz", "/startupz", "/drainz", "/boom", "/metrics", "/",
+    private static Gen<String> path() {
+        Gen<String> known = Gen.of("/livez", "/readyz", "/startupz", "/drainz", "/boom", "/metrics", "/",
                 "", "//readyz", "/readyz/", "/%72eadyz", "/readyz%00", "/readyz\u0000", "/READYZ", "/readyz;x",
                 "/../readyz", "readyz", "/drainz/..", "*", "http://x/readyz", "/" + "a".repeat(10_000));
-        return Arbitraries.oneOf(known, Arbitraries.strings().all().ofMaxLength(40),
-                Arbitraries.strings().withChars("/%.;?#[]@!$&'()*+,=:~ -_az09\u0000\\").ofMaxLength(40)
+        return Gen.oneOf(known, Gen.strings().all().ofMaxLength(40),
+                Gen.strings().withChars("/%.;?#[]@!$&'()*+,=:~ -_az09\u0000\\").ofMaxLength(40)
                         .map(s -> "/" + s));
     }
 
-    @Provide
-    Arbitrary<String> query() {
-        return Arbitraries.frequencyOf(
-                Tuple.of(2, Arbitraries.of("", "verbose", "verbose=", "verbose=true", "verbose=1", "verbose=0",
+    private static Gen<String> query() {
+        return Gen.frequencyOf(
+                Gen.weight(2, Gen.of("", "verbose", "verbose=", "verbose=true", "verbose=1", "verbose=0",
                         "a=b&verbose", "&&&&&&&&&&&&&&&&&&&&verbose", "verbose&".repeat(20), "%", "%zz", "a b", "a\"b",
                         "a<b>", "\u0000", "#x", "{}", "x=%E2%82", "\uD800")),
-                Tuple.of(2, Arbitraries.strings().all().ofMaxLength(40))).injectNull(0.2);
+                Gen.weight(2, Gen.strings().all().ofMaxLength(40))).injectNull(0.2);
     }
 
     private static final Set<Integer> STATUSES = Set.of(200, 503, 400, 404, 405, 500);
 
-    @Property(tries = 2000)
-    void everyRequestGetsAnAnswerOfTheContract(@ForAll("method") String method, @ForAll("path") String path,
-                                               @ForAll("query") String query) {
+    private record Request(String method, String path, String query) {
+    }
+
+    @Test
+    void everyRequestGetsAnAnswerOfTheContract() {
+        Fuzz.forAll(2000, Gen.combine(method(), path(), query(), Request::new),
+                r -> answersOfTheContract(r.method(), r.path(), r.query()));
+    }
+
+    private static void answersOfTheContract(String method, String path, String query) {
         Engine.Answer a = server.answer(method, path, query);
         assertThat(a.status()).isIn(STATUSES);
         assertThat(a.body()).isNotNull();
@@ -99,17 +99,23 @@ class ManagementRequestPropertiesTest {
         }
     }
 
-    @Property(tries = 2000)
-    void verboseIsOnlyTheFourSpellings(@ForAll("query") String query) {
-        boolean verbose = ManagementServer.verbose(query);
-        if (verbose) {
-            assertThat(query.split("&", 16)).containsAnyOf("verbose", "verbose=", "verbose=true", "verbose=1");
-        }
+    @Test
+    void verboseIsOnlyTheFourSpellings() {
+        Fuzz.forAll(2000, query(), query -> {
+            boolean verbose = ManagementServer.verbose(query);
+            if (verbose) {
+                assertThat(query.split("&", 16)).containsAnyOf("verbose", "verbose=", "verbose=true", "verbose=1");
+            }
+        });
     }
 
     /** Raw bytes on a real connection: an HTTP status of the contract (or 414/431 for a long head), or a close. */
-    @Property(tries = 300)
-    void hostileRequestBytesGetAnAnswerOrAClose(@ForAll("requestBytes") byte[] request) throws IOException {
+    @Test
+    void hostileRequestBytesGetAnAnswerOrAClose() {
+        Fuzz.forAll(300, requestBytes(), ManagementRequestPropertiesTest::getsAnAnswerOrAClose);
+    }
+
+    private static void getsAnAnswerOrAClose(byte[] request) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
             s.setSoTimeout(3_000);
             OutputStream out = s.getOutputStream();
@@ -148,17 +154,24 @@ class ManagementRequestPropertiesTest {
         return b.toString().strip();
     }
 
-    @Provide
-    Arbitrary<byte[]> requestBytes() {
-        Arbitrary<String> head = Combinators.combine(method(), path(), query(),
-                        Arbitraries.of("HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/9", "", "http/1.1"),
-                        Arbitraries.of("Host: x\r\n", "", "Host: x\r\nHost: y\r\n", "X: " + "y".repeat(20_000) + "\r\n",
-                                "Content-Length: -1\r\n", "Content-Length: 99999999999999999999\r\n",
-                                "Transfer-Encoding: chunked\r\n", "bad header\r\n", " folded\r\n", "X:\u0000\r\n"),
-                        Arbitraries.of("\r\n\r\n", "\n\n", "\r\n", ""))
-                .as((m, p, q, v, h, end) -> m + " " + p + (q == null ? "" : "?" + q) + " " + v + "\r\n" + h + end);
-        return Arbitraries.oneOf(head.map(s -> s.getBytes(StandardCharsets.UTF_8)),
+    private static Gen<byte[]> requestBytes() {
+        Gen<String> method = method();
+        Gen<String> path = path();
+        Gen<String> query = query();
+        Gen<String> version = Gen.of("HTTP/1.1", "HTTP/1.0", "HTTP/2.0", "HTTP/9", "", "http/1.1");
+        Gen<String> headers = Gen.of("Host: x\r\n", "", "Host: x\r\nHost: y\r\n", "X: " + "y".repeat(20_000) + "\r\n",
+                "Content-Length: -1\r\n", "Content-Length: 99999999999999999999\r\n",
+                "Transfer-Encoding: chunked\r\n", "bad header\r\n", " folded\r\n", "X:\u0000\r\n");
+        Gen<String> end = Gen.of("\r\n\r\n", "\n\n", "\r\n", "");
+        Gen<String> head = r -> {
+            String m = method.next(r);
+            String p = path.next(r);
+            String q = query.next(r);
+            return m + " " + p + (q == null ? "" : "?" + q) + " " + version.next(r) + "\r\n" + headers.next(r)
+                    + end.next(r);
+        };
+        return Gen.oneOf(head.map(s -> s.getBytes(StandardCharsets.UTF_8)),
                 head.map(s -> s.getBytes(StandardCharsets.ISO_8859_1)),
-                Arbitraries.bytes().array(byte[].class).ofMaxSize(2000));
+                Gen.bytes().ofMaxSize(2000));
     }
 }
