@@ -37,7 +37,8 @@ public final class Sizes {
             default -> { }
         }
         String digits = unit == 1 ? v : v.substring(0, v.length() - 1);
-        if (digits.isEmpty() || digits.length() > 19 || !digits.chars().allMatch(Character::isDigit)) {
+        // ASCII digits only, as the JVM reads them: Character.isDigit would take ٥ (Arabic-Indic five) for 5
+        if (digits.isEmpty() || digits.length() > 19 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
             throw new IllegalArgumentException("'" + value + "' is not a JVM size such as 512m or 1g");
         }
         try {
@@ -72,6 +73,10 @@ public final class Sizes {
             BigDecimal bytes = new BigDecimal(number).multiply(multiplier);
             if (bytes.signum() <= 0 || bytes.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
                 throw new NumberFormatException();
+            }
+            if (bytes.compareTo(BigDecimal.ONE) < 0) {
+                // rounded up to one byte without setScale, which computes 10^scale: 5e-99999999Ki took 48 s
+                return 1;
             }
             return bytes.setScale(0, java.math.RoundingMode.UP).longValueExact();
         } catch (NumberFormatException | ArithmeticException e) {

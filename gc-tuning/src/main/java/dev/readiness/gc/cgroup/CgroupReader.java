@@ -6,6 +6,7 @@ import dev.readiness.core.proc.MountInfo.Mount;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -76,7 +77,16 @@ public final class CgroupReader {
                 }
             }
         }
-        List<Mount> mounts = parseMounts(mountText);
+        try {
+            return readLimits(v1Paths, v2Path, parseMounts(mountText));
+        } catch (InvalidPathException e) {
+            // a NUL in a cgroup path or a mount point (mountinfo escapes it as \000): no file there can be opened
+            warnings.add("a cgroup path or mount point is not a path (" + e.getReason() + "); treated as no limit");
+            return ContainerLimits.none("no readable cgroup directory for this process", warnings);
+        }
+    }
+
+    private ContainerLimits readLimits(Map<String, String> v1Paths, String v2Path, List<Mount> mounts) {
         Mount memoryMount = v1Mount(mounts, "memory");
         Mount cpuMount = v1Mount(mounts, "cpu");
         boolean v1 = (memoryMount != null && v1Paths.containsKey("memory"))

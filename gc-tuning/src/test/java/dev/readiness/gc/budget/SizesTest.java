@@ -24,6 +24,24 @@ class SizesTest {
                 .hasMessageContaining("'" + bad + "'");
     }
 
+    /** Found writing GcSettingsPropertiesTest (which guards it): Character.isDigit read the Arabic-Indic and fullwidth digits. */
+    @ParameterizedTest
+    @ValueSource(strings = {"٥m", "５m", "1٠m"})
+    void jvmSizesAreAsciiDigitsAsTheJvmReadsThem(String bad) {
+        assertThatThrownBy(() -> Sizes.parseJvm(bad)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'" + bad + "'");
+    }
+
+    /** Found writing GcSettingsPropertiesTest (which guards it): rounding 5e-99999999Ki up computed 10^99999999, 48 s of CPU. */
+    @Test
+    void aQuantityBelowOneByteIsOneByteAtOnce() {
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(2), () -> {
+            assertThat(Sizes.parseQuantity("5e-99999999Ki")).isEqualTo(1);
+            assertThat(Sizes.parseQuantity("1e-999999")).isEqualTo(1);
+            assertThat(Sizes.parseQuantity("0.5")).isEqualTo(1);
+        });
+    }
+
     @Test
     void kubernetesQuantitiesUseTheirOwnUnits() {
         assertThat(Sizes.parseQuantity("512Mi")).isEqualTo(512L << 20);

@@ -142,6 +142,22 @@ class CgroupReaderTest {
         assertThat(l.warnings()).anyMatch(w -> w.contains("is not a limit") && w.length() < 200);
     }
 
+    /** Found by CgroupReaderPropertiesTest: an InvalidPathException out of a reader that promises none. */
+    @Test
+    void aNulInAMountPointOrACgroupPathIsNoLimitAndAWarning(@TempDir Path root) throws Exception {
+        Files.createDirectories(root.resolve("proc/self"));
+        Files.writeString(root.resolve("proc/self/mountinfo"),
+                "30 20 0:30 / /sys/fs/cgroup\\000x rw - cgroup2 cgroup2 rw\n");
+        Files.writeString(root.resolve("proc/self/cgroup"), "0::/\n");
+        ContainerLimits l = CgroupReader.read(root);
+        assertThat(l.version()).isEqualTo(CgroupVersion.NONE);
+        assertThat(l.warnings()).anyMatch(w -> w.contains("not a path"));
+
+        Files.writeString(root.resolve("proc/self/mountinfo"), "30 20 0:30 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n");
+        Files.writeString(root.resolve("proc/self/cgroup"), "0::/a\u0000b\n");
+        assertThat(CgroupReader.read(root).warnings()).anyMatch(w -> w.contains("not a path"));
+    }
+
     @Test
     void anOversizedFileIsNotReadIntoMemory(@TempDir Path root) throws Exception {
         Files.createDirectories(root.resolve("proc/self"));

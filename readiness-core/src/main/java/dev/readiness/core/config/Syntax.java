@@ -281,8 +281,25 @@ public interface Syntax<T> {
         };
     }
 
-    /** {@code 5s}, {@code 250ms}, {@code 1m}, {@code 1h}: the largest whole unit. */
+    /**
+     * {@code 5s}, {@code 250ms}, {@code 1m}, {@code 1h}: the largest whole unit; ISO-8601 ({@code PT16M40.000000001S})
+     * when that unit needs more digits than {@link #DURATION} reads, so what is written always reads back.
+     */
     static String formatDuration(Duration d) {
+        String s = largestUnit(d);
+        if (s.startsWith("P") || s.startsWith("-P")) {
+            return s;
+        }
+        int digits = 0;
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isDigit(s.charAt(i))) {
+                digits++;
+            }
+        }
+        return digits <= 12 ? s : d.toString(); // DurationConverter reads at most 12 digits before the unit
+    }
+
+    private static String largestUnit(Duration d) {
         long secs = d.getSeconds();
         int nanos = d.getNano();
         if (nanos == 0 && !d.isNegative()) {

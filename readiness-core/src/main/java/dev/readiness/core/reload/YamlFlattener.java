@@ -40,6 +40,12 @@ final class YamlFlattener {
             throw ReadFailure.invalid(name + ": invalid YAML" + where + ": " + e.getProblem());
         } catch (YAMLException e) {
             throw ReadFailure.invalid(name + ": invalid YAML: " + firstLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            // SnakeYAML's constructors let some bad tagged nodes through unwrapped: !!binary that is not base64
+            // (IllegalArgumentException), !!timestamp on a mapping (ClassCastException); the type only, as the
+            // message could quote the value
+            throw ReadFailure.invalid(name + ": invalid YAML: a tagged value that cannot be constructed ("
+                    + e.getClass().getSimpleName() + ")");
         }
         Map<String, String> out = new LinkedHashMap<>();
         if (doc == null) {
@@ -57,7 +63,7 @@ final class YamlFlattener {
             throws ReadFailure {
         for (Map.Entry<?, ?> e : map.entrySet()) {
             Object k = e.getKey();
-            if (k instanceof Map || k instanceof List || k == null) {
+            if (!scalar(k)) {
                 throw ReadFailure.invalid(file + ": invalid YAML: a key under '" + (prefix.isEmpty() ? "<root>"
                         : prefix) + "' is not a plain scalar");
             }
@@ -76,9 +82,31 @@ final class YamlFlattener {
         } else if (value instanceof byte[]) {
             throw ReadFailure.invalid(file + ": invalid YAML: '" + key + "' is binary (!!binary); use a separate"
                     + " file for binary data");
-        } else {
+        } else if (value == null || scalar(value)) {
             out.put(key, value == null ? "" : value.toString());
+        } else {
+            // !!timestamp (a Date printed in the JVM's zone), !!set, !!pairs (arrays print as identity hashes)
+            throw ReadFailure.invalid(file + ": invalid YAML: '" + key + "' is " + tagOf(value) + ", not text;"
+                    + " write it without the tag");
         }
+    }
+
+    /** What a key or value may be: text, or a number or boolean an explicit tag ({@code !!int}) asked for. */
+    private static boolean scalar(Object o) {
+        return o instanceof String || o instanceof Number || o instanceof Boolean;
+    }
+
+    private static String tagOf(Object value) {
+        if (value instanceof java.util.Date) {
+            return "a !!timestamp";
+        }
+        if (value instanceof java.util.Set) {
+            return "a !!set";
+        }
+        if (value instanceof Object[]) {
+            return "!!pairs";
+        }
+        return "a " + value.getClass().getSimpleName();
     }
 
     private static Yaml yaml() {

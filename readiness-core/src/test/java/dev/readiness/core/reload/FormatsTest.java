@@ -114,6 +114,44 @@ class FormatsTest {
                 .isInstanceOf(ReadFailure.class).hasMessageStartingWith("app.yaml: invalid YAML");
     }
 
+    /** Found by ConfigMapFormatsPropertiesTest: SnakeYAML threw these unwrapped, past the reload's error handling. */
+    @Test
+    void yamlTaggedValuesSnakeYamlCannotConstructAreAnInvalidFile() {
+        assertThatThrownBy(() -> formats.parse("app.yaml", "base: &a {x: 1}\n!!binary k: !!binary x\n"))
+                .isInstanceOf(ReadFailure.class)
+                .hasMessage("app.yaml: invalid YAML: a tagged value that cannot be constructed (IllegalArgumentException)");
+        assertThatThrownBy(() -> formats.parse("app.yaml", "base: &a {x: 1}\n!!timestamp {a: b}: !!null \n"))
+                .isInstanceOf(ReadFailure.class)
+                .hasMessage("app.yaml: invalid YAML: a tagged value that cannot be constructed (ClassCastException)");
+        assertThatThrownBy(() -> formats.parse("app.yaml", "secret: !!binary hunter2-\n"))
+                .isInstanceOf(ReadFailure.class).hasMessageNotContaining("hunter2");
+    }
+
+    /**
+     * Found by ConfigMapFormatsPropertiesTest: a !!binary key became "[B@7d6f77cc" and a !!pairs value
+     * "[Ljava.lang.Object;@8807e25" (identity hashes, a new key at every read), a !!timestamp the JVM zone's
+     * Date.toString(), a !!set key "[a, b]".
+     */
+    @Test
+    void yamlKeysAndValuesThatAreNotTextAreRefused() {
+        assertThatThrownBy(() -> formats.parse("app.yaml", "!!binary aGVsbG8=: x")).isInstanceOf(ReadFailure.class)
+                .hasMessage("app.yaml: invalid YAML: a key under '<root>' is not a plain scalar");
+        assertThatThrownBy(() -> formats.parse("app.yaml", "!!set {a, b}: x")).isInstanceOf(ReadFailure.class)
+                .hasMessage("app.yaml: invalid YAML: a key under '<root>' is not a plain scalar");
+        assertThatThrownBy(() -> formats.parse("app.yaml", "k: !!pairs [a: 1]")).isInstanceOf(ReadFailure.class)
+                .hasMessage("app.yaml: invalid YAML: 'k[0]' is !!pairs, not text; write it without the tag");
+        assertThatThrownBy(() -> formats.parse("app.yaml", "k: !!timestamp 2026-01-01")).isInstanceOf(ReadFailure.class)
+                .hasMessage("app.yaml: invalid YAML: 'k' is a !!timestamp, not text; write it without the tag");
+        assertThatThrownBy(() -> formats.parse("app.yaml", "k: !!set {a, b}")).isInstanceOf(ReadFailure.class)
+                .hasMessage("app.yaml: invalid YAML: 'k' is a !!set, not text; write it without the tag");
+    }
+
+    @Test
+    void yamlExplicitNumberAndBooleanTagsStillRead() throws ReadFailure {
+        assertThat(formats.parse("app.yaml", "a: !!int 5\nb: !!bool true\n!!int 7: c\nd: !!omap [x: 1]\n"))
+                .containsOnly(entry("a", "5"), entry("b", "true"), entry("7", "c"), entry("d.x", "1"));
+    }
+
     @Test
     void emptyYamlHasNoKeys() throws ReadFailure {
         assertThat(formats.parse("app.yaml", "")).isEmpty();

@@ -435,6 +435,10 @@ public interface Gen<T> {
             return new Bytes(Math.min(min, n), n);
         }
 
+        public Bytes ofSize(int n) {
+            return new Bytes(n, n);
+        }
+
         @Override
         public byte[] next(Random r) {
             int edge = r.nextInt(16);

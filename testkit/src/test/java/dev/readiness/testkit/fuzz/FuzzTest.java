@@ -80,6 +80,7 @@ class FuzzTest {
         assertThat(often[0]).isBetween(800, 980);
         Fuzz.forAll(200, Gen.maps(Gen.of("k1", "k2", "k3"), Gen.integers(), 0, 5), m -> assertThat(m.size()).isLessThanOrEqualTo(3));
         Fuzz.forAll(200, Gen.bytes().ofMaxSize(8), b -> assertThat(b.length).isLessThanOrEqualTo(8));
+        Fuzz.forAll(200, Gen.bytes().ofSize(4), b -> assertThat(b).hasSize(4));
         Fuzz.forAll(200, Gen.of(1, 2, 3).list().ofSize(3).uniqueElements(), l -> assertThat(new HashSet<>(l)).hasSameSizeAs(l));
     }
 
