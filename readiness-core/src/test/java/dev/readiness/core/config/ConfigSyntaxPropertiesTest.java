@@ -162,47 +162,6 @@ class ConfigSyntaxPropertiesTest {
         });
     }
 
-    private record KeyText(Key<?> key, String text) {
-    }
-
-    private static Gen<KeyText> keyAndHostileText() {
-        return Gen.combine(coreKeys(), hostile(), KeyText::new);
-    }
-
-    /** Every key readiness-core declares: any text is a value the key allows or a ReadinessConfigException. */
-    @Test
-    void everyCoreKeyParsesOrRefusesWithTheKeyNamed() {
-        Fuzz.forAll(1000, keyAndHostileText(), x -> {
-            try {
-                Object value = x.key().parse(x.text());
-                assertThat(value).isNotNull();
-            } catch (ReadinessConfigException e) {
-                assertThat(e.key()).isEqualTo(x.key().name());
-            }
-        });
-    }
-
-    /** A whole feature read from one hostile value: settings, or a ReadinessConfigException. */
-    @Test
-    void everyCoreFeatureReadsOrRefusesWithAReadinessConfigException() {
-        Fuzz.forAll(1000, keyAndHostileText(), x -> {
-            for (Keys<?, ?> keys : new CoreSettings().settings()) {
-                if (keys.keys().contains(x.key())) {
-                    try {
-                        assertThat((Object) keys.read(SettingsSource.of(Map.of(x.key().name(), x.text()))))
-                                .isNotNull();
-                    } catch (ReadinessConfigException expected) {
-                        // the documented refusal
-                    }
-                }
-            }
-        });
-    }
-
-    private static Gen<Key<?>> coreKeys() {
-        return Gen.of(new CoreSettings().settings().stream().flatMap(k -> k.keys().stream()).toList());
-    }
-
     @Test
     void nullIsRefusedByTheConvertersWithAnIllegalArgument() {
         assertThatThrownBy(() -> DurationConverter.parse(null)).isInstanceOf(IllegalArgumentException.class);
