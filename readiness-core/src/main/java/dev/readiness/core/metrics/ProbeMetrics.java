@@ -82,21 +82,23 @@ public final class ProbeMetrics implements MeterBinder {
     }
 
     private static double degraded(HealthRegistry r, Probe probe, String check) {
-        for (CheckSnapshot s : r.report(probe).checks()) {
-            if (s.name().equals(check)) {
-                return !s.required() && s.status() == Status.DOWN ? 1 : 0;
-            }
-        }
-        return Double.NaN;
+        CheckSnapshot s = snapshot(r, probe, check);
+        return s == null ? Double.NaN : !s.required() && s.status() == Status.DOWN ? 1 : 0;
     }
 
     private static double status(HealthRegistry r, Probe probe, String check) {
+        CheckSnapshot s = snapshot(r, probe, check);
+        return s == null ? Double.NaN : s.status() == Status.UP ? 1 : s.status() == Status.DOWN ? 0 : -1;
+    }
+
+    /** The check's snapshot in the probe's latest report, or null once it is gone. */
+    private static CheckSnapshot snapshot(HealthRegistry r, Probe probe, String check) {
         for (CheckSnapshot s : r.report(probe).checks()) {
             if (s.name().equals(check)) {
-                return s.status() == Status.UP ? 1 : s.status() == Status.DOWN ? 0 : -1;
+                return s;
             }
         }
-        return Double.NaN;
+        return null;
     }
 
     private final class Recorder implements CheckListener {

@@ -47,11 +47,11 @@ final class CheckRunner {
     private boolean inFlightTimedOut;
     private ScheduledFuture<?> timeoutTask;
     private ScheduledFuture<?> schedule;
-    private ScheduledFuture<?> retryTask;
+    /** The one pending tick on top of the schedule: a start-up retry or, once it has passed, a recovery re-check. */
+    private ScheduledFuture<?> extraTask;
     private boolean everSucceeded;
     private boolean cancelled;
     private long retryDelayNanos;
-    private ScheduledFuture<?> recoveryTask;
     private ScheduledFuture<?> graceTask;
     private boolean connectionLost;
     private String lostReason;
@@ -124,14 +124,11 @@ final class CheckRunner {
         if (schedule != null) {
             schedule.cancel(false);
         }
-        if (retryTask != null) {
-            retryTask.cancel(false);
+        if (extraTask != null) {
+            extraTask.cancel(false);
         }
         if (timeoutTask != null) {
             timeoutTask.cancel(false);
-        }
-        if (recoveryTask != null) {
-            recoveryTask.cancel(false);
         }
         if (graceTask != null) {
             graceTask.cancel(false);
@@ -236,10 +233,10 @@ final class CheckRunner {
         }
     }
 
-    /** A retry's tick; clears the pending retry first, so the evaluation it starts may schedule the next. */
-    private void retryTick() {
+    /** An extra tick; clears itself first, so the evaluation it starts may schedule the next. */
+    private void extraTick() {
         synchronized (this) {
-            retryTask = null;
+            extraTask = null;
             if (cancelled) {
                 return;
             }
@@ -363,26 +360,23 @@ final class CheckRunner {
     private void recoverLocked() {
         long interval = options.recoveryInterval().toNanos();
         if (!everSucceeded || cancelled || interval <= 0 || interval >= options.interval().toNanos()
-                || recoveryTask != null || state.status() != dev.readiness.core.check.Status.DOWN
-                || snapshot.consecutiveFailures() == 0) {
+                || state.status() != dev.readiness.core.check.Status.DOWN || snapshot.consecutiveFailures() == 0) {
             return;
         }
-        long delay = interval / 2 + ThreadLocalRandom.current().nextLong(interval / 2 + 1);
-        try {
-            recoveryTask = registry.scheduler().schedule(this::recoveryTick, delay, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException shutDown) {
-            // the registry is closing
-        }
+        extraTickLocked(interval / 2 + ThreadLocalRandom.current().nextLong(interval / 2 + 1));
     }
 
-    private void recoveryTick() {
-        synchronized (this) {
-            recoveryTask = null;
-            if (cancelled) {
-                return;
-            }
+    /** Schedules the extra tick unless one is pending; false when none was scheduled. */
+    private boolean extraTickLocked(long delayNanos) {
+        if (extraTask != null) {
+            return false;
         }
-        tick();
+        try {
+            extraTask = registry.scheduler().schedule(this::extraTick, delayNanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (RejectedExecutionException shutDown) {
+            return false; // the registry is closing
+        }
     }
 
     /**
@@ -391,15 +385,11 @@ final class CheckRunner {
      * the interval (the fixed-rate schedule then suffices), and never start when the delay is zero.
      */
     private void retryUntilFirstSuccessLocked() {
-        if (everSucceeded || cancelled || retryDelayNanos <= 0 || retryDelayNanos >= options.interval().toNanos()
-                || retryTask != null) {
+        if (everSucceeded || cancelled || retryDelayNanos <= 0 || retryDelayNanos >= options.interval().toNanos()) {
             return;
         }
-        try {
-            retryTask = registry.scheduler().schedule(this::retryTick, retryDelayNanos, TimeUnit.NANOSECONDS);
+        if (extraTickLocked(retryDelayNanos)) {
             retryDelayNanos *= 2;
-        } catch (RejectedExecutionException shutDown) {
-            // the registry is closing: nothing to retry for
         }
     }
 

@@ -324,13 +324,7 @@ public final class HealthRegistry implements AutoCloseable {
      * @throws IllegalArgumentException when no such check is registered
      */
     public void evaluateNow(Probe probe, String name) {
-        for (CheckRunner r : runners) {
-            if (r.probe() == probe && r.name().equals(name)) {
-                r.evaluateNow();
-                return;
-            }
-        }
-        throw new IllegalArgumentException("no " + probe.tag() + " check named '" + name + "'");
+        runner(probe, name).evaluateNow();
     }
 
     /** Snapshots of every registered check, in registration order. */
@@ -345,9 +339,13 @@ public final class HealthRegistry implements AutoCloseable {
 
     /** Options of a registered check, for diagnostics and start-up validation. */
     public CheckOptions optionsOf(Probe probe, String name) {
+        return runner(probe, name).options();
+    }
+
+    private CheckRunner runner(Probe probe, String name) {
         for (CheckRunner r : runners) {
             if (r.probe() == probe && r.name().equals(name)) {
-                return r.options();
+                return r;
             }
         }
         throw new IllegalArgumentException("no " + probe.tag() + " check named '" + name + "'");
