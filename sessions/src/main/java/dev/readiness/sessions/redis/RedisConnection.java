@@ -68,10 +68,13 @@ final class RedisConnection implements AutoCloseable {
     private volatile RedisClusterAsyncCommands<String, byte[]> async;
     private volatile boolean closed;
     private volatile ConnectionSignals signals;
-    private volatile long connectFailedAtNanos;
     private final java.util.concurrent.atomic.AtomicInteger timeoutsInARow = new java.util.concurrent.atomic.AtomicInteger();
-    private volatile long failFastUntilNanos;
-    private volatile String connectFailure;
+    /** While set and not past: Redis is known not to answer, and requests fail at once with its reason. */
+    private volatile FailingFast failingFast;
+
+    /** Until when requests fail at once, and why: a failed connect, or commands that went unanswered. */
+    private record FailingFast(long untilNanos, String reason) {
+    }
     private final java.util.concurrent.atomic.AtomicLong connects = new java.util.concurrent.atomic.AtomicLong();
     private final RedisConnectionStateListener listener = new RedisConnectionStateListener() {
         @Override
@@ -121,9 +124,9 @@ final class RedisConnection implements AutoCloseable {
 
     /** A command answered: Redis is not hung. */
     void answered() {
-        if (failFastUntilNanos != 0 || timeoutsInARow.get() != 0) {
+        if (failingFast != null || timeoutsInARow.get() != 0) {
             timeoutsInARow.set(0);
-            failFastUntilNanos = 0;
+            failingFast = null;
         }
     }
 
@@ -133,20 +136,28 @@ final class RedisConnection implements AutoCloseable {
      * is answered), so a hung Redis costs one request per second a command timeout, not every request.
      */
     void timedOut() {
-        if (timeoutsInARow.incrementAndGet() >= 2) {
-            failFastUntilNanos = System.nanoTime() + settings.reconnectMaxDelay().toNanos();
+        int inARow = timeoutsInARow.incrementAndGet();
+        if (inARow >= 2) {
+            failFastFor("Redis at " + where + " did not answer " + inARow + " commands in a row within "
+                    + settings.commandTimeout().toMillis() + " ms (readiness.sessions.redis.command-timeout); the"
+                    + " next attempt in at most " + settings.reconnectMaxDelay().toMillis()
+                    + " ms (readiness.sessions.redis.reconnect-max-delay)");
         }
     }
 
-    /** @throws SessionStoreUnavailableException at once while Redis is known not to answer */
-    void failFastWhileHung(String operation) {
-        long until = failFastUntilNanos;
-        if (until != 0 && System.nanoTime() - until < 0) {
-            throw new SessionStoreUnavailableException("session store " + operation + " failed at once: Redis at "
-                    + where + " did not answer " + timeoutsInARow.get() + " commands in a row within "
-                    + settings.commandTimeout().toMillis() + " ms (readiness.sessions.redis.command-timeout); the"
-                    + " next attempt in at most " + settings.reconnectMaxDelay().toMillis()
-                    + " ms (readiness.sessions.redis.reconnect-max-delay)", null);
+    private void failFastFor(String reason) {
+        failingFast = new FailingFast(System.nanoTime() + settings.reconnectMaxDelay().toNanos(), reason);
+    }
+
+    /**
+     * @throws SessionStoreUnavailableException at once while Redis is known not to answer: a connect failed, or
+     *                                          commands went unanswered, less than {@code reconnect-max-delay} ago
+     */
+    void failFastWhileDown(String operation) {
+        FailingFast f = failingFast;
+        if (f != null && System.nanoTime() - f.untilNanos() < 0) {
+            throw new SessionStoreUnavailableException("session store " + operation + " failed at once: "
+                    + f.reason(), null);
         }
     }
 
@@ -157,11 +168,7 @@ final class RedisConnection implements AutoCloseable {
     }
 
     private void connect() {
-        String failure = connectFailure;
-        if (failure != null && System.nanoTime() - connectFailedAtNanos < settings.reconnectMaxDelay().toNanos()) {
-            throw new SessionStoreUnavailableException(failure + " (tried again at most every "
-                    + settings.reconnectMaxDelay().toMillis() + " ms, readiness.sessions.redis.reconnect-max-delay)", null);
-        }
+        failFastWhileDown("connect");
         synchronized (lock) {
             if (async != null) {
                 return;
@@ -223,13 +230,13 @@ final class RedisConnection implements AutoCloseable {
                     }
                 }
                 connects.incrementAndGet();
-                connectFailure = null;
+                failingFast = null;
             } catch (RedisException e) {
                 events.failed("connect", "connection", e);
-                String message = "session store cannot connect to Redis at " + where + ": " + e.getMessage() + cause(e);
-                connectFailedAtNanos = System.nanoTime();
-                connectFailure = message;
-                throw new SessionStoreUnavailableException(message, e);
+                String failure = "cannot connect to Redis at " + where + ": " + e.getMessage() + cause(e);
+                failFastFor(failure + " (tried again at most every " + settings.reconnectMaxDelay().toMillis()
+                        + " ms, readiness.sessions.redis.reconnect-max-delay)");
+                throw new SessionStoreUnavailableException("session store " + failure, e);
             }
         }
     }

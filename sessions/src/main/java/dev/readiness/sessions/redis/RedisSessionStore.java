@@ -416,7 +416,7 @@ public final class RedisSessionStore implements SessionStore {
      * refused command). Each is counted by kind ({@link SessionEvents#failed(String, String, Throwable)}).
      */
     private <T> T call(String operation, Supplier<T> op) {
-        redis.failFastWhileHung(operation);
+        redis.failFastWhileDown(operation);
         try {
             T result = op.get();
             redis.answered();
