@@ -55,11 +55,7 @@ public final class MirrorModeReport implements ReportBenchmark {
                 + " default encodes it again at the end of the request and compares the bytes; `save-mode=set`"
                 + " does not.");
         for (String endpoint : SessionsBenchmark.MIRROR_ENDPOINTS) {
-            String what = switch (endpoint) {
-                case "/session/counter" -> "GET /session/counter (writes)";
-                case "/session/cart" -> "GET /session/cart (reads a ten-item list)";
-                default -> "GET " + endpoint;
-            };
+            String what = SessionsBenchmark.describe(endpoint);
             s.add(compare("throughput, " + what, "requests/s", false, measured, endpoint,
                     SessionsBenchmark.Result::rps).charted());
             s.add(compare("CPU per request (the service's Tomcat and Lettuce threads, plus redis-server), " + what,

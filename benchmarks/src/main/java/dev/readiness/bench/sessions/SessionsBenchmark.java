@@ -440,4 +440,14 @@ public final class SessionsBenchmark {
         return results.stream().filter(r -> r.variant().equals(variant) && r.endpoint().equals(endpoint))
                 .mapToDouble(Result::rps).findFirst().orElse(0);
     }
+
+    /** An endpoint as the report's rows name it. */
+    static String describe(String endpoint) {
+        return switch (endpoint) {
+            case "/session/counter" -> "GET /session/counter (writes)";
+            case "/session/untouched" -> "GET /session/untouched (a session cookie, the session not touched)";
+            case "/session/cart" -> "GET /session/cart (reads a ten-item list)";
+            default -> "GET " + endpoint;
+        };
+    }
 }

@@ -61,11 +61,7 @@ public final class SessionsReport implements ReportBenchmark {
                 + " GC threads) plus redis-server's (/proc/<pid>/stat) over the measured phase, divided by the"
                 + " requests; it depends much less on other load on the machine than requests per second do.");
         for (String endpoint : SessionsBenchmark.ENDPOINTS) {
-            String what = switch (endpoint) {
-                case "/session/counter" -> "GET /session/counter (writes)";
-                case "/session/untouched" -> "GET /session/untouched (a session cookie, the session not touched)";
-                default -> "GET " + endpoint;
-            };
+            String what = SessionsBenchmark.describe(endpoint);
             s.add(compare("throughput, " + what, "requests/s", false, measured, endpoint,
                     SessionsBenchmark.Result::rps, true).charted());
             List<Double> ratios = pairedRatios(measured, "readiness", endpoint);
