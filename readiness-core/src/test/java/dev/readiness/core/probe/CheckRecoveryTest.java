@@ -7,12 +7,8 @@ import dev.readiness.core.check.ConnectionSignals;
 import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.core.check.Status;
 import dev.readiness.core.metrics.ProbeMetrics;
-import dev.readiness.core.time.FakeTicker;
-import dev.readiness.core.time.ManualExecutor;
-import dev.readiness.core.time.ManualScheduler;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -29,22 +25,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * evaluation passes, and a check whose client reports connection events turns DOWN when a loss outlasts the grace
  * and is evaluated at once on reconnect. On a fake clock: nothing here sleeps.
  */
-class CheckRecoveryTest {
+class CheckRecoveryTest extends ManualClockTest {
 
     /** The defaults: every 5 s, timeout 2 s, recovery every 1 s (jittered 0.5 to 1 s), connection grace 1 s. */
     private static final CheckOptions DEFAULTS = CheckOptions.defaults();
     private static final Duration STEP = Duration.ofMillis(10);
 
-    private final FakeTicker ticker = new FakeTicker();
-    private final ManualScheduler scheduler = new ManualScheduler(ticker);
-    private final ManualExecutor workers = new ManualExecutor();
-    private final HealthRegistry registry = HealthRegistry.builder().ticker(ticker).executors(scheduler, workers)
-            .build();
-    private final long t0 = ticker.nanoTime();
-
-    @AfterEach
-    void close() {
-        registry.close();
+    CheckRecoveryTest() {
+        super(STEP);
     }
 
     /** Answers what the test sets, records when (ms since the test began) it ran, and keeps the signals it got. */
@@ -81,20 +69,6 @@ class CheckRecoveryTest {
 
     private long now() {
         return (ticker.nanoTime() - t0) / 1_000_000;
-    }
-
-    private void runFor(Duration d) {
-        for (long left = d.toNanos(); left > 0; left -= STEP.toNanos()) {
-            scheduler.advance(STEP);
-            workers.runAll();
-        }
-    }
-
-    private void startNow() {
-        registry.start();
-        registry.markStarted();
-        scheduler.advance(Duration.ZERO);
-        workers.runAll();
     }
 
     private Status status() {

@@ -4,10 +4,6 @@ import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.core.check.Status;
-import dev.readiness.core.time.FakeTicker;
-import dev.readiness.core.time.ManualExecutor;
-import dev.readiness.core.time.ManualScheduler;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,22 +18,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A check that has never succeeded is retried at a short, doubling delay instead of waiting a whole interval:
  * on a fake clock, nothing here sleeps.
  */
-class CheckRetryTest {
+class CheckRetryTest extends ManualClockTest {
 
     /** The defaults: every 5 s, timeout 2 s, first retry after 100 ms. */
     private static final CheckOptions DEFAULTS = CheckOptions.defaults();
     private static final Duration STEP = Duration.ofMillis(50);
 
-    private final FakeTicker ticker = new FakeTicker();
-    private final ManualScheduler scheduler = new ManualScheduler(ticker);
-    private final ManualExecutor workers = new ManualExecutor();
-    private final HealthRegistry registry = HealthRegistry.builder().ticker(ticker).executors(scheduler, workers)
-            .build();
-    private final long t0 = ticker.nanoTime();
-
-    @AfterEach
-    void close() {
-        registry.close();
+    CheckRetryTest() {
+        super(STEP);
     }
 
     /** Answers what the test sets and records when, in ms since the test began, it was evaluated. */
@@ -50,21 +38,6 @@ class CheckRetryTest {
             at.add((ticker.nanoTime() - t0) / 1_000_000);
             return next;
         }
-    }
-
-    /** Moves time on in small steps, letting each evaluation finish at the instant it starts. */
-    private void runFor(Duration d) {
-        for (long left = d.toNanos(); left > 0; left -= STEP.toNanos()) {
-            scheduler.advance(STEP);
-            workers.runAll();
-        }
-    }
-
-    private void startNow() {
-        registry.start();
-        registry.markStarted();
-        scheduler.advance(Duration.ZERO);
-        workers.runAll();
     }
 
     @Test
