@@ -94,6 +94,9 @@ public final class ReadinessWar implements AutoCloseable {
         boolean deadlock = LivenessSettings.from(SettingsSource.of(config)).deadlockEnabled();
         Optional<ConfigMapWatcher.Builder> watch = SettingsSource.of(config).text(ConfigMapWatcher.DIR.name())
                 .filter(d -> !d.isBlank()).map(d -> ConfigReloadConfig.from(config));
+        // The first use of the context: nothing was opened yet when the settings were refused.
+        javax.management.ObjectName drainName = WarDrain.nameFor(context.getVirtualServerName(),
+                context.getContextPath());
         boolean listener = WarDrain.listenerPresent();
         if (!listener) {
             log.warn("readiness: no dev.readiness.tomcat.ReadinessLifecycleListener in this JVM: on shutdown Tomcat"
@@ -142,8 +145,7 @@ public final class ReadinessWar implements AutoCloseable {
                 configMap = Optional.of(own(drain, opened, "configmap-watcher", watch.get().build().start()));
             }
 
-            bridge = WarDrain.register(drain, WarDrain.nameFor(context.getVirtualServerName(),
-                    context.getContextPath()));
+            bridge = WarDrain.register(drain, drainName);
             ReadinessWar war = new ReadinessWar(registry, drain, management, configMap, bridge);
             context.setAttribute(ATTRIBUTE, war);
             log.info("readiness: {} wired: probes on port {}, drain {}{}", bridge.objectName(), management.port(),
