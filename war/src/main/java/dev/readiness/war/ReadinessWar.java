@@ -14,7 +14,9 @@ import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.reload.ConfigMapWatcher;
 import dev.readiness.core.reload.ConfigReloadConfig;
+import dev.readiness.health.management.ManagementConfig;
 import dev.readiness.health.management.ManagementServer;
+import dev.readiness.health.management.ManagementSettings;
 import dev.readiness.health.servlet.InFlightFilter;
 import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.SessionsConfig;
@@ -90,6 +92,7 @@ public final class ReadinessWar implements AutoCloseable {
         // Every setting is read and validated before anything opens: a bad value fails the deployment at once.
         CheckOptions checks = ChecksConfig.from(config);
         DrainSettings drainSettings = DrainConfig.from(config);
+        ManagementSettings managementSettings = ManagementConfig.from(config);
         SessionSettings sessions = readSessions(config);
         boolean deadlock = LivenessSettings.from(SettingsSource.of(config)).deadlockEnabled();
         Optional<ConfigMapWatcher.Builder> watch = SettingsSource.of(config).text(ConfigMapWatcher.DIR.name())
@@ -111,7 +114,7 @@ public final class ReadinessWar implements AutoCloseable {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         WarDrain bridge = null;
         try {
-            ManagementServer management = ManagementServer.builder(registry).config(config).start();
+            ManagementServer management = ManagementServer.builder(registry).settings(managementSettings).start();
             own(drain, opened, "management-server", management);
             own(drain, opened, "health-registry", registry);
             if (deadlock) {
@@ -168,13 +171,18 @@ public final class ReadinessWar implements AutoCloseable {
         }
     }
 
-    /** {@code readiness.sessions.*}, or null when no Redis URI is set (the other keys are still validated). */
+    /**
+     * {@code readiness.sessions.*}, or null when no Redis URI is set. Without one the other sessions keys are
+     * still validated (against a placeholder URI), so a bad value is refused whether or not Redis is configured.
+     */
     private static SessionSettings readSessions(Config config) {
-        boolean set = SettingsSource.of(config).text(SessionSettings.REDIS_URI.name()).filter(u -> !u.isBlank())
-                .isPresent();
+        SettingsSource source = SettingsSource.of(config);
+        boolean set = source.text(SessionSettings.REDIS_URI.name()).filter(u -> !u.isBlank()).isPresent();
         if (set) {
             return SessionsConfig.from(config);
         }
+        SessionSettings.from(key -> key.equals(SessionSettings.REDIS_URI.name())
+                ? java.util.Optional.of("redis://localhost:6379") : source.text(key));
         return null;
     }
 
