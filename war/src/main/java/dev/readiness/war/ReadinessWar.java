@@ -8,6 +8,7 @@ import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.core.check.LivenessSettings;
 import dev.readiness.core.config.SettingsSource;
 import dev.readiness.core.drain.DrainConfig;
+import dev.readiness.core.drain.DrainPhase;
 import dev.readiness.core.drain.DrainReport;
 import dev.readiness.core.drain.DrainSettings;
 import dev.readiness.core.drain.GracefulDrain;
@@ -237,8 +238,10 @@ public final class ReadinessWar implements AutoCloseable {
     @Override
     public void close() {
         try {
-            DrainReport report = drain.drain();
-            log.debug("readiness: drain report {}", report);
+            if (drain.phase() != DrainPhase.STOPPED) { // the listener drained already on Tomcat's stop
+                DrainReport report = drain.drain();
+                log.debug("readiness: drain report {}", report);
+            }
         } finally {
             bridge.unregister();
         }
