@@ -39,7 +39,7 @@ import static org.awaitility.Awaitility.await;
 class TomcatWarIT {
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(150);
-    private static final Duration PROPAGATION = Duration.ofSeconds(3);
+    private static final Duration PROPAGATION = Duration.ofSeconds(4);
 
     private final NoRetryHttpClient http = new NoRetryHttpClient(Duration.ofSeconds(2), false);
     private RedisServer redis;
