@@ -103,7 +103,8 @@ final class WarDrain implements WarDrainMBean, DrainableServer {
     @Override
     public void stopAccepting() throws Exception {
         if (!serverStopping) {
-            log.info("readiness: this webapp stops alone; Tomcat's connectors keep serving the others");
+            log.info("readiness: Tomcat's connectors are left to Tomcat: this webapp stops alone (they serve the"
+                    + " others), or Tomcat stops without ReadinessLifecycleListener (it paused them already)");
             return;
         }
         Object done = mbs.invoke(new ObjectName(CONNECTORS), STOP_ACCEPTING_OPERATION, new Object[0], new String[0]);
