@@ -48,7 +48,7 @@ class DocSnippetsTest {
         assertThat(snippets).as("the fenced blocks of README.md and src/docs/*.md").hasSizeGreaterThan(40);
         List<String> problems = checks.check(snippets);
         assertThat(problems).as("%d problems in the docs' snippets:%n%s%nThe markers, each an HTML comment on the"
-                        + " line right before a block's opening fence (src/docs/contributing.md):%n%s", problems.size(),
+                        + " line right before a block's opening fence (DocSnippetsTest's Javadoc):%n%s", problems.size(),
                 String.join("\n", problems), SnippetChecks.Kind.help()).isEmpty();
     }
 

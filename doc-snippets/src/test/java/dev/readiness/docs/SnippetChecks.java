@@ -159,37 +159,33 @@ final class SnippetChecks {
         for (int i = 0; i < snippets.size(); i++) {
             units.add(unit(snippets.get(i), i, defaultImports));
         }
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        // A syntax error stops javac before it checks types anywhere in the task: compile again without the
+        // snippets that failed until a pass fails no further one, so that every snippet's errors are found.
+        List<Diagnostic<? extends JavaFileObject>> errors = new ArrayList<>();
         Map<JavaFileObject, Unit> byFile = new LinkedHashMap<>();
+        Map<JavaFileObject, Unit> remaining = new LinkedHashMap<>();
         for (Unit u : units) {
-            byFile.put(new SimpleJavaFileObject(URI.create("string:///" + u.name().replace('.', '/') + ".java"),
-                    JavaFileObject.Kind.SOURCE) {
+            JavaFileObject file = new SimpleJavaFileObject(URI.create("string:///" + u.name().replace('.', '/')
+                    + ".java"), JavaFileObject.Kind.SOURCE) {
                 @Override
                 public CharSequence getCharContent(boolean ignoreEncodingErrors) {
                     return u.source();
                 }
-            }, u);
+            };
+            byFile.put(file, u);
+            remaining.put(file, u);
         }
-        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
-            Path out = Files.createTempDirectory("doc-snippets");
-            try {
-                List<String> options = List.of("-classpath", System.getProperty("java.class.path"), "-d",
-                        out.toString(), "-proc:none", "-Xlint:none", "-nowarn");
-                javac.getTask(null, files, diagnostics, options, null, byFile.keySet()).call();
-            } finally {
-                try (Stream<Path> walk = Files.walk(out)) {
-                    walk.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
-                }
+        while (!remaining.isEmpty()) {
+            List<Diagnostic<? extends JavaFileObject>> pass = javac(remaining.keySet());
+            errors.addAll(pass);
+            int before = remaining.size();
+            pass.forEach(d -> remaining.remove(d.getSource()));
+            if (remaining.size() == before) {
+                break;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         List<String> problems = new ArrayList<>();
-        for (Diagnostic<? extends JavaFileObject> d : diagnostics.getDiagnostics()) {
-            if (d.getKind() != Diagnostic.Kind.ERROR) {
-                continue;
-            }
+        for (Diagnostic<? extends JavaFileObject> d : errors) {
             Unit u = byFile.get(d.getSource());
             if (u == null) {
                 problems.add("javac: " + d.getMessage(Locale.ROOT));
@@ -203,6 +199,26 @@ final class SnippetChecks {
                     + d.getMessage(Locale.ROOT).lines().findFirst().orElse(""));
         }
         return problems;
+    }
+
+    private static List<Diagnostic<? extends JavaFileObject>> javac(Iterable<JavaFileObject> sources) {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (StandardJavaFileManager files = javac.getStandardFileManager(diagnostics, null, StandardCharsets.UTF_8)) {
+            Path out = Files.createTempDirectory("doc-snippets");
+            try {
+                List<String> options = List.of("-classpath", System.getProperty("java.class.path"), "-d",
+                        out.toString(), "-proc:none", "-Xlint:none", "-nowarn");
+                javac.getTask(null, files, diagnostics, options, null, sources).call();
+            } finally {
+                try (Stream<Path> walk = Files.walk(out)) {
+                    walk.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR).toList();
     }
 
     private static Unit unit(Snippet s, int index, String defaultImports) {
@@ -289,6 +305,9 @@ final class SnippetChecks {
         }
         SettingsSource source = SettingsSource.of(values);
         for (Keys<?, ?> keys : settings) {
+            if (keys.keys().stream().noneMatch(k -> values.containsKey(k.name()))) {
+                continue; // a feature the snippet does not set: its required keys are not its business
+            }
             try {
                 keys.read(source);
             } catch (ReadinessConfigException e) {
@@ -331,7 +350,7 @@ final class SnippetChecks {
     private String mainSources() {
         if (mainSources == null) {
             StringBuilder all = new StringBuilder();
-            try (Stream<Path> walk = Files.walk(root, 6)) {
+            try (Stream<Path> walk = Files.walk(root, 20)) {
                 walk.filter(p -> p.toString().contains("/src/main/") && !p.toString().contains("/target/")
                         && Files.isRegularFile(p)).forEach(p -> {
                             try {
