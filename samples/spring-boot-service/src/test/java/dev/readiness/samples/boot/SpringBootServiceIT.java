@@ -3,6 +3,7 @@ package dev.readiness.samples.boot;
 import dev.readiness.samples.e2e.AbstractSampleServiceIT;
 import dev.readiness.samples.e2e.SampleDescriptor;
 import dev.readiness.samples.e2e.SampleProcess;
+import dev.readiness.testkit.RedisServer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -40,7 +41,11 @@ class SpringBootServiceIT extends AbstractSampleServiceIT {
      */
     @Test
     void servesFromItsAotProcessedContext() throws Exception {
-        try (SampleProcess app = start(Map.of("JAVA_TOOL_OPTIONS", "-Dspring.aot.enabled=true"))) {
+        // A Redis of its own: the jar holds no development Redis, and the AOT-processed context has the
+        // sessions configuration in (the build saw a URI), so it needs one to start.
+        try (RedisServer redis = RedisServer.start();
+             SampleProcess app = start(Map.of("JAVA_TOOL_OPTIONS", "-Dspring.aot.enabled=true",
+                     "READINESS_SESSIONS_REDIS_URI", redis.uri()))) {
             awaitServing(app);
             assertThat(app.log()).contains("Starting AOT-processed SpringBootService");
             assertThat(app.management("/readyz").statusCode()).isEqualTo(200);
