@@ -25,6 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * &lt;!-- snippet: properties --&gt;       every readiness.* key in the settings catalog, every value allowed
  * &lt;!-- snippet: yaml --&gt;             parsed as YAML
  * &lt;!-- snippet: shell --&gt;            sh -n; the repository paths, -pl modules and classes it names exist
+ * &lt;!-- snippet: shell-run --&gt;        run with sh -eu in an empty directory holding readiness-gc-tuning.jar;
+ *                                     must exit 0 within 60 s
  * &lt;!-- snippet: xml-dependency --&gt;   dev.readiness artifacts of the BOM at this build's version
  * &lt;!-- snippet: dockerfile --&gt;       Dockerfile instructions, each RUN valid sh
  * &lt;!-- snippet: output --&gt;           not checked: what a program prints, a table, a layout
@@ -141,6 +143,24 @@ class DocSnippetsTest {
                 .noneSatisfy(p -> assertThat(p).contains("samples/run.sh"))
                 .noneSatisfy(p -> assertThat(p).contains("READINESS_NOTHING"));
         assertThat(problems).hasSize(8);
+    }
+
+    @Test
+    void aShellRunSnippetMustExitZero() {
+        String doc = """
+                <!-- snippet: shell-run -->
+                ```
+                java -jar readiness-gc-tuning.jar flags | grep -q -- -XX:+UseG1GC
+                ```
+                <!-- snippet: shell-run -->
+                ```
+                echo about to fail
+                java -jar readiness-gc-tuning.jar no-such-command
+                ```
+                """;
+        List<String> problems = checks.check(Snippet.parse("r.md", doc));
+        assertThat(problems).hasSize(1);
+        assertThat(problems.get(0)).startsWith("r.md:6: exited with 2 (shell-run):").contains("about to fail");
     }
 
     private List<Path> docs() throws IOException {

@@ -59,6 +59,8 @@ final class SnippetChecks {
         YAML("yaml", "parsed as YAML (every document); readiness.* keys and READINESS_* variables named exist"),
         SHELL("shell", "`sh -n` syntax; the repository paths, -pl modules and dev.readiness classes it names"
                 + " exist; readiness.* keys and READINESS_* variables named exist"),
+        SHELL_RUN("shell-run", "run with sh -eu in an empty directory holding readiness-gc-tuning.jar, java on the"
+                + " PATH; must exit 0 within 60 s (keep it short)"),
         XML_DEPENDENCY("xml-dependency", "parsed as XML; each dev.readiness dependency is an artifact of the BOM,"
                 + " at this build's version when it names one"),
         DOCKERFILE("dockerfile", "each instruction is a Dockerfile instruction, each RUN passes `sh -n`"),
@@ -130,6 +132,7 @@ final class SnippetChecks {
                 case PROPERTIES -> properties(s, problems);
                 case YAML -> yaml(s, problems);
                 case SHELL -> shell(s, problems);
+                case SHELL_RUN -> run(s, problems);
                 case XML_DEPENDENCY -> xml(s, problems);
                 case DOCKERFILE -> dockerfile(s, problems);
                 case OUTPUT -> { }
@@ -412,6 +415,56 @@ final class SnippetChecks {
                 throw new UncheckedIOException(e);
             }
         }
+    }
+
+    private void run(Snippet s, List<String> problems) {
+        Path gcTuning = gcTuningJar();
+        if (gcTuning == null) {
+            System.out.println("DocSnippetsTest: " + s.where() + " (shell-run) not run: no readiness-gc-tuning jar"
+                    + " on the class path or in gc-tuning/target (mvn package builds it)");
+            return;
+        }
+        try {
+            Path dir = Files.createTempDirectory("doc-snippet-run");
+            try {
+                Files.copy(gcTuning, dir.resolve("readiness-gc-tuning.jar"));
+                ProcessBuilder pb = new ProcessBuilder("sh", "-eu").directory(dir.toFile()).redirectErrorStream(true);
+                pb.environment().keySet().removeIf(k -> k.startsWith("READINESS_"));
+                pb.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":"
+                        + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+                Process p = pb.start();
+                p.getOutputStream().write(s.body().getBytes(StandardCharsets.UTF_8));
+                p.getOutputStream().close();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor();
+                    problems.add(s.where() + ": did not finish within 60 s");
+                } else if (p.exitValue() != 0) {
+                    problems.add(s.where() + ": exited with " + p.exitValue() + " (shell-run):\n" + out.strip());
+                }
+            } finally {
+                try (Stream<Path> walk = Files.walk(dir)) {
+                    walk.sorted((a, b) -> b.compareTo(a)).forEach(f -> f.toFile().delete());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The packaged gc-tuning jar (its CLI holds a relocated copy of a core class that its classes lack). */
+    private Path gcTuningJar() {
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            if (p.getFileName().toString().startsWith("readiness-gc-tuning-") && entry.endsWith(".jar")) {
+                return p;
+            }
+        }
+        Path built = root.resolve("gc-tuning/target/readiness-gc-tuning-" + version + ".jar");
+        return Files.isRegularFile(built) ? built : null;
     }
 
     private void xml(Snippet s, List<String> problems) {
