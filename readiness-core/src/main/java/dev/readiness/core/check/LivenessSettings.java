@@ -17,15 +17,25 @@ public final class LivenessSettings {
             .means("Whether the deadlock check (threads deadlocked on monitors or locks) is registered for"
                     + " liveness.");
 
+    /** {@code readiness.liveness.http-listener.enabled}. */
+    public static final Key<Boolean> HTTP_LISTENER_ENABLED = Key.flag("readiness.liveness.http-listener.enabled")
+            .defaultsTo(true)
+            .means("Whether the application's own HTTP listener (Tomcat's or Jetty's connectors) is checked for"
+                    + " liveness from the server's state: DOWN when a connector that had started stopped, lost its"
+                    + " socket or its acceptor thread while no drain asked for it.");
+
     /** The keys of {@code readiness.liveness.*}. */
     public static final Keys<Builder, LivenessSettings> KEYS = Keys.of("Liveness checks", "readiness.liveness",
                     LivenessSettings::builder, Builder::build)
-            .key(DEADLOCK_ENABLED, Builder::deadlockEnabled);
+            .key(DEADLOCK_ENABLED, Builder::deadlockEnabled)
+            .key(HTTP_LISTENER_ENABLED, Builder::httpListenerEnabled);
 
     private final boolean deadlockEnabled;
+    private final boolean httpListenerEnabled;
 
     private LivenessSettings(Builder b) {
         this.deadlockEnabled = b.deadlockEnabled;
+        this.httpListenerEnabled = b.httpListenerEnabled;
     }
 
     /**
@@ -46,20 +56,32 @@ public final class LivenessSettings {
         return deadlockEnabled;
     }
 
+    /** Whether the HTTP listener check is registered for liveness where a front end knows the server. Default {@code true}. */
+    public boolean httpListenerEnabled() {
+        return httpListenerEnabled;
+    }
+
     @Override
     public String toString() {
-        return "LivenessSettings{deadlockEnabled=" + deadlockEnabled + "}";
+        return "LivenessSettings{deadlockEnabled=" + deadlockEnabled + ", httpListenerEnabled=" + httpListenerEnabled
+                + "}";
     }
 
     /** Builds {@link LivenessSettings}. */
     public static final class Builder {
         private boolean deadlockEnabled = DEADLOCK_ENABLED.defaultValue();
+        private boolean httpListenerEnabled = HTTP_LISTENER_ENABLED.defaultValue();
 
         private Builder() {
         }
 
         public Builder deadlockEnabled(boolean enabled) {
             this.deadlockEnabled = enabled;
+            return this;
+        }
+
+        public Builder httpListenerEnabled(boolean enabled) {
+            this.httpListenerEnabled = enabled;
             return this;
         }
 

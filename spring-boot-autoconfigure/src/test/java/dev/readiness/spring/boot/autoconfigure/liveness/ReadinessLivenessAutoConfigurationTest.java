@@ -9,6 +9,7 @@ import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
 import java.time.Duration;
 
@@ -58,5 +59,27 @@ class ReadinessLivenessAutoConfigurationTest {
                     assertThat(context.getBean(HealthRegistry.class).checks())
                             .filteredOn(c -> c.name().equals(DeadlockCheck.NAME)).hasSize(1);
                 });
+    }
+
+    @Test
+    void theHttpListenerCheckOnlyInAWebApplicationAndOffWithItsFlag() {
+        runner.run(context -> assertThat(context.getBean(HealthRegistry.class).checks())
+                .noneMatch(c -> c.name().equals("http-listener")));
+        WebApplicationContextRunner web = new WebApplicationContextRunner(
+                org.springframework.boot.web.server.servlet.context.AnnotationConfigServletWebServerApplicationContext::new)
+                .withConfiguration(AutoConfigurations.of(ReadinessAutoConfiguration.class,
+                        ReadinessLivenessAutoConfiguration.class,
+                        org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration.class))
+                .withPropertyValues("server.port=0", "server.address=127.0.0.1");
+        web.run(context -> assertThat(context.getBean(HealthRegistry.class).checks())
+                .filteredOn(c -> c.name().equals("http-listener")).singleElement()
+                .satisfies(c -> assertThat(c.probe()).isEqualTo(Probe.LIVENESS)));
+        web.withPropertyValues("readiness.liveness.http-listener.enabled=false").run(context ->
+                assertThat(context.getBean(HealthRegistry.class).checks())
+                        .noneMatch(c -> c.name().equals("http-listener")));
+        web.withPropertyValues("readiness.liveness.http-listener.enabled=yes please").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).hasStackTraceContaining("readiness.liveness.http-listener.enabled");
+        });
     }
 }

@@ -1,0 +1,114 @@
+package dev.readiness.spring.boot.autoconfigure.liveness;
+
+import dev.readiness.core.check.CheckResult;
+import dev.readiness.core.check.LocalCheck;
+import dev.readiness.core.drain.DrainPhase;
+import dev.readiness.core.drain.GracefulDrain;
+import dev.readiness.health.jetty.JettyListenerCheck;
+import dev.readiness.health.tomcat.TomcatListenerCheck;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.jetty.JettyWebServer;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.WebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.util.ClassUtils;
+
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The application's own HTTP listener checked for liveness from Spring Boot's web server, found when the check runs
+ * (the server is created late in the context's refresh, and its connectors start last): Tomcat's connectors through
+ * {@link TomcatListenerCheck}, Jetty's server through {@link JettyListenerCheck}; UP "not started yet" until the
+ * server exists, and UP from the moment the application stops on purpose: a drain began, or the context is
+ * closing (Spring Boot's own graceful shutdown, without the drain). Another server (Netty, Undertow) is reported UP
+ * with what it is, once: this check cannot read it.
+ * <p>
+ * Tomcat's and Jetty's classes are touched only once the server is known to be one of them, so either may be
+ * missing from the class path.
+ */
+final class HttpListenerChecks implements ApplicationListener<ContextClosedEvent>, LocalCheck {
+
+    private static final ClassLoader LOADER = HttpListenerChecks.class.getClassLoader();
+    private static final boolean TOMCAT = ClassUtils.isPresent("org.springframework.boot.tomcat.TomcatWebServer", LOADER)
+            && ClassUtils.isPresent("org.apache.catalina.connector.Connector", LOADER);
+    private static final boolean JETTY = ClassUtils.isPresent("org.springframework.boot.jetty.JettyWebServer", LOADER)
+            && ClassUtils.isPresent("org.eclipse.jetty.server.Server", LOADER);
+
+    private final WebServerApplicationContext context;
+    private final ObjectProvider<GracefulDrain> drain;
+    private volatile boolean closing;
+    private volatile LocalCheck delegate;
+
+    HttpListenerChecks(WebServerApplicationContext context, ObjectProvider<GracefulDrain> drain) {
+        this.context = context;
+        this.drain = drain;
+    }
+
+    @Override
+    public void onApplicationEvent(ContextClosedEvent event) {
+        if (event.getApplicationContext() == context) {
+            closing = true;
+        }
+    }
+
+    boolean stoppingOnPurpose() {
+        if (closing) {
+            return true;
+        }
+        GracefulDrain d = drain.getIfAvailable();
+        return d != null && d.phase() != DrainPhase.SERVING;
+    }
+
+    @Override
+    public CheckResult check() {
+        LocalCheck d = delegate;
+        if (d == null) {
+            WebServer server = context.getWebServer();
+            if (server == null) {
+                return stoppingOnPurpose() ? CheckResult.up("stopping on purpose") : CheckResult.up("not started yet");
+            }
+            d = TOMCAT && Tomcat.is(server) ? Tomcat.check(server, this::stoppingOnPurpose)
+                    : JETTY && Jetty.is(server) ? Jetty.check(server, this::stoppingOnPurpose)
+                    : unreadable(server);
+            delegate = d;
+        }
+        return d.check();
+    }
+
+    private static LocalCheck unreadable(WebServer server) {
+        CheckResult result = CheckResult.up("the listener of " + server.getClass().getSimpleName()
+                + " is not read (Tomcat's and Jetty's are)");
+        return () -> result;
+    }
+
+    @Override
+    public String toString() {
+        return "HttpListenerCheck";
+    }
+
+    /** Loaded only when Spring Boot's Tomcat is on the class path. */
+    private static final class Tomcat {
+        static boolean is(WebServer server) {
+            return server instanceof TomcatWebServer;
+        }
+
+        static LocalCheck check(WebServer server, BooleanSupplier stopping) {
+            org.apache.catalina.startup.Tomcat tomcat = ((TomcatWebServer) server).getTomcat();
+            return new TomcatListenerCheck(() -> List.of(tomcat.getService().findConnectors()), stopping);
+        }
+    }
+
+    /** Loaded only when Spring Boot's Jetty is on the class path. */
+    private static final class Jetty {
+        static boolean is(WebServer server) {
+            return server instanceof JettyWebServer;
+        }
+
+        static LocalCheck check(WebServer server, BooleanSupplier stopping) {
+            return new JettyListenerCheck(((JettyWebServer) server).getServer(), stopping);
+        }
+    }
+}

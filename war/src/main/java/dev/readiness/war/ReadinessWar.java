@@ -1,0 +1,249 @@
+package dev.readiness.war;
+
+import dev.readiness.core.check.CheckOptions;
+import dev.readiness.core.check.CheckResult;
+import dev.readiness.core.check.ChecksConfig;
+import dev.readiness.core.check.DeadlockCheck;
+import dev.readiness.core.check.DependencyCheck;
+import dev.readiness.core.check.LivenessSettings;
+import dev.readiness.core.config.SettingsSource;
+import dev.readiness.core.drain.DrainConfig;
+import dev.readiness.core.drain.DrainPhase;
+import dev.readiness.core.drain.DrainReport;
+import dev.readiness.core.drain.DrainSettings;
+import dev.readiness.core.drain.GracefulDrain;
+import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.core.reload.ConfigMapWatcher;
+import dev.readiness.core.reload.ConfigReloadConfig;
+import dev.readiness.health.management.ManagementConfig;
+import dev.readiness.health.management.ManagementServer;
+import dev.readiness.health.management.ManagementSettings;
+import dev.readiness.health.servlet.InFlightFilter;
+import dev.readiness.sessions.SessionSettings;
+import dev.readiness.sessions.SessionsConfig;
+import dev.readiness.sessions.redis.RedisSessionStore;
+import dev.readiness.sessions.servlet.SessionFilter;
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.FilterRegistration;
+import jakarta.servlet.ServletContext;
+import org.eclipse.microprofile.config.Config;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything readiness does for one webapp, wired from its {@code readiness.*} settings ({@link WarConfig}):
+ * <ul>
+ *   <li>the {@link HealthRegistry}, with the deadlock liveness check ({@code readiness.liveness.deadlock.enabled});</li>
+ *   <li>the {@link ManagementServer}: {@code /livez}, {@code /readyz}, {@code /startupz} on
+ *       {@code readiness.management.port} (8081), started first, so the startup probe answers 503 until the
+ *       webapp is up;</li>
+ *   <li>the {@link InFlightFilter} first in the chain, then the sessions {@link SessionFilter} with a
+ *       {@link RedisSessionStore} when {@code readiness.sessions.redis.uri} is set; when it is not, one log line
+ *       says so, no session filter is added and a required readiness check {@value #NO_REDIS_CHECK} stays DOWN;</li>
+ *   <li>the ConfigMap watcher when {@code readiness.config.dir} is set ({@link #configMap()});</li>
+ *   <li>a {@link GracefulDrain} that {@code ReadinessLifecycleListener} runs on Tomcat's stop, or, without the
+ *       listener, that runs when the context stops, after Tomcat paused its connectors: then with no propagation
+ *       delay, since no request reaches the webapp any more.</li>
+ * </ul>
+ * The drain closes what was opened in reverse order; {@link #close()} (on {@code contextDestroyed}) runs it if
+ * nothing did. Published as the context attribute {@value #ATTRIBUTE}: {@link #of(ServletContext)}.
+ */
+public final class ReadinessWar implements AutoCloseable {
+
+    /** The servlet context attribute holding this object. */
+    public static final String ATTRIBUTE = "dev.readiness.war.ReadinessWar";
+    /** The readiness check that is DOWN when no Redis is configured. */
+    public static final String NO_REDIS_CHECK = "redis-sessions";
+    static final String IN_FLIGHT_FILTER = "readiness-in-flight";
+    static final String SESSION_FILTER = "readiness-sessions";
+
+    private static final Logger log = LoggerFactory.getLogger(ReadinessWar.class);
+
+    private final HealthRegistry registry;
+    private final GracefulDrain drain;
+    private final ManagementServer management;
+    private final Optional<ConfigMapWatcher> configMap;
+    private final WarDrain bridge;
+
+    private ReadinessWar(HealthRegistry registry, GracefulDrain drain, ManagementServer management,
+                         Optional<ConfigMapWatcher> configMap, WarDrain bridge) {
+        this.registry = registry;
+        this.drain = drain;
+        this.management = management;
+        this.configMap = configMap;
+        this.bridge = bridge;
+    }
+
+    /**
+     * Wires readiness into {@code context} (before it initialises: from a {@code ServletContainerInitializer}).
+     * When anything fails, what was opened is closed and the exception is thrown: the context does not start.
+     *
+     * @throws dev.readiness.core.config.ReadinessConfigException naming the key, the value and what is allowed
+     */
+    public static ReadinessWar start(ServletContext context, Config config) {
+        Objects.requireNonNull(context, "context");
+        Objects.requireNonNull(config, "config");
+        // Every setting is read and validated before anything opens: a bad value fails the deployment at once.
+        CheckOptions checks = ChecksConfig.from(config);
+        DrainSettings drainSettings = DrainConfig.from(config);
+        ManagementSettings managementSettings = ManagementConfig.from(config);
+        SessionSettings sessions = readSessions(config);
+        boolean deadlock = LivenessSettings.from(SettingsSource.of(config)).deadlockEnabled();
+        Optional<ConfigMapWatcher.Builder> watch = SettingsSource.of(config).text(ConfigMapWatcher.DIR.name())
+                .filter(d -> !d.isBlank()).map(d -> ConfigReloadConfig.from(config));
+        // The first use of the context: nothing was opened yet when the settings were refused.
+        javax.management.ObjectName drainName = WarDrain.nameFor(context.getVirtualServerName(),
+                context.getContextPath());
+        boolean listener = WarDrain.listenerPresent();
+        if (!listener) {
+            log.warn("readiness: no dev.readiness.tomcat.ReadinessLifecycleListener in this JVM: on shutdown Tomcat"
+                    + " pauses its connectors before the webapps stop, so this drain runs at context stop, without"
+                    + " its propagation delay. Add readiness-tomcat-listener.jar to $CATALINA_BASE/lib and"
+                    + " <Listener className=\"dev.readiness.tomcat.ReadinessLifecycleListener\"/> to server.xml");
+            drainSettings = drainSettings.toBuilder().propagationDelay(Duration.ZERO).build();
+        }
+
+        HealthRegistry registry = HealthRegistry.builder().dependencyDefaults(checks).build();
+        GracefulDrain drain = GracefulDrain.builder(registry).settings(drainSettings).build();
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        WarDrain bridge = null;
+        try {
+            ManagementServer management = ManagementServer.builder(registry).settings(managementSettings).start();
+            own(drain, opened, "management-server", management);
+            own(drain, opened, "health-registry", registry);
+            if (deadlock) {
+                registry.liveness(DeadlockCheck.NAME, new DeadlockCheck());
+            }
+
+            FilterRegistration.Dynamic inFlight = context.addFilter(IN_FLIGHT_FILTER, new InFlightFilter(drain.tracker()));
+            requireAdded(inFlight, IN_FLIGHT_FILTER);
+            inFlight.setAsyncSupported(true);
+            // isMatchAfter=false: before the filters of web.xml; the in-flight filter first of all.
+            inFlight.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+
+            if (sessions != null) {
+                RedisSessionStore store = own(drain, opened, "session-store", RedisSessionStore.create(sessions));
+                registry.readiness("redis-sessions", store.readinessCheck(),
+                        checks.toBuilder().required(sessions.required()).build());
+                FilterRegistration.Dynamic filter = context.addFilter(SESSION_FILTER, new SessionFilter(store, sessions));
+                requireAdded(filter, SESSION_FILTER);
+                filter.setAsyncSupported(true);
+                filter.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
+                log.info("readiness: sessions go to Redis at {}", SessionSettings.REDIS_URI.show(sessions.redisUri()));
+            } else {
+                log.warn("readiness: readiness.sessions.redis.uri (READINESS_SESSIONS_REDIS_URI) is not set: no"
+                        + " Redis is configured, sessions stay in this container and readiness stays DOWN");
+                registry.readiness(NO_REDIS_CHECK, (DependencyCheck) timeout -> CheckResult.down("readiness.sessions.redis.uri"
+                        + " (READINESS_SESSIONS_REDIS_URI) is not set"), checks.toBuilder().required(true).build());
+            }
+
+            Optional<ConfigMapWatcher> configMap = Optional.empty();
+            if (watch.isPresent()) {
+                configMap = Optional.of(own(drain, opened, "configmap-watcher", watch.get().build().start()));
+            }
+
+            bridge = WarDrain.register(drain, drainName);
+            ReadinessWar war = new ReadinessWar(registry, drain, management, configMap, bridge);
+            context.setAttribute(ATTRIBUTE, war);
+            log.info("readiness: {} wired: probes on port {}, drain {}{}", bridge.objectName(), management.port(),
+                    drainSettings, listener ? " on Tomcat's stop (ReadinessLifecycleListener)" : " at context stop");
+            return war;
+        } catch (RuntimeException | Error e) {
+            if (bridge != null) {
+                bridge.unregister();
+            }
+            while (!opened.isEmpty()) {
+                try {
+                    opened.pop().close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * {@code readiness.sessions.*}, or null when no Redis URI is set. Without one the other sessions keys are
+     * still validated (against a placeholder URI), so a bad value is refused whether or not Redis is configured.
+     */
+    private static SessionSettings readSessions(Config config) {
+        SettingsSource source = SettingsSource.of(config);
+        boolean set = source.text(SessionSettings.REDIS_URI.name()).filter(u -> !u.isBlank()).isPresent();
+        if (set) {
+            return SessionsConfig.from(config);
+        }
+        SessionSettings.from(key -> key.equals(SessionSettings.REDIS_URI.name())
+                ? java.util.Optional.of("redis://localhost:6379") : source.text(key));
+        return null;
+    }
+
+    private static void requireAdded(FilterRegistration.Dynamic registration, String name) {
+        if (registration == null) {
+            throw new IllegalStateException("a filter named '" + name + "' is already declared in this webapp:"
+                    + " readiness-war adds it itself; remove it from web.xml");
+        }
+    }
+
+    private static <T extends AutoCloseable> T own(GracefulDrain drain, Deque<AutoCloseable> opened, String name,
+                                                   T resource) {
+        drain.register(name, resource);
+        opened.push(resource);
+        return resource;
+    }
+
+    /** The webapp's readiness, or an error saying why it is missing. */
+    public static ReadinessWar of(ServletContext context) {
+        if (context.getAttribute(ATTRIBUTE) instanceof ReadinessWar war) {
+            return war;
+        }
+        throw new IllegalStateException("no " + ATTRIBUTE + " in this context: readiness-war is not in WEB-INF/lib,"
+                + " or the container skipped its ServletContainerInitializer (metadata-complete or an"
+                + " absolute-ordering that leaves it out)");
+    }
+
+    /** Starts the checks and marks the webapp started (from {@code contextInitialized}). */
+    void started() {
+        registry.start();
+        registry.markStarted();
+    }
+
+    public HealthRegistry registry() {
+        return registry;
+    }
+
+    public GracefulDrain drain() {
+        return drain;
+    }
+
+    public int managementPort() {
+        return management.port();
+    }
+
+    /** The watched ConfigMap directory; empty when {@code readiness.config.dir} is not set. */
+    public Optional<ConfigMapWatcher> configMap() {
+        return configMap;
+    }
+
+    /** Runs the drain unless the Tomcat listener already did, and unregisters the MBean. */
+    @Override
+    public void close() {
+        try {
+            if (drain.phase() != DrainPhase.STOPPED) { // the listener drained already on Tomcat's stop
+                DrainReport report = drain.drain();
+                log.debug("readiness: drain report {}", report);
+            }
+        } finally {
+            bridge.unregister();
+        }
+    }
+}
