@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * &lt;!-- snippet: shell-run --&gt;        run with sh -eu in an empty directory holding readiness-gc-tuning.jar;
  *                                     must exit 0 within 60 s
  * &lt;!-- snippet: xml-dependency --&gt;   dev.readiness artifacts of the BOM at this build's version
+ * &lt;!-- snippet: xml --&gt;              parsed as XML; the dev.readiness classes it names exist
  * &lt;!-- snippet: dockerfile --&gt;       Dockerfile instructions, each RUN valid sh
  * &lt;!-- snippet: output --&gt;           not checked: what a program prints, a table, a layout
  * </pre>
@@ -130,6 +131,10 @@ class DocSnippetsTest {
                 ```
                 anything at all, READINESS_NOTHING
                 ```
+                <!-- snippet: xml -->
+                ```xml
+                <Listener className="dev.readiness.tomcat.NoSuchListener"/>
+                ```
                 """;
         List<String> problems = checks.check(Snippet.parse("s.md", doc));
         assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("s.md:4:").contains("no-such-script"))
@@ -142,7 +147,8 @@ class DocSnippetsTest {
                 .anySatisfy(p -> assertThat(p).startsWith("s.md:19:").contains("readiness.drain.timeot"))
                 .noneSatisfy(p -> assertThat(p).contains("samples/run.sh"))
                 .noneSatisfy(p -> assertThat(p).contains("READINESS_NOTHING"));
-        assertThat(problems).hasSize(8);
+        assertThat(problems).anySatisfy(p -> assertThat(p).startsWith("s.md:27:").contains("NoSuchListener"));
+        assertThat(problems).hasSize(9);
     }
 
     @Test

@@ -63,6 +63,7 @@ final class SnippetChecks {
                 + " PATH; must exit 0 within 60 s (keep it short)"),
         XML_DEPENDENCY("xml-dependency", "parsed as XML; each dev.readiness dependency is an artifact of the BOM,"
                 + " at this build's version when it names one"),
+        XML("xml", "parsed as XML; the dev.readiness classes it names exist"),
         DOCKERFILE("dockerfile", "each instruction is a Dockerfile instruction, each RUN passes `sh -n`"),
         OUTPUT("output", "not checked: what a program prints, a log line, a table, a directory layout");
 
@@ -134,6 +135,11 @@ final class SnippetChecks {
                 case SHELL -> shell(s, problems);
                 case SHELL_RUN -> run(s, problems);
                 case XML_DEPENDENCY -> xml(s, problems);
+                case XML -> {
+                    if (parseXml(s, problems) != null) {
+                        classes(s, problems);
+                    }
+                }
                 case DOCKERFILE -> dockerfile(s, problems);
                 case OUTPUT -> { }
             }
@@ -400,6 +406,11 @@ final class SnippetChecks {
                 }
             }
         }
+        classes(s, problems);
+    }
+
+    /** The dev.readiness classes {@code s} names exist in some module's sources. */
+    private void classes(Snippet s, List<String> problems) {
         Matcher classes = CLASS_NAME.matcher(s.body());
         while (classes.find()) {
             String file = classes.group().replace('.', '/') + ".java";
@@ -467,13 +478,19 @@ final class SnippetChecks {
         return Files.isRegularFile(built) ? built : null;
     }
 
-    private void xml(Snippet s, List<String> problems) {
-        Document doc;
+    private static Document parseXml(Snippet s, List<String> problems) {
         try {
-            doc = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
+            return DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
                     ("<snippet>" + s.body() + "</snippet>").getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
             problems.add(s.where() + ": not XML: " + e.getMessage());
+            return null;
+        }
+    }
+
+    private void xml(Snippet s, List<String> problems) {
+        Document doc = parseXml(s, problems);
+        if (doc == null) {
             return;
         }
         String bom;
