@@ -40,8 +40,8 @@ public class SpringBootService {
      * Without {@code readiness.sessions.redis.uri} ({@code READINESS_SESSIONS_REDIS_URI}) the service cannot keep
      * a session that another replica sees, so it starts, says so in one line with the setting to give, and stays
      * unready: a required readiness check {@code redis-sessions} that is DOWN with that reason. (The development
-     * run, {@code samples/run.sh} or {@code mvn spring-boot:test-run}, starts a local Redis instead; it lives in
-     * the test sources, and this jar holds none.)
+     * run, {@code mvn spring-boot:test-run}, starts a local Redis instead; it lives in the test sources, and this
+     * jar holds none.)
      */
     static void unreadyWithoutRedis(ConfigurableApplicationContext context) {
         if (StringUtils.hasText(context.getEnvironment().getProperty(REDIS_URI))) {

@@ -16,7 +16,7 @@ import java.util.List;
 
 /**
  * The sample's development run, with everything on and nothing to set up: {@code mvn spring-boot:test-run}
- * in this directory, or {@code samples/run.sh} from the repository root. When no Redis is configured
+ * in this directory. When no Redis is configured
  * ({@code READINESS_SESSIONS_REDIS_URI} or {@code readiness.sessions.redis.uri}), it starts a local redis-server
  * (the binary that {@code com.github.codemonstur:embedded-redis} ships, or one on the PATH) on a free loopback
  * port, says so, and runs {@link SpringBootService#main} with it, session cookies without the {@code Secure}
