@@ -25,8 +25,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A sample as a real process: every endpoint of the contract, sessions in a real Redis, the development Redis
- * fallback, and the drain on a real SIGTERM. Each sample extends it with its {@link SampleDescriptor}; the
+ * A sample as a real process: every endpoint of the contract, sessions in a real Redis, the development run's
+ * Redis, the production jar without one (unready, saying so), the jar's contents, and the drain on a real
+ * SIGTERM. Each sample extends it with its {@link SampleDescriptor}; the
  * subclass's name ends in {@code IT} so that the sample's Failsafe runs it.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -347,16 +348,61 @@ public abstract class AbstractSampleServiceIT extends AbstractSampleIT {
         }
     }
 
+    /** The main class of the sample's development run, in its test sources ({@code samples/run.sh} starts it). */
+    protected abstract String developmentMain();
+
     @Test
-    protected void startsADevelopmentRedisWhenNoneIsConfiguredAndSaysSo() throws Exception {
-        try (SampleProcess app = start(Map.of())) {
+    protected void theDevelopmentRunStartsARedisWhenNoneIsConfiguredAndSaysSo() throws Exception {
+        try (SampleProcess app = SampleProcess.startDevelopment(jar(), developmentMain(), Map.of())) {
             awaitServing(app);
             assertThat(app.log()).contains("READINESS_SESSIONS_REDIS_URI is not set: started a local development Redis at redis://127.0.0.1:");
             assertThat(app.get("/session/counter").body()).isEqualTo("1");
             assertThat(app.get("/session/read").body()).isEqualTo("1");
+            awaitAlive(app, () -> app.statusOrMinusOne(app.managementPort(), "/readyz") == 200);
             app.sigterm();
-            app.awaitExit(Duration.ofSeconds(60));
+            assertThat(app.awaitExit(Duration.ofSeconds(60))).isEqualTo(sample().exitAfterSigterm());
             assertThat(app.log()).contains("stopping the development Redis");
+        }
+    }
+
+    @Test
+    protected void theJarWithoutARedisStartsSaysSoInOneLineAndStaysUnready() throws Exception {
+        try (SampleProcess app = start(Map.of())) {
+            awaitAlive(app, () -> app.statusOrMinusOne(app.managementPort(), "/startupz") == 200);
+            assertThat(app.management("/livez").statusCode()).isEqualTo(200);
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> app.management("/readyz").statusCode() == 503);
+            // One WARN line at start; the registry's own line for the DOWN check may quote the reason too.
+            List<String> lines = app.log().lines()
+                    .filter(l -> l.contains("WARN") && l.contains("no Redis is configured")).toList();
+            assertThat(lines).as("the log:%n%s", app.log()).hasSize(1);
+            assertThat(lines.get(0)).contains("READINESS_SESSIONS_REDIS_URI", "redis://", "unready");
+            assertThat(app.log()).doesNotContain("development Redis at");
+        }
+    }
+
+    /**
+     * The jar a team ships holds nothing for development or tests: no testkit, no embedded Redis (nor its
+     * redis-server binaries), no test framework.
+     */
+    @Test
+    protected void theJarHoldsNoDevelopmentRedisAndNoTestCode() throws Exception {
+        List<String> entries;
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(jar().toFile())) {
+            entries = jar.stream().map(java.util.jar.JarEntry::getName).toList();
+        }
+        List<String> libraries = entries.stream().filter(e -> e.endsWith(".jar")).toList();
+        System.out.printf("%s: %d entries, %d libraries: %s%n", jar().getFileName(), entries.size(),
+                libraries.size(), libraries.stream().map(l -> l.substring(l.lastIndexOf('/') + 1))
+                        .collect(Collectors.joining(" ")));
+        assertThat(entries).hasSizeGreaterThan(100);
+        List<String> forbidden = List.of("readiness-testkit", "dev/readiness/testkit/", "embedded-redis",
+                "redis/embedded/", "redis-server", "junit", "opentest4j", "assertj", "awaitility", "archunit",
+                "mockito", "sample-e2e", "dev/readiness/samples/e2e/", "DevRedis", "DevSpringBootService",
+                "DevServletService");
+        for (String f : forbidden) {
+            assertThat(entries).as("entries of %s naming %s", jar(), f)
+                    .noneMatch(e -> e.toLowerCase(java.util.Locale.ROOT).contains(f.toLowerCase(java.util.Locale.ROOT)));
         }
     }
 

@@ -51,6 +51,21 @@ public final class SampleProcess implements AutoCloseable {
 
     /** As {@link #start(Path, Map)}, with a browser's cookie jar that other instances may share. */
     public static SampleProcess start(Path jar, Map<String, String> env, CookieManager cookies) throws IOException {
+        return start(jar, List.of("-jar", jar.toString()), env, cookies);
+    }
+
+    /**
+     * The sample's development run: {@code mainClass} (the test sources' main, the one {@code samples/run.sh}
+     * starts) on this test JVM's class path, which holds the sample's test classes and test dependencies, through
+     * the entrypoint beside {@code jar}.
+     */
+    public static SampleProcess startDevelopment(Path jar, String mainClass, Map<String, String> env)
+            throws IOException {
+        return start(jar, List.of("-cp", System.getProperty("java.class.path"), mainClass), env, new CookieManager());
+    }
+
+    private static SampleProcess start(Path jar, List<String> javaArgs, Map<String, String> env,
+            CookieManager cookies) throws IOException {
         int port = freePort();
         int managementPort = freePort();
         Map<String, String> all = new LinkedHashMap<>();
@@ -66,8 +81,8 @@ public final class SampleProcess implements AutoCloseable {
             throw new IllegalStateException(entrypoint + " is missing: the package phase puts it there");
         }
         List<String> cmd = new ArrayList<>(List.of("sh", entrypoint.toString(),
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                "-jar", jar.toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1"));
+        cmd.addAll(javaArgs);
         Path log = Files.createTempFile("sample-", ".log");
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         // The sample's configuration comes only from what the test sets.

@@ -1,8 +1,10 @@
 package dev.readiness.samples.servlet;
 
 import dev.readiness.core.check.CheckOptions;
+import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.check.ChecksConfig;
 import dev.readiness.core.check.DeadlockCheck;
+import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.core.check.LivenessSettings;
 import dev.readiness.core.config.ReadinessConfig;
 import dev.readiness.core.config.SettingsSource;
@@ -51,6 +53,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.EnumSet;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -58,12 +61,17 @@ import java.util.Optional;
  * Start: {@code java -jar servlet-service.jar} (or through the gc-tuning entrypoint), configured by environment
  * variables (see {@code src/docs/samples.md}).
  * <p>
- * What is closed when: the drain closes the registered resources in reverse order of registration, so the
- * development Redis (registered first) is stopped last, after every request finished.
+ * What is closed when: the drain closes the registered resources in reverse order of registration, so what
+ * {@link #start(Config, Map)} is given to close last (the development run's Redis) is stopped after every
+ * request finished.
  */
 public final class ServletService {
 
     private static final Logger log = LoggerFactory.getLogger(ServletService.class);
+
+    static final String NO_REDIS = "no Redis is configured: this instance stays unready until"
+            + " READINESS_SESSIONS_REDIS_URI (readiness.sessions.redis.uri) is set, e.g. redis://redis:6379"
+            + " (samples/run.sh --servlet starts a local development Redis)";
 
     /**
      * The backlog Jetty asks {@code listen()} for. Jetty's default (0) gives the JDK's 50, which a burst of
@@ -96,16 +104,20 @@ public final class ServletService {
     private void open(Config config) throws Exception {
         SampleSettings settings = SampleSettings.from(config);
 
-        if (settings.redisUri().isEmpty()) {
-            DevRedis dev = own("development-redis", DevRedis.start());
-            config = dev.configure(config);
-        }
         // Sessions in Redis (readiness.sessions.*), so any replica serves any request. The store is closed after
-        // the server stopped, and before the development Redis.
-        SessionSettings sessions = SessionsConfig.from(config);
+        // the server stopped. Without a Redis the service starts, says so in one line, and stays unready: no
+        // session it kept would be seen by another replica. (The development run, DevServletService in the test
+        // sources, starts a local Redis instead; this jar holds none.)
+        boolean withRedis = settings.redisUri().isPresent();
+        SessionSettings sessions = withRedis ? SessionsConfig.from(config) : null;
         SessionMetrics sessionMetrics = new SessionMetrics();
-        RedisSessionStore store = RedisSessionStore.create(sessions, sessions.createCodec(), sessionMetrics);
-        log.info("sessions go to Redis at {}", SampleSettings.redact(sessions.redisUri()));
+        RedisSessionStore store = null;
+        if (withRedis) {
+            store = RedisSessionStore.create(sessions, sessions.createCodec(), sessionMetrics);
+            log.info("sessions go to Redis at {}", SampleSettings.redact(sessions.redisUri()));
+        } else {
+            log.warn(NO_REDIS);
+        }
 
         // Management port (readiness.management.*): /livez, /readyz, /startupz from the registry's background
         // results, and /metrics. Started first, so the kubelet's startup probe sees 503 until the app is up, and
@@ -115,11 +127,16 @@ public final class ServletService {
                 .handler("/metrics", PrometheusHandler.of(metrics)).start();
         own("management-server", management);
         own("health-registry", registry);
-        own("session-store", store);
-        // Degraded by default (readiness.sessions.redis.required=false): every replica shares the Redis, so its
-        // outage must not empty the Service; session requests answer 503 at once and the others are served.
-        registry.readiness("redis-sessions", store.readinessCheck(),
-                checks.toBuilder().required(sessions.required()).build());
+        if (withRedis) {
+            own("session-store", store);
+            // Degraded by default (readiness.sessions.redis.required=false): every replica shares the Redis, so
+            // its outage must not empty the Service; session requests answer 503 at once and the others are served.
+            registry.readiness("redis-sessions", store.readinessCheck(),
+                    checks.toBuilder().required(sessions.required()).build());
+        } else {
+            DependencyCheck noRedis = timeout -> CheckResult.down(NO_REDIS);
+            registry.readiness("redis-sessions", noRedis, checks.toBuilder().required(true).build());
+        }
         sessionMetrics.bindTo(metrics);
         new ProbeMetrics(registry).bindTo(metrics);
         new DrainMetrics(drain).bindTo(metrics);
@@ -174,11 +191,14 @@ public final class ServletService {
 
         // The filter, first in the chain, makes request.getSession() the Redis session. Mirror mode (the migration
         // from sticky instances) keeps the container's session as the truth, so only then has Jetty sessions.
-        ServletContextHandler context = new ServletContextHandler(sessions.mode() == SessionSettings.Mode.MIRROR
+        ServletContextHandler context = new ServletContextHandler(!withRedis
+                || sessions.mode() == SessionSettings.Mode.MIRROR
                 ? ServletContextHandler.SESSIONS : ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
-        context.addFilter(new FilterHolder(new SessionFilter(store, sessions, sessionMetrics)), "/*",
-                EnumSet.of(DispatcherType.REQUEST));
+        if (withRedis) {
+            context.addFilter(new FilterHolder(new SessionFilter(store, sessions, sessionMetrics)), "/*",
+                    EnumSet.of(DispatcherType.REQUEST));
+        }
         context.addServlet(new ServletHolder("sample", new SampleServlet(watcher)), "/*");
         server.setHandler(context);
         // Counts in-flight requests and lets the drain stop accepting and stop the server.
@@ -214,8 +234,17 @@ public final class ServletService {
      * was opened is closed, so that no thread or child process outlives it, and the exception is thrown.
      */
     public static ServletService start(Config config) throws Exception {
+        return start(config, Map.of());
+    }
+
+    /**
+     * As {@link #start(Config)}, with {@code closedLast} (by name) registered with the drain before anything else,
+     * so that they are closed after everything the service opened.
+     */
+    static ServletService start(Config config, Map<String, AutoCloseable> closedLast) throws Exception {
         ServletService service = new ServletService(config);
         try {
+            closedLast.forEach(service::own);
             service.open(config);
             service.server.start();
             service.listenQueue.ifPresent(ListenQueueProbe::start);
@@ -256,7 +285,12 @@ public final class ServletService {
     }
 
     public static void main(String[] args) throws Exception {
-        ServletService service = start(ReadinessConfig.defaults());
+        run(ReadinessConfig.defaults(), Map.of());
+    }
+
+    /** Starts the service, then serves until SIGTERM (or Ctrl-C) drains it and exits. */
+    static void run(Config config, Map<String, AutoCloseable> closedLast) throws Exception {
+        ServletService service = start(config, closedLast);
         // SIGTERM (and Ctrl-C) -> drain -> exit with readiness.drain.exit-code (0).
         service.drain.installShutdownHook();
         service.server.join();

@@ -22,4 +22,9 @@ class ServletServiceIT extends AbstractSampleServiceIT {
     protected SampleDescriptor sample() {
         return SAMPLE;
     }
+
+    @Override
+    protected String developmentMain() {
+        return DevServletService.class.getName();
+    }
 }

@@ -18,8 +18,7 @@ import java.util.Map;
  * Development only: a local redis-server for when no Redis is configured, so that the sample runs on a machine
  * with nothing but a JDK. It is the binary that the {@code com.github.codemonstur:embedded-redis} artifact
  * ships (or a {@code redis-server} on the PATH), started on a free loopback port without persistence.
- * A service copied from this sample removes this class and always configures
- * {@code READINESS_SESSIONS_REDIS_URI}.
+ * It lives in the test sources, run by {@link DevServletService}: the production jar holds no development Redis.
  */
 final class DevRedis implements AutoCloseable {
 
