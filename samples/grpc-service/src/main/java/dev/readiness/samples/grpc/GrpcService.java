@@ -12,6 +12,9 @@ import dev.readiness.core.drain.DrainReport;
 import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.core.metrics.ProbeMetrics;
 import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.core.reload.ConfigMapWatcher;
+import dev.readiness.core.reload.ConfigReloadConfig;
+import dev.readiness.core.reload.ConfigReloadMetrics;
 import dev.readiness.gc.micrometer.GcPressureMetrics;
 import dev.readiness.gc.runtime.GcRuntime;
 import dev.readiness.grpc.GrpcConfig;
@@ -109,6 +112,14 @@ public final class GrpcService {
         new GcPressureMetrics(GcRuntime.install(registry, config).orElse(null)).bindTo(metrics);
         if (LivenessSettings.from(SettingsSource.of(config)).deadlockEnabled()) {
             registry.liveness(DeadlockCheck.NAME, new DeadlockCheck());
+        }
+
+        // The ConfigMap directory (readiness.config.dir), reloaded in place when the kubelet swaps ..data, with its
+        // reload metrics; a service of your own reads its settings from the watcher. Loaded now: a missing or
+        // invalid directory fails the start.
+        if (SettingsSource.of(config).text(ConfigMapWatcher.DIR.name()).filter(d -> !d.isBlank()).isPresent()) {
+            ConfigMapWatcher watcher = own("configmap-watcher", ConfigReloadConfig.from(config).build().start());
+            new ConfigReloadMetrics(watcher).bindTo(metrics);
         }
 
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {

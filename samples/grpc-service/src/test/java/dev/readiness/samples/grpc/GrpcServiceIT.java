@@ -69,9 +69,11 @@ class GrpcServiceIT {
     void servesHealthEchoAndReflectionStaysServingWhileRedisHangsAndDrainsOnSigterm() throws Exception {
         assertThat(JAR).as("the sample's jar (mvn -pl samples/grpc-service -am package)").exists();
         redis = RedisServer.start();
+        Path config = Files.createTempDirectory("grpc-service-config");
+        Files.writeString(config.resolve("greeting"), "hello");
         service = ForkedJvm.start("grpc-service", JAR.toString(), GrpcService.class.getName(), Map.of(
                 "GRPC_PORT", "0", "READINESS_MANAGEMENT_PORT", "0",
-                "READINESS_SESSIONS_REDIS_URI", redis.uri(),
+                "READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_CONFIG_DIR", config.toString(),
                 "READINESS_CHECKS_INTERVAL", "300ms", "READINESS_CHECKS_TIMEOUT", "200ms",
                 "READINESS_DRAIN_PROPAGATION_DELAY", "1s", "READINESS_DRAIN_TIMEOUT", "10s"),
                 List.of("-Xmx128m"), false);
