@@ -119,8 +119,7 @@ public final class GrpcRollingRestart {
             }
             channel = NettyChannelBuilder.forTarget("fixed:///load")
                     .nameResolverFactory(new FixedAddresses(List.of(ports[0], ports[1])))
-                    .defaultServiceConfig(Map.of("loadBalancingConfig", List.of(Map.of("round_robin", Map.of())),
-                            "healthCheckConfig", Map.of("serviceName", "")))
+                    .defaultServiceConfig(dev.readiness.grpc.GrpcChannels.SERVICE_CONFIG)
                     .usePlaintext().build();
             ManagedChannel c = channel;
             for (int i = 0; i < 2; i++) {
