@@ -36,7 +36,7 @@ public final class GrpcReport implements ReportBenchmark {
     @Override
     public Section run(Mode mode) throws Exception {
         int rounds = mode.pick(2, 10);
-        GrpcRollingRestart.Settings settings = new GrpcRollingRestart.Settings(rounds, 100, 8, Duration.ofSeconds(1),
+        GrpcRollingRestart.Settings settings = new GrpcRollingRestart.Settings(rounds * 2, 100, 8, Duration.ofSeconds(1),
                 Duration.ofSeconds(3), false);
         Section.Builder section = Section.builder(this);
         GrpcRollingRestart.Result plain = GrpcRollingRestart.run("plain", settings);

@@ -153,13 +153,16 @@ class ReadinessGrpcAutoConfigurationIT {
     }
 
     @Test
-    void aBadConnectionAgeFailsTheStartNamingTheKey() {
+    void aBadGrpcSettingFailsTheStartNamingTheKey() {
         for (String bad : new String[] {"5", "0s", "2d", "forever"}) {
             assertThatThrownBy(() -> start(Map.of("readiness.grpc.max-connection-age", bad))).as(bad)
                     .isInstanceOf(BeanCreationException.class)
                     .satisfies(e -> assertThat(configProblem(e)).as(bad).isNotNull().extracting(Throwable::getMessage)
                             .asString().startsWith("readiness.grpc.max-connection-age=" + bad.trim() + " is invalid"));
         }
+        assertThatThrownBy(() -> start(Map.of("readiness.grpc.enabled", "maybe")))
+                .satisfies(e -> assertThat(configProblem(e)).as("readiness.grpc.enabled=maybe").isNotNull()
+                        .extracting(Throwable::getMessage).asString().contains("readiness.grpc.enabled"));
         assertThatThrownBy(() -> start(Map.of("readiness.grpc.max-connection-age-grace", "soon")))
                 .satisfies(e -> assertThat(configProblem(e).getMessage())
                         .startsWith("readiness.grpc.max-connection-age-grace=soon is invalid"));
