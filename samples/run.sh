@@ -2,6 +2,7 @@
 # Builds a sample and the modules it needs, then starts it with everything on:
 #   samples/run.sh              the Spring Boot sample (spring-boot-service)
 #   samples/run.sh --servlet    the plain Jetty servlet sample (servlet-service)
+#   samples/run.sh --grpc       the plain grpc-java sample (grpc-service): gRPC on 9090, probes on 8081
 # Anything after is passed to the application. Needs only a JDK 17+ and Maven 3.8+. With no
 # READINESS_SESSIONS_REDIS_URI, the sample starts a local development Redis by itself and says so; with no
 # READINESS_CONFIG_DIR, it watches samples/<name>/target/config.
@@ -12,6 +13,9 @@ cd "$(dirname "$0")/.."
 sample=spring-boot-service
 if [ "${1:-}" = "--servlet" ]; then
   sample=servlet-service
+  shift
+elif [ "${1:-}" = "--grpc" ]; then
+  sample=grpc-service
   shift
 fi
 
