@@ -12,6 +12,7 @@ import dev.readiness.spring.boot.autoconfigure.ConditionalOnReadinessFlag;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.spring.boot.autoconfigure.drain.ReadinessDrainAutoConfiguration;
+import io.grpc.BindableService;
 import io.grpc.ServerBuilder;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -44,13 +45,15 @@ import java.util.List;
  * {@code readiness.grpc.max-connection-age} / {@code -grace} on Netty servers, so clients behind an L4 Service
  * spread over new pods.
  * <p>
- * On when Spring gRPC and readiness-grpc are on the class path; {@code readiness.grpc.enabled=false} turns it off.
+ * On when Spring gRPC and readiness-grpc are on the class path and the application has a {@code BindableService}
+ * (what makes Spring gRPC start a server); {@code readiness.grpc.enabled=false} turns it off.
  */
 @AutoConfiguration(after = {ReadinessAutoConfiguration.class, ReadinessDrainAutoConfiguration.class},
         beforeName = "org.springframework.boot.grpc.server.autoconfigure.GrpcServerAutoConfiguration")
 @ConditionalOnClass({ServerBuilderCustomizer.class, GrpcServerLifecycle.class, RegistryHealthService.class,
         HealthGrpc.class})
-@ConditionalOnBean(HealthRegistry.class)
+// Spring gRPC starts a server only for an application with a BindableService bean; nothing to wire without one
+@ConditionalOnBean({HealthRegistry.class, BindableService.class})
 @ConditionalOnReadinessFlag("readiness.grpc.enabled")
 public final class ReadinessGrpcAutoConfiguration {
 
