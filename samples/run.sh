@@ -2,8 +2,9 @@
 # Builds a sample and the modules it needs, then starts its development run with everything on:
 #   samples/run.sh              the Spring Boot sample (spring-boot-service)
 #   samples/run.sh --servlet    the plain Jetty servlet sample (servlet-service)
+#   samples/run.sh --grpc       the plain grpc-java sample (grpc-service): gRPC on 9090, probes on 8081
 # Anything after is passed to the application. Needs only a JDK 17+ and Maven 3.8+. The development run is the
-# sample's test-sources main (DevSpringBootService, DevServletService) on its test class path: with no
+# sample's test-sources main (DevSpringBootService, DevServletService, DevGrpcService) on its test class path: with no
 # READINESS_SESSIONS_REDIS_URI it starts a local development Redis by itself and says so (the production jar,
 # target/<name>.jar, holds none and stays unready without a Redis). With no READINESS_CONFIG_DIR, it watches
 # samples/<name>/target/config. /readyz?verbose shows every check (READINESS_MANAGEMENT_DETAILS=true, for this
@@ -16,6 +17,10 @@ main=dev.readiness.samples.boot.DevSpringBootService
 if [ "${1:-}" = "--servlet" ]; then
   sample=servlet-service
   main=dev.readiness.samples.servlet.DevServletService
+  shift
+elif [ "${1:-}" = "--grpc" ]; then
+  sample=grpc-service
+  main=dev.readiness.samples.grpc.DevGrpcService
   shift
 fi
 

@@ -90,7 +90,9 @@ final class SnippetChecks {
         }
     }
 
-    private static final Pattern DOTTED_KEY = Pattern.compile("(?<![\\w.$/-])readiness\\.[a-z][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)*");
+    /** A readiness.* key; not a qualified Java or protobuf name such as readiness.samples.v1.Echo. */
+    private static final Pattern DOTTED_KEY = Pattern.compile(
+            "(?<![\\w.$/-])readiness\\.[a-z][a-z0-9-]*+(\\.[a-z0-9][a-z0-9-]*+)*+(?!\\.[A-Z])");
     private static final Pattern ENV_NAME = Pattern.compile("(?<![\\w$])READINESS_[A-Z0-9_]*[A-Z0-9]");
     private static final Pattern CLASS_NAME = Pattern.compile("\\bdev\\.readiness(\\.[a-z][a-z0-9]*)+\\.[A-Z]\\w*");
     private static final Pattern MODULE_LIST = Pattern.compile("-pl\\s+([\\w/,.-]+)");

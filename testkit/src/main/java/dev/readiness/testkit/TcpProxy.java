@@ -17,12 +17,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * A TCP proxy on loopback that can misbehave on purpose: {@link #pause()} stops forwarding bytes in both
  * directions while keeping every connection open (a hung dependency: the client's writes succeed and no reply
  * comes), and {@link #delayReplies(Duration)} delays every chunk the upstream sends back (to count sequential
- * round trips by the latency they add).
+ * round trips by the latency they add). With {@link #addUpstream} it spreads connections over several upstreams
+ * round-robin, one upstream per connection for its whole life, as kube-proxy does for a ClusterIP Service: an
+ * upstream added later gets only connections opened after it was added.
  */
 public final class TcpProxy implements AutoCloseable {
 
     private final ServerSocket server;
-    private final InetSocketAddress upstream;
+    private final List<InetSocketAddress> upstreams = new CopyOnWriteArrayList<>();
+    private final AtomicLong next = new AtomicLong();
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private final Object gate = new Object();
     private volatile boolean paused;
@@ -32,7 +35,7 @@ public final class TcpProxy implements AutoCloseable {
 
     private TcpProxy(ServerSocket server, InetSocketAddress upstream) {
         this.server = server;
-        this.upstream = upstream;
+        this.upstreams.add(upstream);
     }
 
     /** Starts a proxy on a free loopback port forwarding to {@code host:port}. */
@@ -47,6 +50,12 @@ public final class TcpProxy implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** Adds an upstream: connections accepted from now on are spread round-robin over every upstream. */
+    public TcpProxy addUpstream(String host, int port) {
+        upstreams.add(new InetSocketAddress(host, port));
+        return this;
     }
 
     /** Connections accepted so far. */
@@ -95,7 +104,7 @@ public final class TcpProxy implements AutoCloseable {
                 client.setTcpNoDelay(true);
                 Socket up = new Socket();
                 try {
-                    up.connect(upstream, 5000);
+                    up.connect(upstreams.get((int) (next.getAndIncrement() % upstreams.size())), 5000);
                     up.setTcpNoDelay(true);
                 } catch (IOException e) {
                     closeQuietly(client);

@@ -30,7 +30,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spring-boot-service", "servlet-service"})
+    @ValueSource(strings = {"spring-boot-service", "servlet-service", "grpc-service"})
     void eachSampleOverlayFollowsEveryRule(String sample) throws IOException {
         List<Map<String, Object>> rendered = Kustomize.build(K8S.resolve(sample));
         assertThat(ManifestRules.check(rendered)).isEmpty();
@@ -44,7 +44,7 @@ class KubernetesManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"spring-boot-service", "servlet-service"})
+    @ValueSource(strings = {"spring-boot-service", "servlet-service", "grpc-service"})
     void somaxconnComponentAppliesToEachOverlayAndRaisesTheCap(String sample) throws IOException {
         // The opt-in the component's comments describe: the overlay's base becomes the component.
         Path overlay = Files.createTempDirectory("overlay");
@@ -94,12 +94,49 @@ class KubernetesManifestsTest {
     void dockerfilesRunAsTheUserThePodDemands() throws IOException {
         Map<String, Object> pod = Yaml.at(only(Kustomize.build(K8S.resolve("base")), "Deployment"), "spec", "template", "spec");
         Object uid = Yaml.map(pod.get("securityContext")).get("runAsUser");
-        for (String sample : List.of("spring-boot-service", "servlet-service")) {
+        for (String sample : List.of("spring-boot-service", "servlet-service", "grpc-service")) {
             String dockerfile = Files.readString(K8S.resolve("../../samples").resolve(sample).resolve("Dockerfile"));
             // runAsNonRoot can only be verified by the kubelet for a numeric USER.
             assertThat(dockerfile).as(sample).containsPattern("(?m)^USER " + uid + "(:\\d+)?$")
-                    .contains("EXPOSE 8080 8081");
+                    .contains(sample.equals("grpc-service") ? "EXPOSE 9090 8081" : "EXPOSE 8080 8081");
         }
+    }
+
+    @Test
+    void theGrpcOverlayProbesTheGrpcHealthServiceNatively() throws IOException {
+        Map<String, Object> container = container(Kustomize.build(K8S.resolve("grpc-service")));
+        for (Map.Entry<String, String> p : ManifestRules.GRPC_PROBE_SERVICES.entrySet()) {
+            assertThat(Yaml.at(container, p.getKey(), "grpc")).as(p.getKey())
+                    .containsEntry("port", ManifestRules.GRPC_PORT).containsEntry("service", p.getValue());
+            assertThat(Yaml.map(container.get(p.getKey()))).doesNotContainKey("httpGet");
+        }
+        assertThat(Yaml.list(container.get("env"))).map(Yaml::map).map(e -> e.get("name"))
+                .contains("GRPC_PORT", "READINESS_GRPC_MAX_CONNECTION_AGE").doesNotContain("SERVER_PORT");
+    }
+
+    @Test
+    void catchesAGrpcProbeThatAsksForTheWrongServiceOrPort() throws IOException {
+        List<Map<String, Object>> rendered = Kustomize.build(K8S.resolve("grpc-service"));
+        Map<String, Object> container = container(rendered);
+        Yaml.at(container, "livenessProbe", "grpc").remove("service");
+        Yaml.at(container, "readinessProbe", "grpc").put("port", 8081);
+        Yaml.at(container, "startupProbe", "grpc").put("port", "grpc");
+        assertThat(ManifestRules.check(rendered))
+                .anyMatch(v -> v.startsWith("livenessProbe asks the gRPC health service for 'null', must be 'liveness'"))
+                .anyMatch(v -> v.startsWith("readinessProbe grpc port is 8081, must be the container's gRPC port 9090"))
+                .anyMatch(v -> v.startsWith("startupProbe grpc port is grpc: a grpc probe needs the port number"));
+    }
+
+    @Test
+    void catchesAGrpcServiceThatSendsTrafficToTheManagementPort() throws IOException {
+        List<Map<String, Object>> rendered = Kustomize.build(K8S.resolve("grpc-service"));
+        Yaml.map(Yaml.list(Yaml.map(only(rendered, "Service").get("spec")).get("ports")).get(0)).put("targetPort", "management");
+        assertThat(ManifestRules.check(rendered)).singleElement().asString()
+                .contains("must be the application port 9090");
+    }
+
+    private static Map<String, Object> container(List<Map<String, Object>> rendered) {
+        return Yaml.map(Yaml.list(Yaml.at(only(rendered, "Deployment"), "spec", "template", "spec").get("containers")).get(0));
     }
 
     // The rules themselves: each one catches the mistake it is there for.

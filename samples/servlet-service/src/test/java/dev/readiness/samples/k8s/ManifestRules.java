@@ -19,6 +19,11 @@ final class ManifestRules {
     /** The management port of the contract: probes and metrics, never the application port. */
     static final int MANAGEMENT_PORT = 8081;
     static final int APPLICATION_PORT = 8080;
+    /** The gRPC sample's application port ({@code GRPC_PORT}), where the kubelet's native grpc: probes go. */
+    static final int GRPC_PORT = 9090;
+    /** The service name each native grpc: probe asks {@code grpc.health.v1.Health} for. */
+    static final Map<String, String> GRPC_PROBE_SERVICES = Map.of("livenessProbe", "liveness",
+            "readinessProbe", "readiness", "startupProbe", "startup");
     /** A JVM service on a busy node can take this long to start; the startup probe must wait at least as long. */
     static final Duration MIN_STARTUP_ALLOWANCE = Duration.ofSeconds(60);
     /** Liveness must survive a long GC pause or a burst of CPU throttling. */
@@ -27,6 +32,7 @@ final class ManifestRules {
     static final int KERNEL_DEFAULT_SOMAXCONN = 4096;
 
     private final List<String> violations = new ArrayList<>();
+    private int applicationPort = APPLICATION_PORT;
 
     static List<String> check(List<Map<String, Object>> resources) {
         ManifestRules rules = new ManifestRules();
@@ -51,6 +57,7 @@ final class ManifestRules {
         Map<String, Object> container = Yaml.map(containers.get(0));
         Map<String, String> env = env(container);
 
+        applicationPort = env.containsKey("GRPC_PORT") ? GRPC_PORT : APPLICATION_PORT;
         probes(container, env);
         drain(pod, env);
         resources(container);
@@ -90,8 +97,12 @@ final class ManifestRules {
             return Optional.empty();
         }
         Map<String, Object> probe = Yaml.map(raw);
+        if (probe.get("grpc") instanceof Map<?, ?> grpc) {
+            grpcProbe(container, name, Yaml.map(grpc));
+            return Optional.of(probe);
+        }
         if (!(probe.get("httpGet") instanceof Map<?, ?> get)) {
-            violations.add(name + " must be an httpGet probe on " + path);
+            violations.add(name + " must be an httpGet probe on " + path + " or a grpc probe");
             return Optional.of(probe);
         }
         Map<String, Object> http = Yaml.map(get);
@@ -104,6 +115,26 @@ final class ManifestRules {
                     + MANAGEMENT_PORT);
         }
         return Optional.of(probe);
+    }
+
+    /**
+     * A native gRPC probe asks the application's gRPC port (a number: grpc: probes take no port name) for the
+     * service named after the probe; without a service it would ask for "", which is readiness, also for liveness.
+     */
+    private void grpcProbe(Map<String, Object> container, String name, Map<String, Object> grpc) {
+        String service = GRPC_PROBE_SERVICES.get(name);
+        if (!service.equals(grpc.get("service"))) {
+            violations.add(name + " asks the gRPC health service for '" + grpc.get("service") + "', must be '" + service + "'");
+        }
+        if (!(grpc.get("port") instanceof Integer port)) {
+            violations.add(name + " grpc port is " + grpc.get("port") + ": a grpc probe needs the port number");
+            return;
+        }
+        boolean exposed = Yaml.list(container.get("ports")).stream().map(Yaml::map)
+                .anyMatch(p -> port.equals(p.get("containerPort")));
+        if (port != GRPC_PORT || !exposed) {
+            violations.add(name + " grpc port is " + port + ", must be the container's gRPC port " + GRPC_PORT);
+        }
     }
 
     private static Integer resolvePort(Map<String, Object> container, Object port) {
@@ -217,9 +248,9 @@ final class ManifestRules {
             for (Object p : Yaml.list(spec.get("ports"))) {
                 Object target = Yaml.map(p).get("targetPort");
                 Integer port = resolvePort(Yaml.map(Yaml.list(Yaml.at(deployment, "spec", "template", "spec").get("containers")).get(0)), target);
-                if (port == null || port != APPLICATION_PORT) {
+                if (port == null || port != applicationPort) {
                     violations.add("the Service sends traffic to port " + target + " (" + port + "), must be the application port "
-                            + APPLICATION_PORT);
+                            + applicationPort);
                 }
             }
         }

@@ -42,6 +42,9 @@ public class ReadinessProperties {
     /** HTTP sessions in Redis. */
     private final Sessions sessions = new Sessions();
 
+    /** Spring gRPC servers: health from the registry, the drain, connection age. */
+    private final Grpc grpc = new Grpc();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -76,6 +79,31 @@ public class ReadinessProperties {
 
     public Sessions getSessions() {
         return sessions;
+    }
+
+    public Grpc getGrpc() {
+        return grpc;
+    }
+
+    /**
+     * {@code readiness.grpc.*}: every Spring gRPC server answers {@code grpc.health.v1.Health} from the registry
+     * (services {@code ""}, {@code readiness}, {@code liveness}, {@code startup}, for Kubernetes' native gRPC
+     * probes), is drained on SIGTERM with a graceful GOAWAY, and closes connections at
+     * {@code readiness.grpc.max-connection-age}. Needs readiness-grpc and Spring gRPC; the other keys are
+     * readiness-grpc's ({@link dev.readiness.grpc.GrpcSettings#KEYS}), read by {@link ReadinessSettings}.
+     */
+    public static class Grpc {
+
+        /** Whether Spring gRPC servers are wired to readiness (when readiness-grpc and Spring gRPC are present). */
+        private boolean enabled = true;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
     }
 
     /**

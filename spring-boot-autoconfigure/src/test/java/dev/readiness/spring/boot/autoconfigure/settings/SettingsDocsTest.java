@@ -34,7 +34,7 @@ class SettingsDocsTest {
     private static final String END = "<!-- end of settings table -->";
 
     /** Modules whose settings the starter does not apply (no auto-configuration for them yet). */
-    private static final Set<String> NOT_IN_THE_STARTER = Set.of("readiness.grpc");
+    private static final Set<String> NOT_IN_THE_STARTER = Set.of();
 
     private final List<Keys<?, ?>> settings = SettingsProvider.all(getClass().getClassLoader());
 
