@@ -27,6 +27,7 @@ public final class SaturationMetrics implements MeterBinder {
         Gauge.builder(NAME, saturation, Saturation::value)
                 .description("busy workers plus queued work over capacity: 0 idle, 1 every worker busy, above 1 queued")
                 .tag("source", saturation.source())
+                .strongReference(true) // a source made inline for the binder is held by nothing else
                 .register(registry);
     }
 }
