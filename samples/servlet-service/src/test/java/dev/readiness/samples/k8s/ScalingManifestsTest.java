@@ -126,6 +126,19 @@ class ScalingManifestsTest {
         scrapedOnTheManagementPort(deployment);
     }
 
+    @Test
+    void catchesAScaledObjectBesideTheHpaOrOnAnotherDeploymentOrWithOneReplica() throws IOException {
+        List<Map<String, Object>> rendered = withComponent("servlet-service", "keda-saturation");
+        Map<String, Object> spec = Yaml.map(only(rendered, "ScaledObject").get("spec"));
+        spec.put("minReplicaCount", 1);
+        Yaml.map(spec.get("scaleTargetRef")).put("name", "other");
+        List<Map<String, Object>> withHpa = new java.util.ArrayList<>(rendered);
+        withHpa.add(only(withComponent("servlet-service", "hpa-saturation"), "HorizontalPodAutoscaler"));
+        assertThat(ManifestRules.check(withHpa)).anyMatch(v -> v.contains("two autoscalers"))
+                .anyMatch(v -> v.contains("minReplicaCount must be at least 2"))
+                .anyMatch(v -> v.contains("the ScaledObject scales other"));
+    }
+
     /** A Kubernetes quantity: {@code 700m}, {@code 0.7}, {@code 1}. */
     private static BigDecimal quantity(String q) {
         return q.endsWith("m") ? new BigDecimal(q.substring(0, q.length() - 1)).movePointLeft(3) : new BigDecimal(q);
