@@ -1,6 +1,10 @@
 package dev.readiness.health.saturation;
 
+import dev.readiness.core.drain.InFlightTracker;
 import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.health.servlet.InFlightFilter;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
 import dev.readiness.health.management.ManagementServer;
 import dev.readiness.health.management.PrometheusHandler;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -32,6 +36,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -101,6 +107,44 @@ class SaturationIT {
         assertThat(TomcatSaturation.supports(tomcat.getConnector())).isTrue();
         int port = tomcat.getConnector().getLocalPort();
         followsLoad(TomcatSaturation.of(tomcat.getConnector()), "tomcat", port);
+    }
+
+    @Test
+    void inFlightOverTheConcurrencyTargetFollowsLoadWhereThePoolIsUnbounded() throws Exception {
+        InFlightTracker tracker = new InFlightTracker();
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(base.toString());
+        tomcat.setPort(0);
+        tomcat.getConnector().setProperty("address", "127.0.0.1");
+        ExecutorService unbounded = Executors.newCachedThreadPool();
+        tomcat.getConnector().getProtocolHandler().setExecutor(unbounded);
+        Context ctx = tomcat.addContext("", null);
+        Tomcat.addServlet(ctx, "app", new HttpServlet() {
+            @Override
+            protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+                if (req.getRequestURI().equals("/slow")) {
+                    hold();
+                }
+                resp.getWriter().write("ok");
+            }
+        });
+        ctx.addServletMappingDecoded("/*", "app");
+        FilterDef def = new FilterDef();
+        def.setFilterName("inflight");
+        def.setFilter(new InFlightFilter(tracker));
+        ctx.addFilterDef(def);
+        FilterMap map = new FilterMap();
+        map.setFilterName("inflight");
+        map.addURLPattern("/*");
+        ctx.addFilterMap(map);
+        tomcat.start();
+        servers.add(() -> {
+            tomcat.stop();
+            tomcat.destroy();
+            unbounded.shutdownNow();
+        });
+        assertThat(TomcatSaturation.supports(tomcat.getConnector())).as("no bounded pool to read").isFalse();
+        followsLoad(ConcurrencySaturation.of(tracker, WORKERS), "in-flight", tomcat.getConnector().getLocalPort());
     }
 
     @Test
