@@ -2,6 +2,7 @@ package dev.readiness.health.agent;
 
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.health.saturation.JettySaturation;
+import dev.readiness.testkit.Haproxy;
 import dev.readiness.testkit.process.ForkedJvm;
 import dev.readiness.testkit.rolling.LoadDriver;
 import org.eclipse.jetty.server.Handler;

@@ -1,4 +1,4 @@
-package dev.readiness.health.agent;
+package dev.readiness.testkit;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real HAProxy process (Debian's {@code haproxy}) run in the foreground from a configuration the test writes, with
  * an admin stats socket the test reads with {@code show stat}. A machine without HAProxy fails the test that asks for
- * it, naming the package: these tests prove the agent against the real load balancer, and ./test.sh installs it.
+ * it, naming the package: the tests that use it prove behaviour against the real load balancer, and ./test.sh
+ * installs it. The configuration is checked with {@code haproxy -c} first, so a mistake in it fails with HAProxy's words.
  */
-final class Haproxy implements AutoCloseable {
+public final class Haproxy implements AutoCloseable {
 
     private final Process process;
     private final Path socket;
@@ -34,7 +35,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     /** The haproxy binary, or an AssertionError that says how to install it. */
-    static String binary() {
+    public static String binary() {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             Path p = Path.of(dir.isEmpty() ? "." : dir, "haproxy");
             if (Files.isExecutable(p)) {
@@ -53,7 +54,7 @@ final class Haproxy implements AutoCloseable {
     /**
      * Starts HAProxy with {@code config}, where {@code {socket}} is replaced by the admin socket's path.
      */
-    static Haproxy start(Path dir, String config) throws IOException, InterruptedException {
+    public static Haproxy start(Path dir, String config) throws IOException, InterruptedException {
         String bin = binary();
         Path socket = dir.resolve("admin.sock");
         Path cfg = dir.resolve("haproxy.cfg");
@@ -79,7 +80,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     /** {@code show stat} of one server: the CSV's columns by name ({@code status}, {@code weight}, ...). */
-    Map<String, String> server(String backend, String server) throws IOException {
+    public Map<String, String> server(String backend, String server) throws IOException {
         String csv = command("show stat");
         String[] lines = csv.split("\n");
         if (lines.length == 0 || !lines[0].startsWith("# ")) {
@@ -100,7 +101,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     /** One command on the admin socket, its whole answer. */
-    String command(String command) throws IOException {
+    public String command(String command) throws IOException {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             ch.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.US_ASCII)));
@@ -115,7 +116,7 @@ final class Haproxy implements AutoCloseable {
     }
 
     /** HAProxy's own output so far. */
-    List<String> log() throws IOException {
+    public List<String> log() throws IOException {
         return Files.exists(log) ? Files.readAllLines(log) : new ArrayList<>();
     }
 
