@@ -156,6 +156,7 @@ public final class AgentServer implements AutoCloseable {
             } catch (IOException e) {
                 if (!closed) {
                     log.warn("HAProxy agent: accept failed: {}", e.toString());
+                    pause(); // a lasting failure (no file descriptors left) must not spin a core
                 }
                 continue;
             }
@@ -164,6 +165,14 @@ public final class AgentServer implements AutoCloseable {
             } catch (RejectedExecutionException busy) {
                 serve(s, false);
             }
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(50);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -130,6 +130,45 @@ class HaproxyAgentIT {
         }
     }
 
+    @Test
+    void afterReadinessTheWeightRampsOverTheSlowStart() throws Exception {
+        HealthRegistry registry = HealthRegistry.create();
+        try (ServerSocket app = new ServerSocket(0);
+             AgentServer agent = AgentServer.builder(registry).settings(AgentSettings.builder().host("127.0.0.1")
+                     .port(0).minWeight(10).slowStart(Duration.ofSeconds(3)).build()).start();
+             Haproxy haproxy = Haproxy.start(dir, config(freePort(),
+                     "  server s1 127.0.0.1:%d weight 100 check inter 1s agent-check agent-port %d agent-inter 100ms"
+                             .formatted(app.getLocalPort(), agent.port())))) {
+            registry.start();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(haproxy.server("be", "s1").get("status")).as("agent says down while starting")
+                            .startsWith("DOWN"));
+            registry.markStarted();
+            List<Integer> weights = new ArrayList<>();
+            long t0 = System.nanoTime();
+            while (System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(8)) {
+                Map<String, String> s = haproxy.server("be", "s1");
+                if (s.get("status").equals("UP")) {
+                    int w = Integer.parseInt(s.get("weight"));
+                    if (weights.isEmpty() || weights.get(weights.size() - 1) != w) {
+                        weights.add(w);
+                    }
+                    if (w == 100) {
+                        break;
+                    }
+                }
+                Thread.sleep(50);
+            }
+            System.out.println("HAProxy weights during a 3 s slow start: " + weights);
+            assertThat(weights).as("weights seen").isNotEmpty();
+            assertThat(weights.get(0)).as("first weight once UP: %s", weights).isLessThan(50);
+            assertThat(weights.get(weights.size() - 1)).as("full at the end: %s", weights).isEqualTo(100);
+            assertThat(weights).as("steps between: %s", weights).hasSizeGreaterThan(3).isSorted();
+        } finally {
+            registry.close();
+        }
+    }
+
     private static ForkedJvm service(String name, int app, int management, int agent, Duration propagation)
             throws IOException {
         return ForkedJvm.start(name, ForkedJvm.currentClasspath(), AgentTestService.class.getName(),
