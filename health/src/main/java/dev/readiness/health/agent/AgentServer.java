@@ -120,16 +120,22 @@ public final class AgentServer implements AutoCloseable {
         this.saturation = saturation;
     }
 
-    /** The answer the agent gives now, as a line (what a connection would read). */
+    /** The answer the agent gives now, as a line (what a connection would read); not counted as an answer. */
     public String currentLine() {
+        return line(false);
+    }
+
+    private String line(boolean answered) {
         AgentAnswer answer = AgentAnswer.of(registry.state(), maintenance);
         int w = -1;
         if (answer == AgentAnswer.UP) {
             Saturation s = saturation;
             w = weight.percent(s == null ? Double.NaN : s.value(), ticker.nanoTime());
         }
-        answers.get(answer).increment();
-        lastWeight.set(answer == AgentAnswer.UP ? w : 0);
+        if (answered) {
+            answers.get(answer).increment();
+            lastWeight.set(answer == AgentAnswer.UP ? w : 0);
+        }
         return answer.line(w);
     }
 
@@ -182,7 +188,7 @@ public final class AgentServer implements AutoCloseable {
             RequestKind kind = read ? readRequest(s) : RequestKind.UNREAD;
             requests.get(kind).increment();
             OutputStream out = s.getOutputStream();
-            out.write(currentLine().getBytes(StandardCharsets.US_ASCII));
+            out.write(line(true).getBytes(StandardCharsets.US_ASCII));
             out.flush();
             s.shutdownOutput();
         } catch (IOException e) {

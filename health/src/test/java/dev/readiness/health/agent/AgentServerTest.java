@@ -90,6 +90,19 @@ class AgentServerTest {
     }
 
     @Test
+    void currentLineIsWhatAConnectionReadsAndIsNotCountedAsAnAnswer() throws IOException {
+        start(AgentSettings.builder());
+        registry.start();
+        registry.markStarted();
+        assertThat(agent.currentLine()).isEqualTo("up ready 100%\n");
+        assertThat(agent.answers(AgentAnswer.UP)).isZero();
+        assertThat(agent.lastWeight()).as("no answer given yet").isEqualTo(-1);
+        assertThat(ask("\n")).isEqualTo(agent.currentLine());
+        assertThat(agent.answers(AgentAnswer.UP)).isEqualTo(1);
+        assertThat(agent.lastWeight()).isEqualTo(100);
+    }
+
+    @Test
     void answersDrainFromTheFirstInstantOfADrain() throws IOException {
         start(AgentSettings.builder());
         registry.start();
