@@ -103,6 +103,19 @@ class AgentServerTest {
     }
 
     @Test
+    void aPortInUseOrAHostThatDoesNotResolveFailsTheStartNamingIt() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> AgentServer.builder(registry)
+                            .settings(AgentSettings.builder().host("127.0.0.1").port(taken.getLocalPort()).build()).start())
+                    .isInstanceOf(java.io.UncheckedIOException.class)
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort());
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AgentServer.builder(registry)
+                        .settings(AgentSettings.builder().host("no-such-host.invalid").port(0).build()).start())
+                .isInstanceOf(java.io.UncheckedIOException.class).hasMessageContaining("no-such-host.invalid");
+    }
+
+    @Test
     void answersDrainFromTheFirstInstantOfADrain() throws IOException {
         start(AgentSettings.builder());
         registry.start();
