@@ -104,7 +104,7 @@ class ScalingApplicationIT {
                     .first().asString().contains("warm-up done");
 
             for (int i = 0; i < 16; i++) { // 16 held on at most 8 threads (Jetty; Tomcat 4): saturation 2 or more
-                held.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app + "/slow?ms=6000"))
+                held.add(client.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app + "/slow?ms=3000"))
                         .timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString()));
             }
             await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
