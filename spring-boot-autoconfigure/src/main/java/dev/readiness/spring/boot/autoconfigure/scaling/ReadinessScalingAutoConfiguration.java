@@ -94,6 +94,18 @@ public final class ReadinessScalingAutoConfiguration {
         return AgentServer.builder(registry).settings(settings).saturation(saturation).start();
     }
 
+    /** Finds the pool of the application's web server once it runs (not in an application without one). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.web.server.context.WebServerInitializedEvent")
+    static final class WebServers {
+
+        @Bean
+        @ConditionalOnMissingBean
+        WebServerSaturation readinessWebServerSaturation(ServerSaturation saturation) {
+            return new WebServerSaturation(saturation);
+        }
+    }
+
     /**
      * Counts servlet requests for the concurrency target when no drain does (the drain's own filter or handler
      * counts them otherwise); not registered unless the target is set.

@@ -6,10 +6,6 @@ import dev.readiness.health.saturation.Saturation;
 import dev.readiness.health.saturation.SaturationSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.web.server.WebServer;
-import org.springframework.boot.web.server.context.WebServerInitializedEvent;
-import org.springframework.context.ApplicationListener;
-import org.springframework.util.ClassUtils;
 
 import java.util.List;
 import java.util.Optional;
@@ -17,18 +13,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
 /**
- * The application server's saturation, found once the server runs: requests in flight over
- * {@code readiness.saturation.concurrency-target} when it is set; else Tomcat's or Jetty's worker pool; else none,
- * with one WARN naming the key to set. NaN until found. The management server's own context is ignored.
+ * The application server's saturation, found once the server runs ({@link WebServerSaturation} reports it): requests
+ * in flight over {@code readiness.saturation.concurrency-target} when it is set; else Tomcat's or Jetty's worker
+ * pool; else none, with one WARN naming the key to set. NaN until found. Free of Spring's web-server types, so an
+ * application without a web server loads it too.
  */
-final class ServerSaturation implements Saturation, ApplicationListener<WebServerInitializedEvent> {
+final class ServerSaturation implements Saturation {
 
     private static final Logger log = LoggerFactory.getLogger(ServerSaturation.class);
-    private static final boolean TOMCAT = ClassUtils.isPresent("org.springframework.boot.tomcat.TomcatWebServer",
-            ServerSaturation.class.getClassLoader());
-    private static final boolean JETTY = ClassUtils.isPresent("org.springframework.boot.jetty.JettyWebServer",
-            ServerSaturation.class.getClassLoader())
-            && ClassUtils.isPresent("org.eclipse.jetty.util.thread.QueuedThreadPool", ServerSaturation.class.getClassLoader());
 
     private final SaturationSettings settings;
     private final InFlightTracker tracker;
@@ -41,40 +33,28 @@ final class ServerSaturation implements Saturation, ApplicationListener<WebServe
         this.tracker = tracker;
     }
 
-    @Override
-    public void onApplicationEvent(WebServerInitializedEvent event) {
-        String namespace = event.getApplicationContext().getServerNamespace();
-        if (namespace != null && !namespace.isEmpty() || found != null) {
+    /**
+     * The application's server started on {@code port}; {@code pool} is its worker pool's saturation when it has
+     * one this module can read. Only the first call counts.
+     */
+    synchronized void serverStarted(String server, int port, Optional<Saturation> pool) {
+        if (this.port != -1) {
             return;
         }
-        port = event.getWebServer().getPort();
+        this.port = port;
         if (!settings.enabled()) {
             return;
         }
-        Optional<Saturation> source = resolve(event.getWebServer());
+        Optional<Saturation> source = settings.concurrencyTarget().isPresent()
+                ? Optional.of(ConcurrencySaturation.of(tracker, settings.concurrencyTarget().getAsInt()))
+                : pool;
         if (source.isEmpty()) {
-            log.warn(SaturationSettings.missingTargetWarning(event.getWebServer().getClass().getSimpleName()));
+            log.warn(SaturationSettings.missingTargetWarning(server));
             return;
         }
         found = source.get();
         log.info("readiness.saturation from {}", found);
         onFound.forEach(c -> c.accept(found));
-    }
-
-    private Optional<Saturation> resolve(WebServer server) {
-        if (settings.concurrencyTarget().isPresent()) {
-            return Optional.of(ConcurrencySaturation.of(tracker, settings.concurrencyTarget().getAsInt()));
-        }
-        if (TOMCAT) {
-            Optional<Saturation> s = TomcatSource.of(server);
-            if (s.isPresent()) {
-                return s;
-            }
-        }
-        if (JETTY) {
-            return JettySource.of(server);
-        }
-        return Optional.empty();
     }
 
     /** Calls {@code consumer} with the source once it is found (at once when it already is). */
@@ -116,27 +96,5 @@ final class ServerSaturation implements Saturation, ApplicationListener<WebServe
     @Override
     public String toString() {
         return "ServerSaturation[" + found + "]";
-    }
-
-    private static final class TomcatSource {
-        static Optional<Saturation> of(WebServer server) {
-            if (server instanceof org.springframework.boot.tomcat.TomcatWebServer tomcat) {
-                org.apache.catalina.connector.Connector[] connectors = tomcat.getTomcat().getService().findConnectors();
-                if (connectors.length > 0 && dev.readiness.health.saturation.TomcatSaturation.supports(connectors[0])) {
-                    return Optional.of(dev.readiness.health.saturation.TomcatSaturation.of(connectors[0]));
-                }
-            }
-            return Optional.empty();
-        }
-    }
-
-    private static final class JettySource {
-        static Optional<Saturation> of(WebServer server) {
-            if (server instanceof org.springframework.boot.jetty.JettyWebServer jetty
-                    && dev.readiness.health.saturation.JettySaturation.supports(jetty.getServer())) {
-                return Optional.of(dev.readiness.health.saturation.JettySaturation.of(jetty.getServer()));
-            }
-            return Optional.empty();
-        }
     }
 }

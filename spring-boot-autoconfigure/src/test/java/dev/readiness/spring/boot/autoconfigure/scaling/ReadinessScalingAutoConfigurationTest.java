@@ -117,6 +117,20 @@ class ReadinessScalingAutoConfigurationTest {
                         assertThat(meters(context).find("readiness.saturation").gauge()).isNull());
     }
 
+    @Test
+    void withoutSpringsWebServerModuleTheWarmUpAndTheAgentStillWork() {
+        runner.withClassLoader(new org.springframework.boot.test.context.FilteredClassLoader(
+                        "org.springframework.boot.web.server"))
+                .withPropertyValues("readiness.agent.enabled=true", "readiness.agent.port=0",
+                        "readiness.agent.host=127.0.0.1")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(ServerSaturation.class)
+                            .hasSingleBean(WarmUpRunner.class).hasSingleBean(AgentServer.class)
+                            .doesNotHaveBean(WebServerSaturation.class);
+                    assertThat(context.getBean(ServerSaturation.class).value()).isNaN();
+                });
+    }
+
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource(delimiter = '|', value = {
             "readiness.saturation.concurrency-target | 0      | must be 1..1000000",
