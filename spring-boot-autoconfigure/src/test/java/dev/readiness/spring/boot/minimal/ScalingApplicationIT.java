@@ -129,12 +129,23 @@ class ScalingApplicationIT {
                 Thread.sleep(20);
             }
             System.out.println("HAProxy after SIGTERM to the Spring Boot application: " + seen);
-            assertThat(seen).as("UP, then DRAIN, then DOWN from the httpchk: %s", seen).hasSize(3);
-            assertThat(seen.get(0)).startsWith("UP");
-            assertThat(seen.get(1)).startsWith("DRAIN");
-            assertThat(seen.get(2)).startsWith("DOWN");
+            // UP (perhaps "UP 1/2": one failed check of the two that mark it DOWN), then DRAIN, then DOWN
+            int drain = indexOf(seen, "DRAIN");
+            int down = indexOf(seen, "DOWN");
+            assertThat(drain).as("DRAIN seen: %s", seen).isPositive();
+            assertThat(down).as("DOWN from the httpchk after DRAIN: %s", seen).isGreaterThan(drain);
+            assertThat(seen.subList(0, drain)).as("only UP before DRAIN: %s", seen).allMatch(x -> x.startsWith("UP"));
             assertThat(jvm.awaitExit(Duration.ofSeconds(30))).as("exit status").isZero();
         }
+    }
+
+    private static int indexOf(List<String> seen, String status) {
+        for (int i = 0; i < seen.size(); i++) {
+            if (seen.get(i).startsWith(status)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private String get(String uri) throws Exception {
