@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the build, as CI does: installs the Debian packages the tests need when they are missing
-# (kubernetes-client, for `kubectl kustomize`, which renders src/k8s for the manifest tests), then
+# (kubernetes-client, for `kubectl kustomize`, which renders src/k8s for the manifest tests; haproxy, the load
+# balancer the agent-check tests drive), then
 # `mvn -B -ntp install` with any arguments given here (./test.sh -pl samples/servlet-service -am): install,
 # because the new-apps module builds brand-new applications against the installed artifacts. With no arguments,
 # a named subset then runs again on Java 25 (below).
@@ -9,6 +10,7 @@ cd "$(dirname "$0")"
 
 missing=()
 command -v kubectl >/dev/null 2>&1 || missing+=(kubernetes-client)
+command -v haproxy >/dev/null 2>&1 || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ]; then
@@ -16,7 +18,7 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get install -y "${missing[@]}"
   else
     echo "test.sh: the tests need the Debian package(s) ${missing[*]} (kubectl renders the Kubernetes" \
-      "manifests); install them as root (apt-get install -y ${missing[*]}) or run ./test.sh as root" >&2
+      "manifests, haproxy runs the agent-check tests); install them as root (apt-get install -y ${missing[*]}) or run ./test.sh as root" >&2
     exit 1
   fi
 fi

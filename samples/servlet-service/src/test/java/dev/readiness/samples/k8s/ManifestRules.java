@@ -261,8 +261,22 @@ final class ManifestRules {
         pdbs.forEach(pdb -> selects("PodDisruptionBudget",
                 Yaml.stringMap(Yaml.at(pdb, "spec", "selector").get("matchLabels")), podLabels));
         List<Map<String, Object>> hpas = ofKind(resources, "HorizontalPodAutoscaler");
-        if (hpas.isEmpty()) {
-            violations.add("no HorizontalPodAutoscaler");
+        // A KEDA ScaledObject creates and owns the HPA itself: the same rules, on its own field names.
+        List<Map<String, Object>> scaledObjects = ofKind(resources, "ScaledObject");
+        if (hpas.isEmpty() && scaledObjects.isEmpty()) {
+            violations.add("no HorizontalPodAutoscaler (or KEDA ScaledObject)");
+        }
+        if (!hpas.isEmpty() && !scaledObjects.isEmpty()) {
+            violations.add("both a HorizontalPodAutoscaler and a KEDA ScaledObject: two autoscalers fight over one Deployment");
+        }
+        for (Map<String, Object> so : scaledObjects) {
+            Object name = Yaml.at(so, "spec", "scaleTargetRef").get("name");
+            if (!deploymentName.equals(name)) {
+                violations.add("the ScaledObject scales " + name + ", not Deployment/" + deploymentName);
+            }
+            if (!(Yaml.map(so.get("spec")).get("minReplicaCount") instanceof Integer min) || min < 2) {
+                violations.add("the ScaledObject's minReplicaCount must be at least 2, so a drain never leaves no pod");
+            }
         }
         for (Map<String, Object> hpa : hpas) {
             Map<String, Object> target = Yaml.at(hpa, "spec", "scaleTargetRef");

@@ -1,0 +1,2 @@
+/** Saturation gauge, HAProxy agent and warm-up for Spring Boot. */
+package dev.readiness.spring.boot.autoconfigure.scaling;
