@@ -11,6 +11,8 @@
 #      and the shell-less one with --target distroless-prebuilt --build-arg DISTROLESS_IMAGE=<shell-less base>,
 #      tagged :test-distroless.
 #
+#   containers/build-images.sh [sample...]     (default: every samples/*/Dockerfile)
+#
 # Needs root, podman, runc and debootstrap (Debian packages; ./test.sh installs them). The samples' jars must
 # have been built (mvn -B -pl samples/<name> -am package). Prints one line per image and how long it took.
 #
@@ -79,12 +81,21 @@ make_base() {
   done
 }
 
-# One build at a time per cache (two test JVMs may start this at once).
+# One build at a time per cache (a test JVM and a benchmark may start this at once).
 exec 9>"$cache/.lock"
 flock 9
 make_base
 
-for dockerfile in "$root"/samples/*/Dockerfile; do
+if [ $# -gt 0 ]; then
+  dockerfiles=()
+  for name in "$@"; do
+    [ -f "$root/samples/$name/Dockerfile" ] || fail "no samples/$name/Dockerfile"
+    dockerfiles+=("$root/samples/$name/Dockerfile")
+  done
+else
+  dockerfiles=("$root"/samples/*/Dockerfile)
+fi
+for dockerfile in "${dockerfiles[@]}"; do
   dir=$(dirname "$dockerfile")
   name=$(basename "$dir")
   [ -s "$dir/target/$name.jar" ] && [ -d "$dir/target/entrypoint" ] \

@@ -13,7 +13,7 @@ final class Benchmarks {
                 new dev.readiness.bench.sessions.SessionsReport(),
                 new dev.readiness.bench.sessions.MirrorModeReport(),
                 new dev.readiness.bench.outage.SharedOutageReport(repository), new DrainReport(), new ReloadReport(),
-                new GcReport(), new ListenReport(),
+                new GcReport(), new ContainerGcReport(repository), new ListenReport(),
                 new dev.readiness.bench.startup.StartupReport(repository));
     }
 }
