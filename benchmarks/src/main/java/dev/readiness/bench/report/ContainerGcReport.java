@@ -67,7 +67,13 @@ final class ContainerGcReport implements ReportBenchmark {
         try (InputStream in = AllocationWorkload.class.getResourceAsStream(AllocationWorkload.class.getSimpleName() + ".class")) {
             Files.copy(in, classFile, StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.walk(work).forEach(p -> p.toFile().setReadable(true, false));
+        // Readable by the image's user 10001.
+        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
 
         int reps = mode.pick(2, 3);
         int seconds = mode.pick(4, 8);
@@ -108,6 +114,12 @@ final class ContainerGcReport implements ReportBenchmark {
                     exec(conf, 60, "podman", "rm", "-f", "-t", "0", name);
                 }
             }
+        }
+        try (java.util.stream.Stream<Path> files = Files.walk(work)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+        if (rps.get(false) == null || rps.get(true) == null) {
+            return Section.notRun(this, "no run of one variant finished: " + String.join("; ", shapes));
         }
         Section.Builder section = Section.builder(this)
                 .method("The gc section's workload (a live set of a fifth of the limit, short-lived request buffers, "
@@ -167,7 +179,7 @@ final class ContainerGcReport implements ReportBenchmark {
         Map<String, String> values = new HashMap<>();
         for (String line : output.split("\n")) {
             int eq = line.indexOf('=');
-            if (eq > 0 && !line.contains(" ")) {
+            if (eq > 0 && line.substring(0, eq).matches("[A-Za-z]+")) {
                 values.put(line.substring(0, eq), line.substring(eq + 1).trim());
             }
         }
