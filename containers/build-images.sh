@@ -28,9 +28,11 @@ packages=openjdk-17-jre-headless
 mirror=${READINESS_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 cache=${READINESS_IMAGE_CACHE:-/var/tmp/readiness-images}
 export CONTAINERS_CONF=${CONTAINERS_CONF:-$here/containers.conf}
-# Left out of both images: apt's downloaded packages, documentation and translations (about 135 MiB).
-slim_excludes=(--exclude=./var/cache/apt/archives/*.deb --exclude=./usr/share/doc --exclude=./usr/share/man
-  --exclude=./usr/share/locale --exclude=./var/lib/apt/lists/*)
+# Left out of both images: apt's downloaded packages and lists, documentation and translations (about 130 MiB).
+# The directories stay (and the manual pages), so that an image built on these can still apt-get install a Java
+# package: their update-alternatives links man pages into /usr/share/man.
+slim_excludes=(--exclude=./var/cache/apt/archives/*.deb --exclude=./var/lib/apt/lists/* --exclude=./usr/share/doc/*
+  --exclude=./usr/share/locale/*)
 # What makes the shell-less base: no shell to exec, as in a distroless image.
 shell_excludes=(--exclude=./usr/bin/bash --exclude=./usr/bin/rbash --exclude=./usr/bin/dash --exclude=./usr/bin/sh
   --exclude=./usr/bin/bashbug --exclude=./bin/sh --exclude=./bin/bash --exclude=./bin/dash)
@@ -68,6 +70,8 @@ make_base() {
     mv "$cache/jre-noshell-$key.tar.part" "$cache/jre-noshell-$key.tar"
     rm -rf "$rootfs"
     trap - EXIT
+    # Base images of earlier inputs are never used again.
+    find "$cache" -maxdepth 1 -name 'jre-*.tar' ! -name "jre-$key.tar" ! -name "jre-noshell-$key.tar" -delete
     echo "build-images.sh: base images made with debootstrap ($suite, $packages) in $(elapsed "$t0"), cached in $cache"
   fi
   local image tarfile
