@@ -89,6 +89,7 @@ make_base() {
 exec 9>"$cache/.lock"
 flock 9
 make_base
+echo "build-images.sh: base images $jre_image and $noshell_image"
 
 if [ $# -gt 0 ]; then
   dockerfiles=()

@@ -29,6 +29,7 @@ final class Podman {
     static final String BOOT = "spring-boot-service";
 
     private static boolean built;
+    private static String jreBase;
 
     private Podman() {
     }
@@ -59,7 +60,18 @@ final class Podman {
             throw new AssertionError("containers/build-images.sh failed (exit " + r.exit() + "):\n" + r.all());
         }
         System.out.print(r.all());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("base images (\\S+) and").matcher(r.out());
+        if (!m.find()) {
+            throw new AssertionError("containers/build-images.sh named no base image:\n" + r.all());
+        }
+        jreBase = m.group(1);
         built = true;
+    }
+
+    /** The JRE base image that {@link #buildImages()} made (localhost/readiness-base/jre:hash). */
+    static synchronized String jreBase() {
+        buildImages();
+        return jreBase;
     }
 
     static Result podman(Duration timeout, String... args) {
