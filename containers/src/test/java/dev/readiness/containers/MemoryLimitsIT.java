@@ -84,7 +84,8 @@ class MemoryLimitsIT {
             assertThat(jdk.await(Duration.ofMinutes(2))).as(jdk.logs()).isZero();
             assertThat(ours.logs()).contains("-XX:ActiveProcessorCount=1").contains("processors=1")
                     .contains("-XX:+UseG1GC");
-            assertThat(jdk.logs()).contains("processors=2");
+            // The JDK rounds the quota up, to at most the machine's CPUs (2 on the build machines).
+            assertThat(jdk.logs()).contains("processors=" + Math.min(2, Runtime.getRuntime().availableProcessors()));
         }
     }
 
