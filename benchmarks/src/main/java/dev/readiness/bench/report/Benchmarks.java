@@ -13,8 +13,8 @@ final class Benchmarks {
                 new dev.readiness.bench.sessions.SessionsReport(),
                 new dev.readiness.bench.sessions.MirrorModeReport(),
                 new dev.readiness.bench.outage.SharedOutageReport(repository), new DrainReport(), new ReloadReport(),
-                new GcReport(), new ListenReport(), new dev.readiness.bench.grpc.GrpcReport(),
-                new dev.readiness.bench.scaling.ScalingReport(),
+                new GcReport(), new ContainerGcReport(repository), new ListenReport(),
+                new dev.readiness.bench.grpc.GrpcReport(), new dev.readiness.bench.scaling.ScalingReport(),
                 new dev.readiness.bench.startup.StartupReport(repository));
     }
 }
