@@ -52,6 +52,32 @@ public final class Haproxy implements AutoCloseable {
     }
 
     /**
+     * The configuration the tests and benchmarks share: the admin socket ({@code {socket}}, for {@link #start}),
+     * HTTP mode with short timeouts and {@code retries 0} (a failed request is counted, never resent), a frontend
+     * on {@code frontendPort} and a round-robin backend {@code be} whose further lines ({@code option httpchk},
+     * the {@code server} lines) are {@code backend}, each indented and ending with a newline.
+     */
+    public static String httpConfig(int frontendPort, int maxconn, String backend) {
+        return """
+                global
+                  stats socket {socket} mode 600 level admin
+                  maxconn %d
+                defaults
+                  mode http
+                  timeout connect 2s
+                  timeout client 30s
+                  timeout server 30s
+                  timeout check 1s
+                  retries 0
+                frontend fe
+                  bind 127.0.0.1:%d
+                  default_backend be
+                backend be
+                  balance roundrobin
+                %s""".formatted(maxconn, frontendPort, backend);
+    }
+
+    /**
      * Starts HAProxy with {@code config}, where {@code {socket}} is replaced by the admin socket's path.
      */
     public static Haproxy start(Path dir, String config) throws IOException, InterruptedException {

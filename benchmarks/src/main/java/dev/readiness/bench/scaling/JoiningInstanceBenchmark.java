@@ -79,24 +79,8 @@ public final class JoiningInstanceBenchmark {
         int frontend = freePort();
         int[] old = {freePort(), freePort(), freePort()};
         int[] young = {freePort(), freePort(), freePort()};
-        String config = """
-                global
-                  stats socket {socket} mode 600 level admin
-                  maxconn 2000
-                defaults
-                  mode http
-                  timeout connect 2s
-                  timeout client 30s
-                  timeout server 30s
-                  timeout check 1s
-                  retries 0
-                frontend fe
-                  bind 127.0.0.1:%d
-                  default_backend be
-                backend be
-                  balance roundrobin
-                  option httpchk GET /readyz
-                %s%s""".formatted(frontend, server("old", old), server("new", young));
+        String config = Haproxy.httpConfig(frontend, 2000,
+                "  option httpchk GET /readyz\n" + server("old", old) + server("new", young));
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();

@@ -50,24 +50,7 @@ class HaproxyAgentIT {
     }
 
     private static String config(int frontend, String servers) {
-        return """
-                global
-                  stats socket {socket} mode 600 level admin
-                  maxconn 1000
-                defaults
-                  mode http
-                  timeout connect 2s
-                  timeout client 30s
-                  timeout server 30s
-                  timeout check 1s
-                  retries 0
-                frontend fe
-                  bind 127.0.0.1:%d
-                  default_backend be
-                backend be
-                  balance roundrobin
-                %s
-                """.formatted(frontend, servers);
+        return Haproxy.httpConfig(frontend, 1000, servers.endsWith("\n") ? servers : servers + "\n");
     }
 
     @Test

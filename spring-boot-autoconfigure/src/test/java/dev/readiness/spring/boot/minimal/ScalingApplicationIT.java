@@ -69,23 +69,10 @@ class ScalingApplicationIT {
                 Map.entry("READINESS_DRAIN_ENABLED", "true"),
                 Map.entry("READINESS_DRAIN_PROPAGATION_DELAY", "3s"),
                 Map.entry("READINESS_DRAIN_TIMEOUT", "10s"));
-        String config = """
-                global
-                  stats socket {socket} mode 600 level admin
-                defaults
-                  mode http
-                  timeout connect 2s
-                  timeout client 30s
-                  timeout server 30s
-                  timeout check 1s
-                  retries 0
-                frontend fe
-                  bind 127.0.0.1:%d
-                  default_backend be
-                backend be
+        String config = Haproxy.httpConfig(frontend, 1000, """
                   option httpchk GET /readyz
                   server s1 127.0.0.1:%d weight 100 check port %d inter 500ms fall 2 rise 1 agent-check agent-port %d agent-inter 100ms agent-send "s1\\n"
-                """.formatted(frontend, app, management, agent);
+                """.formatted(app, management, agent));
         List<CompletableFuture<HttpResponse<String>>> held = new ArrayList<>();
         try (Haproxy haproxy = Haproxy.start(dir, config);
              ForkedJvm jvm = MinimalApplicationIT.start("scaling-app", env, List.of("-Xmx256m"))) {
