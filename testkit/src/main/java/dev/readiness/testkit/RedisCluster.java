@@ -174,6 +174,14 @@ public final class RedisCluster implements AutoCloseable {
      * every master (clients then get MOVED). Returns the number of keys moved.
      */
     public int moveSlot(int slot, RedisServer from, RedisServer to, int batch) throws IOException {
+        return moveSlot(slot, from, to, batch, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #moveSlot(int, RedisServer, RedisServer, int)}, pausing {@code pause} after each batch: the keys
+     * moved so far are then answered with ASK by the source for that long, as in a reshard of a large slot.
+     */
+    public int moveSlot(int slot, RedisServer from, RedisServer to, int batch, Duration pause) throws IOException {
         String s = Integer.toString(slot);
         expectOk(to.command("CLUSTER", "SETSLOT", s, "IMPORTING", id(from)));
         expectOk(from.command("CLUSTER", "SETSLOT", s, "MIGRATING", id(to)));
@@ -192,6 +200,14 @@ public final class RedisCluster implements AutoCloseable {
                 throw new IOException("MIGRATE of slot " + slot + " failed: " + reply);
             }
             moved += names.size();
+            if (!pause.isZero()) {
+                try {
+                    Thread.sleep(pause.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while moving slot " + slot, e);
+                }
+            }
         }
         // the target first, so that no MOVED ever points at a node that does not yet own the slot
         expectOk(to.command("CLUSTER", "SETSLOT", s, "NODE", id(to)));

@@ -1,0 +1,152 @@
+package dev.readiness.sessions.redis;
+
+import dev.readiness.sessions.SessionEvents;
+import dev.readiness.sessions.SessionSettings;
+import io.lettuce.core.RedisConnectionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * {@code readiness.sessions.redis.wait-replicas}: a write followed by {@code WAIT N timeout} on the connection that
+ * carried it (WAIT counts the replicas that have every write of its own connection), sent before the write's answer
+ * is read, so both cost one round trip. For a Redis Cluster that is the connection to the key's master, the one
+ * Lettuce routes the write over.
+ * <p>
+ * A write fewer replicas confirm is not failed: the master applied it and every later request reads it, and a
+ * request failed after its write was applied would be retried by its user, who then sees both. It is counted
+ * ({@code unconfirmed}, reason {@code short}) and logged as one WARN per run of short answers. WAIT holds the
+ * connection, and every request behind it, for up to its timeout; so after a short answer the writes of the next
+ * {@code reconnect-max-delay} send no WAIT (counted as {@code skipped}) and the one after asks again, and a lost
+ * replica costs the store at most one WAIT timeout per {@code reconnect-max-delay} rather than one per write.
+ */
+final class Replication {
+
+    private static final Logger log = LoggerFactory.getLogger(Replication.class);
+
+    private final int replicas;
+    private final long timeoutMillis;
+    private final long pauseNanos;
+    private final SessionEvents events;
+    private final String where;
+    /**
+     * Per master ({@code host:port}, or "" for standalone and Sentinel): until when its writes do not wait, after
+     * its last WAIT fell short. A cluster master without a replica (one promoted by a failover) does not stop the
+     * other masters' writes from waiting.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> shortUntil =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicBoolean warned = new AtomicBoolean();
+
+    Replication(SessionSettings settings, SessionEvents events, String where) {
+        this.replicas = settings.waitReplicas();
+        this.timeoutMillis = settings.waitTimeout().toMillis();
+        this.pauseNanos = settings.reconnectMaxDelay().toNanos();
+        this.events = events;
+        this.where = where;
+    }
+
+    /** Where the WAIT for a write goes, and that WAIT. */
+    record Target(String node, Supplier<RedisFuture<Long>> command) {
+        Target {
+            node = node == null ? "" : node;
+        }
+
+        RedisFuture<Long> send() {
+            return command.get();
+        }
+
+        boolean sameNode(Target other) {
+            return Objects.equals(node, other.node);
+        }
+    }
+
+    /** Whether a write to {@code target} waits: not in the pause after its master's last short answer. */
+    boolean due(Target target) {
+        Long until = shortUntil.get(target.node());
+        return until == null || System.nanoTime() - until >= 0;
+    }
+
+    /**
+     * The WAIT for a write of {@code key}: on {@code c} itself (standalone, Sentinel), or on the connection to the
+     * master of the key's slot as the store's topology has it, opened first if need be so that the write is routed
+     * over the same, open connection.
+     *
+     * @throws RedisException if that master's connection cannot be opened within {@code timeoutNanos}
+     */
+    Target target(RedisConnection redis, RedisClusterAsyncCommands<String, byte[]> c, String key, long timeoutNanos) {
+        StatefulRedisClusterConnection<String, byte[]> cluster = redis.cluster();
+        if (cluster == null) {
+            return new Target(null, () -> c.waitForReplication(replicas, timeoutMillis));
+        }
+        RedisClusterNode master = cluster.getPartitions().getMasterBySlot(SlotHash.getSlot(key));
+        if (master == null) {
+            throw new RedisConnectionException("no master serves the slot of " + key + " in the topology the store"
+                    + " knows of Redis at " + where);
+        }
+        String host = master.getUri().getHost();
+        int port = master.getUri().getPort();
+        StatefulRedisConnection<String, byte[]> node;
+        try {
+            node = cluster.getConnectionAsync(host, port).get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw new RedisConnectionException("cannot connect to " + host + ":" + port + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new RedisConnectionException("no connection to " + host + ":" + port + " within the command timeout");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisException("interrupted while connecting to " + host + ":" + port, e);
+        }
+        return new Target(host + ":" + port, () -> node.async().waitForReplication(replicas, timeoutMillis));
+    }
+
+    /** A write sent without WAIT, in the pause after a short answer. */
+    void skipped() {
+        events.unconfirmed("skipped");
+    }
+
+    /** WAIT answered that {@code confirmed} replicas have the write. */
+    void answered(Target target, long confirmed) {
+        if (confirmed >= replicas) {
+            shortUntil.remove(target.node());
+            if (warned.get() && warned.compareAndSet(true, false)) {
+                log.info("readiness.sessions.redis.wait-replicas={}: {} replicas of Redis at {} confirm saves again",
+                        replicas, confirmed, where);
+            }
+            return;
+        }
+        fellShort(target, confirmed + " of " + replicas + " replicas confirmed it within " + timeoutMillis
+                + " ms (readiness.sessions.redis.wait-timeout)");
+    }
+
+    /** The WAIT itself failed after the write was answered. */
+    void failed(Target target, RedisException e) {
+        fellShort(target, "its WAIT failed: " + e.getMessage());
+    }
+
+    private void fellShort(Target target, String why) {
+        events.unconfirmed("short");
+        shortUntil.put(target.node(), System.nanoTime() + pauseNanos);
+        if (warned.compareAndSet(false, true)) {
+            log.warn("readiness.sessions.redis.wait-replicas={}: a save to Redis at {}{} was applied and answered, but {};"
+                            + " a failover now could lose it. Saves are not failed for this; until replicas confirm"
+                            + " again, one save per {} ms (readiness.sessions.redis.reconnect-max-delay) waits and the"
+                            + " others do not (all counted as readiness.sessions.redis.unconfirmed)", replicas, where,
+                    target.node().isEmpty() ? "" : " (master " + target.node() + ")", why, pauseNanos / 1_000_000);
+        }
+    }
+}
