@@ -17,7 +17,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +27,8 @@ import java.util.function.Supplier;
  * <p>
  * A write fewer replicas confirm is not failed: the master applied it and every later request reads it, and a
  * request failed after its write was applied would be retried by its user, who then sees both. It is counted
- * ({@code unconfirmed}, reason {@code short}) and logged as one WARN per run of short answers. WAIT holds the
+ * ({@code unconfirmed}, reason {@code short}) and logged as one WARN per master and run of short answers (one INFO
+ * when that master's replicas confirm again). WAIT holds the
  * connection, and every request behind it, for up to its timeout; so after a short answer the writes of the next
  * {@code reconnect-max-delay} send no WAIT (counted as {@code skipped}) and the one after asks again, and a lost
  * replica costs the store at most one WAIT timeout per {@code reconnect-max-delay} rather than one per write.
@@ -49,7 +49,8 @@ final class Replication {
      */
     private final java.util.concurrent.ConcurrentHashMap<String, Long> shortUntil =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private final AtomicBoolean warned = new AtomicBoolean();
+    /** The masters whose short answers were logged and that have not confirmed a write since: one WARN each. */
+    private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     Replication(SessionSettings settings, SessionEvents events, String where) {
         this.replicas = settings.waitReplicas();
@@ -123,9 +124,9 @@ final class Replication {
     void answered(Target target, long confirmed) {
         if (confirmed >= replicas) {
             shortUntil.remove(target.node());
-            if (warned.get() && warned.compareAndSet(true, false)) {
-                log.info("readiness.sessions.redis.wait-replicas={}: {} replicas of Redis at {} confirm saves again",
-                        replicas, confirmed, where);
+            if (!warned.isEmpty() && warned.remove(target.node())) {
+                log.info("readiness.sessions.redis.wait-replicas={}: {} replicas of Redis at {}{} confirm saves again",
+                        replicas, confirmed, where, master(target));
             }
             return;
         }
@@ -141,12 +142,16 @@ final class Replication {
     private void fellShort(Target target, String why) {
         events.unconfirmed("short");
         shortUntil.put(target.node(), System.nanoTime() + pauseNanos);
-        if (warned.compareAndSet(false, true)) {
+        if (warned.add(target.node())) {
             log.warn("readiness.sessions.redis.wait-replicas={}: a save to Redis at {}{} was applied and answered, but {};"
                             + " a failover now could lose it. Saves are not failed for this; until replicas confirm"
                             + " again, one save per {} ms (readiness.sessions.redis.reconnect-max-delay) waits and the"
                             + " others do not (all counted as readiness.sessions.redis.unconfirmed)", replicas, where,
-                    target.node().isEmpty() ? "" : " (master " + target.node() + ")", why, pauseNanos / 1_000_000);
+                    master(target), why, pauseNanos / 1_000_000);
         }
+    }
+
+    private static String master(Target target) {
+        return target.node().isEmpty() ? "" : " (master " + target.node() + ")";
     }
 }
