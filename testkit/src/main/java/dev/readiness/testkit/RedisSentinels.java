@@ -20,32 +20,52 @@ public final class RedisSentinels implements AutoCloseable {
     private final RedisServer master;
     private final RedisServer replica;
     private final List<RedisServer> sentinels;
+    private final TcpProxy replicaLink;
 
-    private RedisSentinels(RedisServer master, RedisServer replica, List<RedisServer> sentinels) {
+    private RedisSentinels(RedisServer master, RedisServer replica, List<RedisServer> sentinels, TcpProxy replicaLink) {
         this.master = master;
         this.replica = replica;
         this.sentinels = sentinels;
+        this.replicaLink = replicaLink;
     }
 
     /** Starts the set and waits until it is formed (at most 30 s). */
     public static RedisSentinels start() throws IOException {
+        return start(false);
+    }
+
+    /**
+     * As {@link #start()}, the replica replicating through a {@link TcpProxy} ({@link #replicaLink()}): pausing it
+     * makes the replica lag (it receives nothing while the master acknowledges writes), as a slow or partitioned
+     * network does; a master killed then takes the writes the replica never received with it. The Sentinels'
+     * failover-timeout is 60 s here, so they leave the replica's link through the proxy alone (they reconfigure a
+     * replica that names another master than theirs once failover-timeout has passed).
+     */
+    public static RedisSentinels startWithLaggableReplica() throws IOException {
+        return start(true);
+    }
+
+    private static RedisSentinels start(boolean proxied) throws IOException {
         RedisServer master = null;
         RedisServer replica = null;
+        TcpProxy link = null;
         List<RedisServer> sentinels = new ArrayList<>();
         try {
             String[] fast = {"--repl-diskless-sync", "yes", "--repl-diskless-sync-delay", "0"};
             master = RedisServer.start(fast);
+            link = proxied ? TcpProxy.start("127.0.0.1", master.port()) : null;
             List<String> replicaArgs = new ArrayList<>(List.of(fast));
-            replicaArgs.addAll(List.of("--replicaof", "127.0.0.1", Integer.toString(master.port())));
+            replicaArgs.addAll(List.of("--replicaof", "127.0.0.1",
+                    Integer.toString(link != null ? link.port() : master.port())));
             replica = RedisServer.start(replicaArgs.toArray(String[]::new));
             String conf = "sentinel monitor " + MASTER + " 127.0.0.1 " + master.port() + " 2\n"
                     + "sentinel down-after-milliseconds " + MASTER + " " + DOWN_AFTER.toMillis() + "\n"
-                    + "sentinel failover-timeout " + MASTER + " 5000\n"
+                    + "sentinel failover-timeout " + MASTER + " " + (proxied ? 60000 : 5000) + "\n"
                     + "sentinel parallel-syncs " + MASTER + " 1\n";
             for (int i = 0; i < 3; i++) {
                 sentinels.add(RedisServer.startSentinel(conf));
             }
-            RedisSentinels set = new RedisSentinels(master, replica, sentinels);
+            RedisSentinels set = new RedisSentinels(master, replica, sentinels, link);
             set.awaitFormed(Duration.ofSeconds(30));
             return set;
         } catch (IOException | RuntimeException e) {
@@ -53,11 +73,19 @@ public final class RedisSentinels implements AutoCloseable {
             if (replica != null) {
                 replica.close();
             }
+            if (link != null) {
+                link.close();
+            }
             if (master != null) {
                 master.close();
             }
             throw e;
         }
+    }
+
+    /** The proxy the replica replicates through, for {@link #startWithLaggableReplica()}; otherwise null. */
+    public TcpProxy replicaLink() {
+        return replicaLink;
     }
 
     /** The node started as master (after a failover it is dead or a replica). */
@@ -95,6 +123,9 @@ public final class RedisSentinels implements AutoCloseable {
     public void close() {
         sentinels.forEach(RedisServer::close);
         replica.close();
+        if (replicaLink != null) {
+            replicaLink.close();
+        }
         master.close();
     }
 

@@ -407,8 +407,9 @@ public final class RedisSessionStore implements SessionStore {
 
     /**
      * The command's answer; with {@code readiness.sessions.redis.wait-replicas} set, the command followed on the
-     * same connection by WAIT without waiting for the first answer (one round trip), and the WAIT's answer
-     * reported to {@link Replication}. A save WAIT finds short is still the save's answer.
+     * same connection by WAIT without waiting for the first answer (one round trip; a WAIT shared with the
+     * concurrent writes while another is on the wire, {@link Replication#confirm}), and the WAIT's answer reported
+     * to {@link Replication}. A save WAIT finds short is still the save's answer.
      */
     private <T> T awaitConfirmed(RedisClusterAsyncCommands<String, byte[]> c, Replication wait, String key,
                                  Supplier<RedisFuture<T>> command, int[] commands) {
@@ -422,12 +423,12 @@ public final class RedisSessionStore implements SessionStore {
             return r;
         }
         RedisFuture<T> answer = command.get();
-        RedisFuture<Long> confirmed = target.send();
+        java.util.concurrent.CompletableFuture<Long> confirmed = wait.confirm(target);
         commands[0]++;
         T r = await(answer);
         long replicas;
         try {
-            replicas = await(confirmed);
+            replicas = Replication.await(confirmed, timeoutNanos);
             Replication.Target now = wait.target(redis, c, key, timeoutNanos);
             if (!now.sameNode(target)) {
                 // redirected (MOVED) meanwhile: the save ran on the slot's new master, so WAIT there

@@ -14,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
 /**
  * {@code readiness.sessions.redis.wait-replicas}: a write followed by {@code WAIT N timeout} on the connection that
  * carried it (WAIT counts the replicas that have every write of its own connection), sent before the write's answer
- * is read, so both cost one round trip. For a Redis Cluster that is the connection to the key's master, the one
+ * is read, so both cost one round trip; concurrent writes share WAITs ({@link #confirm}). For a Redis Cluster that is the connection to the key's master, the one
  * Lettuce routes the write over.
  * <p>
  * A write fewer replicas confirm is not failed: the master applied it and every later request reads it, and a
@@ -113,6 +114,93 @@ final class Replication {
             throw new RedisException("interrupted while connecting to " + host + ":" + port, e);
         }
         return new Target(host + ":" + port, () -> node.async().waitForReplication(replicas, timeoutMillis));
+    }
+
+    /**
+     * The replicas that confirm a write just sent to {@code target}'s master. At most one WAIT per master is on the
+     * wire: a write sent while one is shares the next, sent as soon as the one on the wire is answered and covering
+     * every write sent before it on that connection (a group commit). WAIT blocks its connection, and Redis runs a
+     * connection's WAITs one after the other, so without this a replica lost under N concurrent saves would hold the
+     * connection for N wait-timeouts; with it, for at most two.
+     */
+    CompletableFuture<Long> confirm(Target target) {
+        Node n = nodes.computeIfAbsent(target.node(), k -> new Node());
+        synchronized (n) {
+            if (n.onTheWire == null) {
+                return send(n, target);
+            }
+            if (n.next == null) {
+                n.next = new CompletableFuture<>();
+            }
+            n.nextTarget = target;
+            return n.next;
+        }
+    }
+
+    /** The WAITs of one master: the one on the wire, and the one the writes sent meanwhile wait for. */
+    private static final class Node {
+        CompletableFuture<Long> onTheWire;
+        CompletableFuture<Long> next;
+        Target nextTarget;
+    }
+
+    private final java.util.concurrent.ConcurrentHashMap<String, Node> nodes =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Sends a WAIT for {@code n}; the caller holds {@code n}'s lock. */
+    private CompletableFuture<Long> send(Node n, Target target) {
+        CompletableFuture<Long> f;
+        try {
+            f = target.send().toCompletableFuture();
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e);
+        }
+        n.onTheWire = f;
+        CompletableFuture<Long> sent = f;
+        f.whenComplete((r, e) -> answered(n, sent));
+        return f;
+    }
+
+    private void answered(Node n, CompletableFuture<Long> f) {
+        CompletableFuture<Long> waiting;
+        CompletableFuture<Long> following;
+        synchronized (n) {
+            if (n.onTheWire != f) {
+                return;
+            }
+            waiting = n.next;
+            n.next = null;
+            if (waiting == null) {
+                n.onTheWire = null;
+                return;
+            }
+            following = send(n, n.nextTarget);
+        }
+        following.whenComplete((r, e) -> {
+            if (e != null) {
+                waiting.completeExceptionally(e);
+            } else {
+                waiting.complete(r);
+            }
+        });
+    }
+
+    /**
+     * Waits for {@link #confirm}'s answer.
+     *
+     * @throws RedisException if the WAIT failed or was not answered within {@code timeoutNanos}
+     */
+    static long await(CompletableFuture<Long> confirmed, long timeoutNanos) {
+        try {
+            return confirmed.get(timeoutNanos, TimeUnit.NANOSECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RedisException r ? r : new RedisException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new RedisException("WAIT not answered within the command timeout");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisException("interrupted while waiting for WAIT", e);
+        }
     }
 
     /** A write sent without WAIT, in the pause after a short answer. */

@@ -23,8 +23,8 @@ import java.util.function.Predicate;
 /**
  * Session traffic through the store's API from several threads, as a servlet container's request threads drive it:
  * each session holds a counter {@code n}, every request loads its session and saves {@code n + 1}. Each thread
- * remembers the highest value a save acknowledged (returned SAVED) per session; {@link #verify()} reads every
- * session back and counts the acknowledged writes Redis no longer holds. The readiness check is evaluated every
+ * remembers the last value a save acknowledged (returned SAVED) per session; a load that finds less counts the
+ * acknowledged writes Redis no longer holds, and so does {@link #verify()}, which reads every session back. The readiness check is evaluated every
  * 100 ms beside the load, as the engine would.
  */
 final class SessionLoad implements AutoCloseable {
@@ -51,6 +51,9 @@ final class SessionLoad implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong acknowledged = new AtomicLong();
+    /** Acknowledged writes a later load did not find, and the sessions they were in. */
+    private final AtomicLong lost = new AtomicLong();
+    private final Set<Integer> sessionsBehind = ConcurrentHashMap.newKeySet();
     private final Map<String, Long> failures = new ConcurrentHashMap<>();
     private final ConcurrentLinkedQueue<long[]> checkDown = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -137,14 +140,12 @@ final class SessionLoad implements AutoCloseable {
     /** Stops the threads, reads every session back and counts what was lost. */
     Figures verify() throws InterruptedException {
         close();
-        long lost = 0;
-        int behind = 0;
         for (int i = 0; i < ids.size(); i++) {
             Optional<StoredSession> s = store.load(ids.get(i));
-            long stored = s.map(x -> ((Number) x.attributes().get("n")).longValue()).orElse(-1L);
+            long stored = s.map(x -> ((Number) x.attributes().get("n")).longValue()).orElse(0L);
             if (stored < acked.get(i)) {
-                behind++;
-                lost += acked.get(i) - Math.max(stored, 0);
+                sessionsBehind.add(i);
+                lost.addAndGet(acked.get(i) - stored);
             }
         }
         long last = lastFailure();
@@ -153,7 +154,8 @@ final class SessionLoad implements AutoCloseable {
         for (long[] d : checkDown) {
             down += (d[1] - d[0]) / 1e9;
         }
-        return new Figures(requests.get(), failed.get(), acknowledged.get(), behind, lost, recover, down,
+        return new Figures(requests.get(), failed.get(), acknowledged.get(), sessionsBehind.size(), lost.get(),
+                recover, down,
                 new java.util.TreeMap<>(failures));
     }
 
@@ -177,31 +179,33 @@ final class SessionLoad implements AutoCloseable {
         return last;
     }
 
+    /**
+     * One request: load the session, check it holds at least the last value a save acknowledged (only this thread
+     * writes it), save the next. A session that went back lost the acknowledged writes in between; the user's
+     * next request goes on from what Redis holds, as a web application's would.
+     */
     private void run(int first, int stride) {
-        Map<Integer, StoredSession> bases = new java.util.HashMap<>();
         while (running.get()) {
             for (int i = first; i < ids.size() && running.get(); i += stride) {
                 requests.incrementAndGet();
                 try {
-                    StoredSession base = bases.get(i);
-                    if (base == null) {
-                        base = store.load(ids.get(i)).orElse(null);
-                        if (base == null) {
-                            // the whole session was lost: the next request starts it again
-                            store.save(new SessionWrite(ids.get(i), null, System.currentTimeMillis(),
-                                    Duration.ofMinutes(10), Map.of("n", acked.get(i) + 1), Set.of()));
-                            continue;
-                        }
-                        bases.put(i, base);
+                    StoredSession base = store.load(ids.get(i)).orElse(null);
+                    long stored = base == null ? 0 : ((Number) base.attributes().get("n")).longValue();
+                    if (stored < acked.get(i)) {
+                        lost.addAndGet(acked.get(i) - stored);
+                        sessionsBehind.add(i);
+                        acked.set(i, stored);
                     }
-                    long next = acked.get(i) + 1;
-                    SaveResult r = store.save(new SessionWrite(ids.get(i), base, base.creationTime(),
-                            Duration.ofMinutes(10), Map.of("n", next), Set.of()));
+                    long next = stored + 1;
+                    SaveResult r = base == null
+                            // the whole session was lost: the request starts it again
+                            ? store.save(new SessionWrite(ids.get(i), null, System.currentTimeMillis(),
+                                    Duration.ofMinutes(10), Map.of("n", next), Set.of()))
+                            : store.save(new SessionWrite(ids.get(i), base, base.creationTime(),
+                                    Duration.ofMinutes(10), Map.of("n", next), Set.of()));
                     if (r.saved()) {
                         acked.set(i, next);
                         acknowledged.incrementAndGet();
-                    } else {
-                        bases.remove(i); // gone from Redis: counted by verify() if it held acknowledged writes
                     }
                 } catch (SessionStoreUnavailableException e) {
                     failed.incrementAndGet();

@@ -11,6 +11,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -76,6 +77,52 @@ class WaitReplicasIT {
             assertThat(text.lines().filter(l -> l.contains("readiness.sessions.redis.wait-replicas=1")).count())
                     .as(text).isEqualTo(1);
             assertThat(text).contains("0 of 1 replicas confirmed it within 200 ms");
+        }
+    }
+
+    @Test
+    void concurrentSavesShareWaitsSoALostReplicaHoldsTheConnectionForTwoWaitTimeoutsNotOnePerSave() throws Exception {
+        try (RedisServer master = RedisServer.start()) {
+            SessionSettings settings = SessionSettings.builder().redisUri(master.uri()).waitReplicas(1)
+                    .waitTimeout(Duration.ofMillis(300)).commandTimeout(Duration.ofSeconds(2)).build();
+            SessionIds ids = new SessionIds();
+            try (RedisSessionStore warm = RedisSessionStore.create(settings)) {
+                warm.save(new SessionWrite(ids.next(), null, 0, Duration.ofMinutes(5), Map.of("n", 0), Set.of()));
+            }
+            long waitsBefore = master.commandStats().getOrDefault("wait", 0L);
+            int threads = 16;
+            FailoverIT.Unconfirmed unconfirmed = new FailoverIT.Unconfirmed();
+            try (RedisSessionStore store = RedisSessionStore.create(settings, settings.createCodec(), unconfirmed)) {
+                store.load(ids.next()); // connected, so the saves start together
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+                java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+                try {
+                    List<java.util.concurrent.Future<Boolean>> saves = new java.util.ArrayList<>();
+                    long t0 = System.nanoTime();
+                    for (int i = 0; i < threads; i++) {
+                        String id = ids.next();
+                        saves.add(pool.submit(() -> {
+                            start.await();
+                            return store.save(new SessionWrite(id, null, 0, Duration.ofMinutes(5), Map.of("n", 1),
+                                    Set.of())).saved();
+                        }));
+                    }
+                    for (var f : saves) {
+                        assertThat(f.get(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+                    }
+                    double seconds = (System.nanoTime() - t0) / 1e9;
+                    long waits = master.commandStats().getOrDefault("wait", 0L) - waitsBefore;
+                    System.out.printf(java.util.Locale.ROOT, "WAIT %d concurrent saves, no replica: %.2f s, %d WAITs%n",
+                            threads, seconds, waits);
+                    assertThat(waits).as("one WAIT on the wire and one shared by the saves sent meanwhile")
+                            .isLessThanOrEqualTo(2);
+                    // one WAIT per save would have held the connection 16 x 300 ms, past the command timeout
+                    assertThat(seconds).isLessThan(threads * 0.3 / 2);
+                    assertThat(unconfirmed.get("short") + unconfirmed.get("skipped")).isEqualTo(threads);
+                } finally {
+                    pool.shutdownNow();
+                }
+            }
         }
     }
 
