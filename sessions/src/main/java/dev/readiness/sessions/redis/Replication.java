@@ -23,16 +23,17 @@ import java.util.function.Supplier;
 /**
  * {@code readiness.sessions.redis.wait-replicas}: a write followed by {@code WAIT N timeout} on the connection that
  * carried it (WAIT counts the replicas that have every write of its own connection), sent before the write's answer
- * is read, so both cost one round trip; concurrent writes share WAITs ({@link #confirm}). For a Redis Cluster that is the connection to the key's master, the one
- * Lettuce routes the write over.
+ * is read, so both cost one round trip; concurrent writes share WAITs ({@link #confirm}). For a Redis Cluster that
+ * is the connection to the key's master, the one Lettuce routes the write over.
  * <p>
- * A write fewer replicas confirm is not failed: the master applied it and every later request reads it, and a
- * request failed after its write was applied would be retried by its user, who then sees both. It is counted
+ * A write fewer replicas confirm is not failed. The master applied it and every later request reads it, so a
+ * failure would tell the user that a change was lost which is not; and after a failover the promoted master has no
+ * replica, so failing unconfirmed writes would fail every write until one is added. It is counted
  * ({@code unconfirmed}, reason {@code short}) and logged as one WARN per master and run of short answers (one INFO
- * when that master's replicas confirm again). WAIT holds the
- * connection, and every request behind it, for up to its timeout; so after a short answer the writes of the next
- * {@code reconnect-max-delay} send no WAIT (counted as {@code skipped}) and the one after asks again, and a lost
- * replica costs the store at most one WAIT timeout per {@code reconnect-max-delay} rather than one per write.
+ * when that master's replicas confirm again). WAIT holds the connection, and every request behind it, for up to its
+ * timeout; so after a short answer that master's writes of the next {@code reconnect-max-delay} send no WAIT
+ * (counted as {@code skipped}) and the one after asks again: a lost replica costs the store at most one WAIT timeout
+ * per {@code reconnect-max-delay} rather than one per write.
  */
 final class Replication {
 
@@ -49,6 +50,9 @@ final class Replication {
      * other masters' writes from waiting.
      */
     private final java.util.concurrent.ConcurrentHashMap<String, Long> shortUntil =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Per master: the WAIT on the wire and the one queued behind it ({@link #confirm}). */
+    private final java.util.concurrent.ConcurrentHashMap<String, Node> nodes =
             new java.util.concurrent.ConcurrentHashMap<>();
     /** The masters whose short answers were logged and that have not confirmed a write since: one WARN each. */
     private final java.util.Set<String> warned = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -143,9 +147,6 @@ final class Replication {
         CompletableFuture<Long> next;
         Target nextTarget;
     }
-
-    private final java.util.concurrent.ConcurrentHashMap<String, Node> nodes =
-            new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Sends a WAIT for {@code n}; the caller holds {@code n}'s lock. */
     private CompletableFuture<Long> send(Node n, Target target) {
