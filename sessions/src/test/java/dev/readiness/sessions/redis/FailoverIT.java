@@ -5,6 +5,9 @@ import dev.readiness.sessions.SessionSettings;
 import dev.readiness.testkit.RedisCluster;
 import dev.readiness.testkit.RedisSentinels;
 import dev.readiness.testkit.RedisServer;
+import dev.readiness.core.check.CheckOptions;
+import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.core.probe.Probe;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -12,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A master SIGKILLed under session load, in a real Redis Cluster (3 masters, a replica each) and behind real
@@ -141,7 +145,8 @@ class FailoverIT {
                     .commandTimeout(Duration.ofSeconds(1)).waitReplicas(waitReplicas).build();
             Unconfirmed unconfirmed = new Unconfirmed();
             try (RedisSessionStore store = RedisSessionStore.create(settings, settings.createCodec(), unconfirmed);
-                 SessionLoad load = new SessionLoad(store, THREADS, SESSIONS)) {
+                 SessionLoad load = new SessionLoad(store, THREADS, SESSIONS);
+                 Readiness readiness = new Readiness(store)) {
                 RedisServer victim = busiest(cluster, load);
                 List<Integer> onVictim = load.sessions(id -> owner(cluster, id) == victim);
                 warmUp(load);
@@ -150,7 +155,8 @@ class FailoverIT {
                 assertThat(load.awaitQuiet(Duration.ofSeconds(2), Duration.ofSeconds(30)))
                         .as("every session saved again and the check UP after the failover").isTrue();
                 SessionLoad.Figures f = load.verify();
-                System.out.println(f.line("cluster wait-replicas=" + waitReplicas) + " unconfirmed=" + unconfirmed);
+                System.out.println(f.line("cluster wait-replicas=" + waitReplicas) + " unconfirmed=" + unconfirmed
+                        + " " + readiness.verify());
                 RedisServer promoted = cluster.replicas().get(cluster.nodes().indexOf(victim));
                 assertThat(cluster.masterOf(slotOf(load.ids().get(onVictim.get(0))))).isSameAs(promoted);
                 // the promoted replica never ran the scripts (replicas get their effects): its first EVALSHA met
@@ -173,14 +179,16 @@ class FailoverIT {
                     .commandTimeout(Duration.ofSeconds(1)).waitReplicas(waitReplicas).build();
             Unconfirmed unconfirmed = new Unconfirmed();
             try (RedisSessionStore store = RedisSessionStore.create(settings, settings.createCodec(), unconfirmed);
-                 SessionLoad load = new SessionLoad(store, THREADS, SESSIONS)) {
+                 SessionLoad load = new SessionLoad(store, THREADS, SESSIONS);
+                 Readiness readiness = new Readiness(store)) {
                 warmUp(load);
                 set.master().kill();
                 load.event();
                 assertThat(load.awaitQuiet(Duration.ofSeconds(2), Duration.ofSeconds(30)))
                         .as("every session saved again and the check UP after the failover").isTrue();
                 SessionLoad.Figures f = load.verify();
-                System.out.println(f.line("sentinel wait-replicas=" + waitReplicas) + " unconfirmed=" + unconfirmed);
+                System.out.println(f.line("sentinel wait-replicas=" + waitReplicas) + " unconfirmed=" + unconfirmed
+                        + " " + readiness.verify());
                 assertThat(set.masterPort()).isEqualTo(set.replica().port());
                 assertThat(set.replica().commandStats().getOrDefault("eval", 0L))
                         .as("a new connection sends each script whole once").isPositive();
@@ -189,6 +197,75 @@ class FailoverIT {
                 assertThat(f.failures()).doesNotContainKeys("noscript", "redis-error");
                 return f;
             }
+        }
+    }
+
+    /**
+     * The store's check registered for readiness as the guide shows, twice: degraded (the default,
+     * readiness.sessions.redis.required=false) and required. Sampled every 50 ms through the failover.
+     */
+    static final class Readiness implements AutoCloseable {
+        private final HealthRegistry degraded = HealthRegistry.create();
+        private final HealthRegistry required = HealthRegistry.create();
+        private final Thread sampler;
+        private volatile boolean running = true;
+        private volatile long degradedNanos;
+        private volatile long requiredDownNanos;
+        private volatile boolean defaultDownSeen;
+
+        Readiness(RedisSessionStore store) {
+            for (HealthRegistry r : List.of(degraded, required)) {
+                r.readiness("redis-sessions", store.readinessCheck(), CheckOptions.builder()
+                        .interval(Duration.ofMillis(200)).timeout(Duration.ofMillis(500))
+                        .required(r == required).build());
+                r.start();
+                r.markStarted();
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> required.report(Probe.READINESS).isUp()
+                    && !degraded.report(Probe.READINESS).degraded());
+            sampler = new Thread(() -> {
+                long last = System.nanoTime();
+                while (running) {
+                    long now = System.nanoTime();
+                    var d = degraded.report(Probe.READINESS);
+                    defaultDownSeen |= !d.isUp();
+                    if (d.degraded()) {
+                        degradedNanos += now - last;
+                    }
+                    if (!required.report(Probe.READINESS).isUp()) {
+                        requiredDownNanos += now - last;
+                    }
+                    last = now;
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "readiness-sampler");
+            sampler.setDaemon(true);
+            sampler.start();
+        }
+
+        /** Asserts the policy held and both came back; returns the figures as text. */
+        String verify() throws InterruptedException {
+            await().atMost(Duration.ofSeconds(20)).until(() -> required.report(Probe.READINESS).isUp()
+                    && !degraded.report(Probe.READINESS).degraded());
+            running = false;
+            sampler.join(5000);
+            assertThat(defaultDownSeen).as("degraded by default: readiness stays UP through the failover").isFalse();
+            assertThat(degradedNanos).as("the degraded check showed the outage").isPositive();
+            assertThat(requiredDownNanos).as("required: readiness DOWN while sessions cannot be served").isPositive();
+            return String.format(java.util.Locale.ROOT, "readiness: default UP throughout, degraded %.2f s;"
+                    + " required DOWN %.2f s", degradedNanos / 1e9, requiredDownNanos / 1e9);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            sampler.join(5000);
+            degraded.close();
+            required.close();
         }
     }
 
