@@ -141,7 +141,14 @@ class WaitReplicasIT {
                     RedisServer master = cluster.masterOf(FailoverIT.slotOf(id));
                     RedisServer replica = cluster.replicas().get(cluster.nodes().indexOf(master));
                     // WAIT confirmed it: the replica holds as many keys as its master the moment save returns
-                    assertThat(replica.command("DBSIZE")).isEqualTo(master.command("DBSIZE"));
+                    String onReplica = replica.command("DBSIZE");
+                    String onMaster = master.command("DBSIZE");
+                    if (!onReplica.equals(onMaster)) {
+                        assertThat(onReplica).as("save %d on %d, unconfirmed %s; master: %s%nclients: %s%nreplica: %s",
+                                i, master.port(), unconfirmed, master.command("INFO", "replication"),
+                                master.command("CLIENT", "LIST"), replica.command("INFO", "replication"))
+                                .isEqualTo(onMaster);
+                    }
                 }
             }
             long writes = 0;
