@@ -41,7 +41,7 @@ public final class RedisCluster implements AutoCloseable {
     /**
      * Starts three masters and one replica of each ({@code cluster-node-timeout} {@link #FAILOVER_NODE_TIMEOUT}),
      * and waits until every node knows all six, reports cluster_state:ok, and each replica's link to its master is
-     * up with the initial sync done.
+     * up with the initial sync done, and a write on each master has reached its replica.
      */
     public static RedisCluster startWithReplicas() throws IOException {
         return start(true);
@@ -79,6 +79,9 @@ public final class RedisCluster implements AutoCloseable {
                 expectOk(replicas.get(i).command("CLUSTER", "REPLICATE", cluster.id(masters.get(i))));
             }
             cluster.awaitFormed(Duration.ofSeconds(30), withReplicas);
+            for (int i = 0; i < replicas.size(); i++) {
+                awaitCarried(masters.get(i), probeKey(RANGES[i][0], RANGES[i][1]), Duration.ofSeconds(30));
+            }
             return cluster;
         } catch (IOException | RuntimeException e) {
             cluster.close();
@@ -101,6 +104,50 @@ public final class RedisCluster implements AutoCloseable {
         List<RedisServer> all = new ArrayList<>(nodes);
         all.addAll(replicas);
         return all;
+    }
+
+    /**
+     * Writes {@code key} on {@code master} and waits until its replica acknowledged the write. A replica whose link is
+     * up may not carry writes yet: after a diskless sync the master buffers them until the replica's first
+     * acknowledgement (up to a second later), so a WAIT in that window answers 0.
+     */
+    static void awaitCarried(RedisServer master, String key, Duration timeout) throws IOException {
+        if (!master.command("SET", key, "1").startsWith("+OK")) {
+            throw new IOException("cannot write " + key + " on " + master.port());
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String info = "";
+        while (System.nanoTime() < deadline) {
+            info = master.command("INFO", "replication");
+            long offset = -1;
+            long acked = -1;
+            for (String line : info.split("\r?\n")) {
+                if (line.startsWith("master_repl_offset:")) {
+                    offset = Long.parseLong(line.substring("master_repl_offset:".length()).trim());
+                } else if (line.startsWith("slave0:")) {
+                    int i = line.indexOf("offset=") + "offset=".length();
+                    acked = Long.parseLong(line.substring(i, line.indexOf(',', i)));
+                }
+            }
+            if (offset > 0 && acked >= offset) {
+                master.command("DEL", key);
+                return;
+            }
+            pause();
+        }
+        throw new IOException("the replica of " + master.port() + " did not acknowledge a write within " + timeout
+                + "; " + info);
+    }
+
+    /** A key whose slot is between {@code lo} and {@code hi}. */
+    private static String probeKey(int lo, int hi) {
+        for (int n = 0; ; n++) {
+            String key = "testkit-probe{" + n + "}";
+            int slot = slot(key);
+            if (slot >= lo && slot <= hi) {
+                return key;
+            }
+        }
     }
 
     /** The node id of {@code node}. */

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * A master, a replica and three Sentinels watching them (quorum 2) on loopback, all real redis-server processes.
  * A master silent for {@link #DOWN_AFTER} is failed over to the replica within a few seconds. {@link #start()}
- * returns once the replica is in sync and every Sentinel knows the replica and the two other Sentinels.
+ * returns once the replica is in sync and carries writes, and every Sentinel knows the replica and the two other
+ * Sentinels.
  */
 public final class RedisSentinels implements AutoCloseable {
 
@@ -67,6 +68,7 @@ public final class RedisSentinels implements AutoCloseable {
             }
             RedisSentinels set = new RedisSentinels(master, replica, sentinels, link);
             set.awaitFormed(Duration.ofSeconds(30));
+            RedisCluster.awaitCarried(master, "testkit-probe", Duration.ofSeconds(30));
             return set;
         } catch (IOException | RuntimeException e) {
             sentinels.forEach(RedisServer::close);
