@@ -409,7 +409,8 @@ public final class RedisSessionStore implements SessionStore {
      * The command's answer; with {@code readiness.sessions.redis.wait-replicas} set, the command followed on the
      * same connection by WAIT without waiting for the first answer (one round trip; a WAIT shared with the
      * concurrent writes while another is on the wire, {@link Replication#confirm}), and the WAIT's answer reported
-     * to {@link Replication}. A save WAIT finds short is still the save's answer.
+     * to {@link Replication}. A save WAIT finds short is still the save's answer; a save whose WAIT got no answer
+     * fails.
      */
     private <T> T awaitConfirmed(RedisClusterAsyncCommands<String, byte[]> c, Replication wait, String key,
                                  Supplier<RedisFuture<T>> command, int[] commands) {
@@ -435,10 +436,13 @@ public final class RedisSessionStore implements SessionStore {
                 commands[0]++;
                 replicas = await(now.send());
             }
-        } catch (RedisException e) {
+        } catch (RedisCommandExecutionException e) {
+            // Redis answered the WAIT with an error (WAIT refused or renamed): the save stands, counted and logged
             wait.failed(target, e);
             return r;
         }
+        // any other failure of the WAIT (the connection dropped, no answer) propagates and fails the request like
+        // a save Redis did not answer: the master that took the write may be gone with it, before its replica had it
         wait.answered(target, replicas);
         return r;
     }

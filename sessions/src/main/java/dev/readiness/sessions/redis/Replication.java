@@ -33,7 +33,9 @@ import java.util.function.Supplier;
  * when that master's replicas confirm again). WAIT holds the connection, and every request behind it, for up to its
  * timeout; so after a short answer that master's writes of the next {@code reconnect-max-delay} send no WAIT
  * (counted as {@code skipped}) and the one after asks again: a lost replica costs the store at most one WAIT timeout
- * per {@code reconnect-max-delay} rather than one per write.
+ * per {@code reconnect-max-delay} rather than one per write. A write whose WAIT got no answer at all (the connection
+ * dropped, or nothing within the command timeout) fails like any command Redis did not answer: its master may be
+ * gone with it, before its replica had it.
  */
 final class Replication {
 
@@ -197,7 +199,7 @@ final class Replication {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RedisException r ? r : new RedisException(e.getCause());
         } catch (TimeoutException e) {
-            throw new RedisException("WAIT not answered within the command timeout");
+            throw new io.lettuce.core.RedisCommandTimeoutException("WAIT not answered within the command timeout");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedisException("interrupted while waiting for WAIT", e);
@@ -223,7 +225,7 @@ final class Replication {
                 + " ms (readiness.sessions.redis.wait-timeout)");
     }
 
-    /** The WAIT itself failed after the write was answered. */
+    /** Redis answered the WAIT with an error after the write was answered (WAIT refused, or renamed away). */
     void failed(Target target, RedisException e) {
         fellShort(target, "its WAIT failed: " + e.getMessage());
     }
