@@ -76,6 +76,17 @@ public interface SessionEvents {
     default void servedFromContainer() {
     }
 
+    /** The reasons {@link #unconfirmed} reports. */
+    java.util.List<String> UNCONFIRMED = java.util.List.of("short", "skipped");
+
+    /**
+     * With {@code readiness.sessions.redis.wait-replicas}, a write applied on the master that fewer replicas
+     * confirmed: {@code short} (its WAIT answered fewer, or failed) or {@code skipped} (sent without WAIT in the
+     * pause after a short answer). The write itself succeeded.
+     */
+    default void unconfirmed(String reason) {
+    }
+
     /** One HTTP request finished after sending {@code commands} commands to Redis. */
     default void requestCompleted(int commands) {
     }

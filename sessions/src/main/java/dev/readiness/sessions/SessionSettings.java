@@ -78,6 +78,19 @@ public final class SessionSettings {
             .means("The longest wait between two attempts to reconnect to Redis after the connection dropped (with"
                     + " jitter; Lettuce's own default backs off to 30 s, so sessions could stay down that long after"
                     + " Redis is back).");
+    /** {@code readiness.sessions.redis.wait-replicas}. */
+    public static final Key<Integer> WAIT_REPLICAS = Key.integer(P + "redis.wait-replicas").defaultsTo(0)
+            .allowed("must be between 0 (off) and 16 replicas", v -> v >= 0 && v <= 16)
+            .means("Replicas that must have a save before it counts as confirmed: each save is followed by WAIT in"
+                    + " the same round trip, so a failover loses no acknowledged write while that many replicas"
+                    + " keep up. 0 (the default) sends no WAIT. A save that fewer replicas confirm within"
+                    + " redis.wait-timeout is still applied and answered, counted and logged.");
+    /** {@code readiness.sessions.redis.wait-timeout}; also less than command-timeout. */
+    public static final Key<Duration> WAIT_TIMEOUT = Key.duration(P + "redis.wait-timeout")
+            .defaultsTo(Duration.ofMillis(100)).between(Duration.ofMillis(1), Duration.ofMinutes(1))
+            .means("The longest a save waits for redis.wait-replicas replicas to confirm it; less than"
+                    + " redis.command-timeout when redis.wait-replicas is set. WAIT holds the store's connection meanwhile, so while replicas fall"
+                    + " short the store waits at most once per redis.reconnect-max-delay.");
     /** {@code readiness.sessions.redis.key-prefix}. */
     public static final Key<String> KEY_PREFIX = Key.text(P + "redis.key-prefix").defaultsTo("readiness:session:")
             .allowed("must not contain {, }, blanks or control characters (the id supplies the hash tag)",
@@ -182,6 +195,8 @@ public final class SessionSettings {
             .key(CLUSTER, Builder::cluster)
             .key(COMMAND_TIMEOUT, Builder::commandTimeout)
             .key(RECONNECT_MAX_DELAY, Builder::reconnectMaxDelay)
+            .key(WAIT_REPLICAS, Builder::waitReplicas)
+            .key(WAIT_TIMEOUT, Builder::waitTimeout)
             .key(KEY_PREFIX, Builder::keyPrefix)
             .key(REQUIRED, Builder::required)
             .key(NEAR_CACHE, Builder::nearCache)
@@ -210,6 +225,8 @@ public final class SessionSettings {
     private final Optional<TrustManagerFactory> tlsTrust;
     private final Duration commandTimeout;
     private final Duration reconnectMaxDelay;
+    private final int waitReplicas;
+    private final Duration waitTimeout;
     private final String keyPrefix;
     private final boolean required;
     private final String cookieName;
@@ -237,6 +254,8 @@ public final class SessionSettings {
         this.tlsTrust = TrustMaterial.read(tlsCaFile, tlsTrustStore, tlsTrustStorePassword);
         this.commandTimeout = b.commandTimeout;
         this.reconnectMaxDelay = b.reconnectMaxDelay;
+        this.waitReplicas = b.waitReplicas;
+        this.waitTimeout = b.waitTimeout;
         this.keyPrefix = b.keyPrefix;
         this.required = b.required != null && b.required;
         this.cookieName = b.cookieName;
@@ -299,6 +318,21 @@ public final class SessionSettings {
     /** {@code readiness.sessions.redis.command-timeout}, default 2s: the longest a request waits for Redis. */
     public Duration commandTimeout() {
         return commandTimeout;
+    }
+
+    /**
+     * {@code readiness.sessions.redis.wait-replicas}, default 0 (off): with N, every save, rotation and
+     * invalidation is followed by {@code WAIT N wait-timeout} on the same connection in the same round trip. A write
+     * fewer than N replicas confirmed is not failed (it is applied on the master, and the next request sees it); it is
+     * counted ({@code readiness.sessions.redis.wait.short}) and logged once per run of short answers.
+     */
+    public int waitReplicas() {
+        return waitReplicas;
+    }
+
+    /** {@code readiness.sessions.redis.wait-timeout}, default 100 ms: the WAIT's timeout. */
+    public Duration waitTimeout() {
+        return waitTimeout;
     }
 
     /** {@code readiness.sessions.redis.reconnect-max-delay}, default 1 s: the cap of the reconnect backoff. */
@@ -432,6 +466,8 @@ public final class SessionSettings {
         private String tlsTrustStorePassword;
         private Duration commandTimeout = Duration.ofSeconds(2);
         private Duration reconnectMaxDelay = Duration.ofSeconds(1);
+        private int waitReplicas = 0;
+        private Duration waitTimeout = Duration.ofMillis(100);
         private String keyPrefix = "readiness:session:";
         private Boolean required;
         private String cookieName = "SESSION";
@@ -462,6 +498,8 @@ public final class SessionSettings {
         }
         public Builder commandTimeout(Duration v) { this.commandTimeout = v; return this; }
         public Builder reconnectMaxDelay(Duration v) { this.reconnectMaxDelay = v; return this; }
+        public Builder waitReplicas(int v) { this.waitReplicas = v; return this; }
+        public Builder waitTimeout(Duration v) { this.waitTimeout = v; return this; }
         public Builder keyPrefix(String v) { this.keyPrefix = v; return this; }
         public Builder required(boolean v) { this.required = v; return this; }
         public Builder cookieName(String v) { this.cookieName = v; return this; }
@@ -503,6 +541,12 @@ public final class SessionSettings {
             COMMAND_TIMEOUT.check(commandTimeout);
             MAX_ATTRIBUTES.check(maxAttributes);
             RECONNECT_MAX_DELAY.check(reconnectMaxDelay);
+            WAIT_REPLICAS.check(waitReplicas);
+            WAIT_TIMEOUT.check(waitTimeout);
+            ReadinessConfigException.require(waitReplicas == 0 || waitTimeout.compareTo(commandTimeout) < 0,
+                    WAIT_TIMEOUT.name(),
+                    Syntax.DURATION.format(waitTimeout), "must be less than readiness.sessions.redis.command-timeout ("
+                            + Syntax.DURATION.format(commandTimeout) + "), or every save that waits would time out");
             KEY_PREFIX.check(keyPrefix);
             COOKIE_NAME.check(cookieName);
             sameSite = SAME_SITE.parse(sameSite == null ? "" : sameSite);
@@ -573,7 +617,9 @@ public final class SessionSettings {
     public String toString() {
         return "SessionSettings{redis.uri=" + redact(redisUri) + ", redis.cluster=" + cluster
                 + ", redis.command-timeout=" + Syntax.DURATION.format(commandTimeout)
-                + ", redis.reconnect-max-delay=" + Syntax.DURATION.format(reconnectMaxDelay) + ", redis.key-prefix=" + keyPrefix
+                + ", redis.reconnect-max-delay=" + Syntax.DURATION.format(reconnectMaxDelay)
+                + ", redis.wait-replicas=" + waitReplicas + ", redis.wait-timeout=" + Syntax.DURATION.format(waitTimeout)
+                + ", redis.key-prefix=" + keyPrefix
                 + ", redis.required=" + required + ", redis.near-cache.enabled=" + nearCache
                 + ", redis.near-cache.max-bytes=" + nearCacheMaxBytes
                 + ", redis.tls.ca-file=" + tlsCaFile.map(Path::toString).orElse("none")

@@ -124,6 +124,39 @@ class SessionsConfigTest {
     }
 
     @Test
+    void waitReplicasIsOffByDefaultAndItsBadValuesNameTheKey() {
+        SessionSettings d = settings(with());
+        assertThat(d.waitReplicas()).as("off: no WAIT").isZero();
+        assertThat(d.waitTimeout()).isEqualTo(Duration.ofMillis(100));
+        SessionSettings s = settings(with("readiness.sessions.redis.wait-replicas", "2",
+                "readiness.sessions.redis.wait-timeout", "250ms"));
+        assertThat(s.waitReplicas()).isEqualTo(2);
+        assertThat(s.waitTimeout()).isEqualTo(Duration.ofMillis(250));
+        assertThat(s.toString()).contains("redis.wait-replicas=2", "redis.wait-timeout=250ms");
+        // a short command timeout needs no wait-timeout below it while nothing waits
+        assertThat(settings(with("readiness.sessions.redis.command-timeout", "50ms")).waitReplicas()).isZero();
+
+        Map<Map<String, String>, String> cases = new java.util.LinkedHashMap<>();
+        String key = "readiness.sessions.redis.wait-replicas";
+        cases.put(with(key, "-1"), key + "=-1 is invalid: must be between 0 (off) and 16 replicas");
+        cases.put(with(key, "17"), key + "=17 is invalid: must be between 0 (off) and 16");
+        cases.put(with(key, "99999999999"), key + "=99999999999");
+        cases.put(with(key, "two"), key + "=two");
+        cases.put(with(key, "1.5"), key + "=1.5");
+        cases.put(with(key, "1; DEBUG SLEEP 10"), key);
+        String timeout = "readiness.sessions.redis.wait-timeout";
+        cases.put(with(key, "1", timeout, "0ms"), timeout + "=0ms is invalid: must be between 1ms and 1m");
+        cases.put(with(key, "1", timeout, "-5ms"), timeout);
+        cases.put(with(key, "1", timeout, "forever"), timeout + "=forever");
+        cases.put(with(key, "1", timeout, "2s"), timeout + "=2s is invalid: must be less than"
+                + " readiness.sessions.redis.command-timeout (2s)");
+        cases.put(with(key, "1", timeout, "100ms", "readiness.sessions.redis.command-timeout", "50ms"),
+                timeout + "=100ms is invalid: must be less than readiness.sessions.redis.command-timeout (50ms)");
+        cases.forEach((props, message) -> assertThatThrownBy(() -> settings(props))
+                .as(props.toString()).isInstanceOf(ReadinessConfigException.class).hasMessageContaining(message));
+    }
+
+    @Test
     void aSentinelUriMayListSeveralSentinelsButNotBeACluster() {
         String uri = "redis-sentinel://:pw@s1:26379,s2:26379/0#sessions";
         assertThat(settings(with("readiness.sessions.redis.uri", uri)).redisUri()).isEqualTo(uri);

@@ -86,6 +86,19 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A Sentinel ({@code redis-server <dir>/sentinel.conf --sentinel}) on a free loopback port, its configuration
+     * file written from {@code sentinelConf} (Sentinel rewrites it as it learns the topology, so it is its own).
+     * Package-private: {@link RedisSentinels} starts a set of them.
+     */
+    static RedisServer startSentinel(String sentinelConf) throws IOException {
+        int port = freePort();
+        Path dir = Files.createTempDirectory("sentinel-" + port + "-");
+        Path conf = dir.resolve("sentinel.conf");
+        Files.writeString(conf, sentinelConf);
+        return start(dir, List.of(binary().toString(), conf.toString(), "--sentinel"), port, 0);
+    }
+
     private static RedisServer start(int port, int tlsPort, boolean ownSession, String... extraArgs)
             throws IOException {
         Path dir = Files.createTempDirectory("redis-" + port + "-");
@@ -95,7 +108,14 @@ public final class RedisServer implements AutoCloseable {
             // a child of the JVM is never a group leader, so setsid execs redis-server in place: same pid
             cmd.add(setsid.toString());
         }
-        cmd.addAll(List.of(binary().toString(), "--port", Integer.toString(port),
+        cmd.add(binary().toString());
+        return start(dir, cmd, port, tlsPort, extraArgs);
+    }
+
+    private static RedisServer start(Path dir, List<String> command, int port, int tlsPort, String... extraArgs)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(command);
+        cmd.addAll(List.of("--port", Integer.toString(port),
                 "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
                 "--protected-mode", "no"));
         cmd.addAll(List.of(extraArgs));

@@ -26,6 +26,9 @@ import java.util.concurrent.TimeUnit;
  *       flushes, tagged {@code event}</li>
  *   <li>{@code readiness.sessions.changed.in.place}: attribute values saved because the request changed them in
  *       place without calling {@code setAttribute} (which code relies on that)</li>
+ *   <li>{@code readiness.sessions.redis.unconfirmed}: with {@code readiness.sessions.redis.wait-replicas}, writes
+ *       fewer replicas confirmed, tagged {@code reason} ({@code short}: WAIT answered fewer; {@code skipped}: not
+ *       waited for, in the pause after a short answer)</li>
  *   <li>{@code readiness.sessions.container.fallback}: mirror-mode requests served from the container's session
  *       while Redis did not answer</li>
  * </ul>
@@ -44,6 +47,7 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
     private volatile Counter fallback;
     private volatile Map<String, Counter> nearCache = Map.of();
     private volatile Map<String, Counter> refused = Map.of();
+    private volatile Map<String, Counter> unconfirmed = Map.of();
 
     @Override
     public void bindTo(MeterRegistry registry) {
@@ -77,6 +81,13 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
                             + " were over a bound or not allowed").register(registry));
         }
         refused = Map.copyOf(refusals);
+        Map<String, Counter> unconfirmedWrites = new HashMap<>();
+        for (String reason : UNCONFIRMED) {
+            unconfirmedWrites.put(reason, Counter.builder("readiness.sessions.redis.unconfirmed").tag("reason", reason)
+                    .description("Writes applied on the master that fewer replicas than"
+                            + " readiness.sessions.redis.wait-replicas confirmed").register(registry));
+        }
+        unconfirmed = Map.copyOf(unconfirmedWrites);
         this.registry = registry;
     }
 
@@ -119,6 +130,14 @@ public final class SessionMetrics implements SessionEvents, MeterBinder {
     @Override
     public void refused(String reason) {
         Counter c = refused.get(reason);
+        if (c != null) {
+            c.increment();
+        }
+    }
+
+    @Override
+    public void unconfirmed(String reason) {
+        Counter c = unconfirmed.get(reason);
         if (c != null) {
             c.increment();
         }

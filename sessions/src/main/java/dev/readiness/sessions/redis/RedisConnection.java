@@ -113,6 +113,11 @@ final class RedisConnection implements AutoCloseable {
         return c;
     }
 
+    /** The Redis Cluster connection, or null for standalone and Sentinel, or before the first connect. */
+    StatefulRedisClusterConnection<String, byte[]> cluster() {
+        return connection instanceof StatefulRedisClusterConnection<String, byte[]> c ? c : null;
+    }
+
     /**
      * How many times the connection was made, 1 for the first: a new number means a new connection, to a Redis
      * that may have restarted (and lost its script cache) meanwhile. Standalone and Sentinel count reconnects; a
@@ -133,9 +138,15 @@ final class RedisConnection implements AutoCloseable {
     /**
      * A command was not answered within the command timeout. From the second in a row on, the store fails
      * requests at once for {@code reconnect-max-delay} (or until a command, such as the readiness check's PING,
-     * is answered), so a hung Redis costs one request per second a command timeout, not every request.
+     * is answered), so a hung Redis costs one request per second a command timeout, not every request. Not for a
+     * Redis Cluster: a node that stopped answering (killed, not yet failed over) costs the requests for its slots a
+     * command timeout each, and the other masters' sessions go on being served.
      */
     void timedOut() {
+        if (settings.cluster()) {
+            // one node's silence says nothing of the others: failing fast would fail their sessions too
+            return;
+        }
         int inARow = timeoutsInARow.incrementAndGet();
         if (inARow >= 2) {
             failFastFor("Redis at " + where + " did not answer " + inARow + " commands in a row within "
@@ -196,12 +207,19 @@ final class RedisConnection implements AutoCloseable {
                     RedisClusterClient c = client == null ? RedisClusterClient.create(resources, seeds)
                             : (RedisClusterClient) client;
                     client = c;
-                    // Node connections open on first use, so commands may not be rejected while a node connects;
-                    // the command timeout still bounds every call. Adaptive refresh follows MOVED after a failover.
+                    // Node connections open on first use, so commands may not be rejected while a node connects
+                    // (REJECT_COMMANDS fails the first command to each node); the command timeout still bounds
+                    // every call. The topology is read again after the first failed reconnect, a MOVED or ASK, an
+                    // uncovered slot or an unknown node, at most once per reconnect-max-delay: Lettuce's default is
+                    // once per 30 s, so a refresh made before the replica was promoted left its slots on the dead
+                    // master for up to 30 s more.
                     c.setOptions(ClusterClientOptions.builder().socketOptions(socket).timeoutOptions(timeouts)
                             .sslOptions(ssl)
                             .topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
-                                    .enableAllAdaptiveRefreshTriggers().build())
+                                    .enableAllAdaptiveRefreshTriggers()
+                                    .adaptiveRefreshTriggersTimeout(settings.reconnectMaxDelay())
+                                    .refreshTriggersReconnectAttempts(1)
+                                    .build())
                             .build());
                     StatefulRedisClusterConnection<String, byte[]> conn = c.connect(CODEC);
                     connection = conn;

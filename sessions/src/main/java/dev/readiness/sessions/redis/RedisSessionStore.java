@@ -74,6 +74,8 @@ public final class RedisSessionStore implements SessionStore {
     private final Map<Script, Long> scriptsOn = new java.util.concurrent.ConcurrentHashMap<>();
     /** The connection on which Redis answered NOSCRIPT: its cache was flushed, every script is sent whole. */
     private volatile long flushedOn;
+    /** WAIT after each write, or null when readiness.sessions.redis.wait-replicas is 0. */
+    private final Replication replication;
 
     private RedisSessionStore(SessionSettings settings, AttributeCodec codec, SessionEvents events, Clock clock) {
         this.settings = settings;
@@ -89,6 +91,7 @@ public final class RedisSessionStore implements SessionStore {
                 ? new NearCache(settings.nearCacheMaxBytes(), events::nearCache) : null;
         this.tracking = nearCache == null ? null : new ClientTracking(nearCache, where);
         this.redis = new RedisConnection(settings, events, where, tracking);
+        this.replication = settings.waitReplicas() == 0 ? null : new Replication(settings, events, where);
     }
 
     /** A store with the configured codec and no metrics. */
@@ -382,22 +385,66 @@ public final class RedisSessionStore implements SessionStore {
         long connection = redis.connects();
         Long ranOn = scriptsOn.get(script);
         boolean whole = ranOn == null ? connection > 1 || flushedOn == connection : ranOn != connection;
+        Replication wait = script == Script.LOAD ? null : replication;
         if (whole) {
-            T r = await(c.<T>eval(script.body(), type, keys, values));
+            T r = awaitConfirmed(c, wait, keys[0], () -> c.<T>eval(script.body(), type, keys, values), commands);
             scriptsOn.put(script, connection);
             return r;
         }
         try {
-            return await(c.<T>evalsha(script.sha(), type, keys, values));
+            return awaitConfirmed(c, wait, keys[0], () -> c.<T>evalsha(script.sha(), type, keys, values), commands);
         } catch (RedisNoScriptException e) {
-            // SCRIPT FLUSH on a live connection, or a cluster node that never saw it: EVAL loads it again.
+            // SCRIPT FLUSH on a live connection, a cluster node that never saw it, or a replica promoted since:
+            // EVAL loads it again.
             flushedOn = connection;
             scriptsOn.clear();
             commands[0]++;
-            T r = await(c.<T>eval(script.body(), type, keys, values));
+            T r = awaitConfirmed(c, wait, keys[0], () -> c.<T>eval(script.body(), type, keys, values), commands);
             scriptsOn.put(script, connection);
             return r;
         }
+    }
+
+    /**
+     * The command's answer; with {@code readiness.sessions.redis.wait-replicas} set, the command followed on the
+     * same connection by WAIT without waiting for the first answer (one round trip; a WAIT shared with the
+     * concurrent writes while another is on the wire, {@link Replication#confirm}), and the WAIT's answer reported
+     * to {@link Replication}. A save WAIT finds short is still the save's answer; a save whose WAIT got no answer
+     * fails.
+     */
+    private <T> T awaitConfirmed(RedisClusterAsyncCommands<String, byte[]> c, Replication wait, String key,
+                                 Supplier<RedisFuture<T>> command, int[] commands) {
+        if (wait == null) {
+            return await(command.get());
+        }
+        Replication.Target target = wait.target(redis, c, key, timeoutNanos);
+        if (!wait.due(target)) {
+            T r = await(command.get());
+            wait.skipped();
+            return r;
+        }
+        RedisFuture<T> answer = command.get();
+        java.util.concurrent.CompletableFuture<Long> confirmed = wait.confirm(target);
+        commands[0]++;
+        T r = await(answer);
+        long replicas;
+        try {
+            replicas = Replication.await(confirmed, timeoutNanos);
+            Replication.Target now = wait.target(redis, c, key, timeoutNanos);
+            if (!now.sameNode(target)) {
+                // redirected (MOVED) meanwhile: the save ran on the slot's new master, so WAIT there
+                commands[0]++;
+                replicas = await(now.send());
+            }
+        } catch (RedisCommandExecutionException e) {
+            // Redis answered the WAIT with an error (WAIT refused or renamed): the save stands, counted and logged
+            wait.failed(target, e);
+            return r;
+        }
+        // any other failure of the WAIT (the connection dropped, no answer) propagates and fails the request like
+        // a save Redis did not answer: the master that took the write may be gone with it, before its replica had it
+        wait.answered(target, replicas);
+        return r;
     }
 
     /**

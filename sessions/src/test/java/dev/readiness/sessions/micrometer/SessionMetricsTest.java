@@ -69,4 +69,22 @@ class SessionMetricsTest {
                 .isZero();
         assertThat(registry.find("readiness.sessions.refused").tag("reason", "not-a-reason").counter()).isNull();
     }
+
+    @Test
+    void writesFewerReplicasConfirmedAreCountedByReason() {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        SessionMetrics metrics = new SessionMetrics();
+        metrics.unconfirmed("short"); // before binding: not recorded
+        metrics.bindTo(registry);
+        metrics.unconfirmed("short");
+        metrics.unconfirmed("skipped");
+        metrics.unconfirmed("skipped");
+        metrics.unconfirmed("not-a-reason");
+        assertThat(registry.get("readiness.sessions.redis.unconfirmed").tag("reason", "short").counter().count())
+                .isEqualTo(1);
+        assertThat(registry.get("readiness.sessions.redis.unconfirmed").tag("reason", "skipped").counter().count())
+                .isEqualTo(2);
+        assertThat(registry.find("readiness.sessions.redis.unconfirmed").tag("reason", "not-a-reason").counter())
+                .isNull();
+    }
 }
