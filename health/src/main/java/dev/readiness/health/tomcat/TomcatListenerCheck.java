@@ -14,7 +14,6 @@ import org.apache.tomcat.util.net.Acceptor;
 
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
-import java.nio.channels.NetworkChannel;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -108,12 +107,12 @@ public final class TomcatListenerCheck implements LocalCheck {
                 append(problems, where + ": its endpoint is no longer running");
                 continue;
             }
-            NetworkChannel socket = serverSocket(endpoint);
+            Boolean socketOpen = serverSocketOpen(endpoint);
             Acceptor<?> acceptor = acceptor(endpoint);
-            if (socket == null || acceptor == null) {
+            if (socketOpen == null || acceptor == null) {
                 internalsRead = false;
             }
-            if (socket != null && !socket.isOpen()) {
+            if (Boolean.FALSE.equals(socketOpen)) {
                 append(problems, where + " no longer listens (its socket is closed)");
             } else if (acceptor != null && acceptor.getState() == Acceptor.AcceptorState.ENDED) {
                 append(problems, where + ": its acceptor thread ended; connections queue and nothing accepts them");
@@ -143,9 +142,14 @@ public final class TomcatListenerCheck implements LocalCheck {
         return seen != null ? seen.toString() : c.getPort() > 0 ? Integer.toString(c.getPort()) : "(an ephemeral port)";
     }
 
+    /** The connector's address as written ({@code InetAddress}'s "host/1.2.3.4" shows its numeric part), or *. */
     private static String address(Connector c) {
         Object a = c.getProperty("address");
-        return a instanceof java.net.InetAddress ia ? ia.getHostAddress() : a == null ? "*" : a.toString();
+        if (a == null) {
+            return "*";
+        }
+        String text = a.toString();
+        return text.substring(text.indexOf('/') + 1);
     }
 
     private static final Method ENDPOINT = method(AbstractProtocol.class, "getEndpoint");
@@ -162,13 +166,22 @@ public final class TomcatListenerCheck implements LocalCheck {
         }
     }
 
-    /** NIO's and NIO2's {@code getServerSocket()}, declared by each endpoint class; null where there is none. */
-    private static NetworkChannel serverSocket(AbstractEndpoint<?, ?> endpoint) {
+    /**
+     * Whether NIO's or NIO2's listening channel ({@code getServerSocket()}, declared by each endpoint class) is open:
+     * its open flag, read by reflection as the endpoint is, never an I/O call. Null where there is none to read.
+     */
+    private static Boolean serverSocketOpen(AbstractEndpoint<?, ?> endpoint) {
         for (Class<?> k = endpoint.getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
             try {
                 Method m = k.getDeclaredMethod("getServerSocket");
                 m.setAccessible(true);
-                return m.invoke(endpoint) instanceof NetworkChannel ch ? ch : null;
+                Object channel = m.invoke(endpoint);
+                if (channel == null) {
+                    return null;
+                }
+                Method isOpen = channel.getClass().getMethod("isOpen");
+                isOpen.setAccessible(true);
+                return isOpen.invoke(channel) instanceof Boolean open ? open : null;
             } catch (NoSuchMethodException e) {
                 // look in the superclass
             } catch (ReflectiveOperationException | RuntimeException e) {
