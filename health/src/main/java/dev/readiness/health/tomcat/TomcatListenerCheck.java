@@ -83,7 +83,9 @@ public final class TomcatListenerCheck implements LocalCheck {
         for (Connector c : list) {
             LifecycleState state = c.getState();
             if (!seenStarted.containsKey(c)) {
-                if (state == LifecycleState.STARTED && c.getLocalPort() > 0) {
+                // STARTED means bound: Tomcat binds at init, or at start with bindOnInit=false (a bind that fails
+                // fails the start). The port may no longer be readable (a closed socket reads -1).
+                if (state == LifecycleState.STARTED) {
                     seenStarted.put(c, c.getLocalPort());
                 } else if (!STOPPED.contains(state)) {
                     waiting++; // a connector that fails to start fails the start: the startup probe's part
@@ -138,8 +140,12 @@ public final class TomcatListenerCheck implements LocalCheck {
     }
 
     private String port(Connector c) {
+        int now = c.getLocalPort();
+        if (now > 0) {
+            seenStarted.put(c, now);
+        }
         Integer seen = seenStarted.get(c);
-        return seen != null ? seen.toString() : c.getPort() > 0 ? Integer.toString(c.getPort()) : "(an ephemeral port)";
+        return seen != null && seen > 0 ? seen.toString() : c.getPort() > 0 ? Integer.toString(c.getPort()) : "(an ephemeral port)";
     }
 
     /** The connector's address as written ({@code InetAddress}'s "host/1.2.3.4" shows its numeric part), or *. */

@@ -91,10 +91,18 @@ class TomcatListenerCheckTest {
         int port = port();
         assertThat(check.check().status()).isEqualTo(Status.UP);
         serverSocket(tomcat.getConnector()).close();
-        assertThatThrownBy(() -> get(port)).isInstanceOf(ConnectException.class);
+        // refused once the thread blocked in accept() has been woken and the kernel's socket is gone
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5))
+                .pollInterval(java.time.Duration.ofMillis(50)).untilAsserted(() ->
+                        assertThatThrownBy(() -> get(port)).isInstanceOf(ConnectException.class));
         CheckResult r = check.check();
         assertThat(r.status()).isEqualTo(Status.DOWN);
         assertThat(r.message()).contains("127.0.0.1:" + port).contains("no longer listens");
+        // closed before a check's first evaluation (its port no longer readable): DOWN too, never "not started"
+        TomcatListenerCheck firstAskedNow = new TomcatListenerCheck(
+                () -> List.of(tomcat.getService().findConnectors()), stopping::get);
+        assertThat(firstAskedNow.check().status()).isEqualTo(Status.DOWN);
+        assertThat(firstAskedNow.check().message()).contains("no longer listens");
     }
 
     @Test

@@ -57,7 +57,7 @@ class HttpListenerLivenessTest {
             assertThat(server).isInstanceOf(TomcatWebServer.class);
             int management = context.getBean(ManagementServer.class).port();
             int port = server.getPort();
-            awaitLiveness(management, 200, "\"http-listener\":{\"status\":\"UP\"");
+            awaitLiveness(management, 200, "\"listening\":1"); // UP and reading the running server, not "not started yet"
 
             Connector connector = ((TomcatWebServer) server).getTomcat().getConnector();
             Method endpoint = AbstractProtocol.class.getDeclaredMethod("getEndpoint");
@@ -79,7 +79,7 @@ class HttpListenerLivenessTest {
             assertThat(server).isInstanceOf(JettyWebServer.class);
             int management = context.getBean(ManagementServer.class).port();
             int port = server.getPort();
-            awaitLiveness(management, 200, "\"http-listener\":{\"status\":\"UP\"");
+            awaitLiveness(management, 200, "\"listening\":1"); // UP and reading the running server, not "not started yet"
 
             for (var c : ((JettyWebServer) server).getServer().getConnectors()) {
                 if (c instanceof ServerConnector sc) {
