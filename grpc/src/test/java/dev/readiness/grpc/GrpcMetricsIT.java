@@ -140,7 +140,12 @@ class GrpcMetricsIT {
         assertThat(counter("readiness.grpc.goaways", "reason", "drain")).isZero();
         // the client's connection, and the aged one while its grace runs; none for a moment between the two
         assertThat(gauge("readiness.grpc.connections.open")).isLessThanOrEqualTo(2);
-        await().atMost(Duration.ofSeconds(5)).until(() -> gauge("readiness.grpc.connections.open") >= 1);
+        // An idle channel whose connection aged out does not reconnect until its next call: a call opens one.
+        await().atMost(Duration.ofSeconds(5)).until(() -> {
+            ClientCalls.blockingUnaryCall(c, GrpcDrainIT.SLEEP, CallOptions.DEFAULT
+                    .withDeadlineAfter(5, TimeUnit.SECONDS), "x");
+            return gauge("readiness.grpc.connections.open") >= 1;
+        });
     }
 
     @Test
