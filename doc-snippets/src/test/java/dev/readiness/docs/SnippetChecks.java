@@ -394,7 +394,8 @@ final class SnippetChecks {
             if (!Files.exists(root.resolve(first)) || first.equals("target")) {
                 continue; // not a path into the repository
             }
-            int built = path.indexOf("/target/");
+            // build output (module/target, module/target/x.jar) may not exist yet: the module that makes it must
+            int built = (path + "/").indexOf("/target/");
             String source = built >= 0 ? path.substring(0, built) : path;
             if (!Files.exists(root.resolve(source))) {
                 problems.add(lineOf(s, token) + ": names " + source + ", which is not in the repository");
