@@ -61,11 +61,13 @@ public final class ReadinessLivenessAutoConfiguration {
 
     /**
      * The HTTP listener check, in a web application (its server is read when the check runs); not registered when
-     * the application registers a liveness check of that name itself.
+     * the application registers a liveness check of that name itself, nor in an application without Boot's web
+     * server module (a worker).
      */
     @Bean
     @Conditional(HttpListenerEnabled.class)
-    @ConditionalOnClass(name = "dev.readiness.health.tomcat.TomcatListenerCheck")
+    @ConditionalOnClass(name = {"dev.readiness.health.tomcat.TomcatListenerCheck",
+            "org.springframework.boot.web.server.context.WebServerApplicationContext"})
     @ConditionalOnMissingBean(name = "readinessHttpListenerRegistration")
     CheckContributor readinessHttpListenerRegistration(ListableBeanFactory beans, ApplicationContext context,
                                                        ObjectProvider<GracefulDrain> drain) {
