@@ -6,7 +6,6 @@ import dev.readiness.core.drain.ListeningSockets;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.coyote.AbstractProtocol;
 import org.apache.coyote.ProtocolHandler;
 import org.apache.tomcat.util.net.AbstractEndpoint;
 import org.apache.tomcat.util.net.NioEndpoint;
@@ -14,7 +13,6 @@ import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.lang.reflect.Method;
 import java.nio.channels.SelectionKey;
 import java.util.List;
 import java.util.Objects;
@@ -107,13 +105,8 @@ public final class TomcatDrain implements DrainableServer {
 
     /** The protocol's endpoint; Tomcat keeps the getter protected, and its connection set is the only way in. */
     private static AbstractEndpoint<?, ?> endpoint(ProtocolHandler ph) {
-        if (!(ph instanceof AbstractProtocol<?>)) {
-            return null;
-        }
         try {
-            Method m = AbstractProtocol.class.getDeclaredMethod("getEndpoint");
-            m.setAccessible(true);
-            return (AbstractEndpoint<?, ?>) m.invoke(ph);
+            return TomcatInternals.endpoint(ph);
         } catch (ReflectiveOperationException | RuntimeException e) {
             log.warn("tomcat: cannot reach the endpoint of {} to close idle connections ({}); they close at their"
                     + " keep-alive timeout", ph, e.toString());

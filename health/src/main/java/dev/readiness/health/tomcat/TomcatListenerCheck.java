@@ -7,13 +7,10 @@ import dev.readiness.core.drain.GracefulDrain;
 import org.apache.catalina.LifecycleState;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
-import org.apache.coyote.AbstractProtocol;
 import org.apache.coyote.ProtocolHandler;
 import org.apache.tomcat.util.net.AbstractEndpoint;
 import org.apache.tomcat.util.net.Acceptor;
 
-import java.lang.reflect.Field;
-import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -34,8 +31,8 @@ import java.util.function.Supplier;
  * is UP; liveness must never restart a pod for being busy. Nor is a drain: once the drain began, or before the
  * connectors ever started (the startup probe covers that), the check is UP.
  * <p>
- * The socket and the acceptor sit behind Tomcat's protected endpoint getter, reached by reflection as
- * {@link TomcatDrain} does; where that fails (a Tomcat that changed them), the check still reads the connector's
+ * The socket and the acceptor sit behind Tomcat's protected endpoint getter, reached by reflection
+ * ({@link TomcatInternals}, shared with {@link TomcatDrain}); where that fails (a Tomcat that changed them), the check still reads the connector's
  * public state and says in its details that the socket and acceptor were not read.
  * <p>
  * Thread-safe.
@@ -158,68 +155,25 @@ public final class TomcatListenerCheck implements LocalCheck {
         return text.substring(text.indexOf('/') + 1);
     }
 
-    private static final Method ENDPOINT = method(AbstractProtocol.class, "getEndpoint");
-    private static final Field ACCEPTOR = field(AbstractEndpoint.class, "acceptor");
-
     private static AbstractEndpoint<?, ?> endpoint(ProtocolHandler ph) {
-        if (!(ph instanceof AbstractProtocol<?>) || ENDPOINT == null) {
-            return null;
-        }
         try {
-            return (AbstractEndpoint<?, ?>) ENDPOINT.invoke(ph);
+            return TomcatInternals.endpoint(ph);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
     }
 
-    /**
-     * Whether NIO's or NIO2's listening channel ({@code getServerSocket()}, declared by each endpoint class) is open:
-     * its open flag, read by reflection as the endpoint is, never an I/O call. Null where there is none to read.
-     */
     private static Boolean serverSocketOpen(AbstractEndpoint<?, ?> endpoint) {
-        for (Class<?> k = endpoint.getClass(); k != null && k != Object.class; k = k.getSuperclass()) {
-            try {
-                Method m = k.getDeclaredMethod("getServerSocket");
-                m.setAccessible(true);
-                Object channel = m.invoke(endpoint);
-                if (channel == null) {
-                    return null;
-                }
-                Method isOpen = channel.getClass().getMethod("isOpen");
-                isOpen.setAccessible(true);
-                return isOpen.invoke(channel) instanceof Boolean open ? open : null;
-            } catch (NoSuchMethodException e) {
-                // look in the superclass
-            } catch (ReflectiveOperationException | RuntimeException e) {
-                return null;
-            }
+        try {
+            return TomcatInternals.serverSocketOpen(endpoint);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
-        return null;
     }
 
     private static Acceptor<?> acceptor(AbstractEndpoint<?, ?> endpoint) {
         try {
-            return ACCEPTOR == null ? null : (Acceptor<?>) ACCEPTOR.get(endpoint);
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static Method method(Class<?> k, String name) {
-        try {
-            Method m = k.getDeclaredMethod(name);
-            m.setAccessible(true);
-            return m;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static Field field(Class<?> k, String name) {
-        try {
-            Field f = k.getDeclaredField(name);
-            f.setAccessible(true);
-            return f;
+            return TomcatInternals.acceptor(endpoint);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null;
         }
