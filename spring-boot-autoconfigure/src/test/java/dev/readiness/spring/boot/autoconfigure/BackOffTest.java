@@ -7,12 +7,6 @@ import org.springframework.boot.autoconfigure.availability.ApplicationAvailabili
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,9 +17,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code NewApplicationsIT}: here the classes are only hidden from the conditions.)
  */
 class BackOffTest {
-
-    private static final String IMPORTS =
-            "META-INF/spring/org.springframework.boot.autoconfigure.AutoConfiguration.imports";
 
     private final WebApplicationContextRunner runner = new WebApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ApplicationAvailabilityAutoConfiguration.class))
@@ -60,18 +51,6 @@ class BackOffTest {
     }
 
     private static Class<?>[] readinessAutoConfigurations() {
-        try (var in = BackOffTest.class.getClassLoader().getResourceAsStream(IMPORTS)) {
-            List<String> names = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8)).lines()
-                    .map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-            return names.stream().map(n -> {
-                try {
-                    return Class.forName(n);
-                } catch (ClassNotFoundException e) {
-                    throw new IllegalStateException(n, e);
-                }
-            }).toArray(Class<?>[]::new);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return AutoConfigurationImports.classes();
     }
 }

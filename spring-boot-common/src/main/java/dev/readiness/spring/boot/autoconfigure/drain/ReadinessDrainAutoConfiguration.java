@@ -20,11 +20,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnCloudPlatform;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.cloud.CloudPlatform;
-import org.springframework.boot.jetty.JettyServerCustomizer;
-import org.springframework.boot.jetty.servlet.JettyServletWebServerFactory;
-import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
-import org.springframework.boot.web.server.WebServerFactoryCustomizer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import dev.readiness.spring.boot.autoconfigure.BootGeneration;
+import org.springframework.context.ApplicationContext;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -45,7 +42,9 @@ import java.util.EnumSet;
  */
 @AutoConfiguration(after = ReadinessAutoConfiguration.class,
         afterName = {"org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration",
-                "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration"})
+                "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration",
+                // Spring Boot 3.5 (absent names are ignored)
+                "org.springframework.boot.autoconfigure.web.servlet.ServletWebServerFactoryAutoConfiguration"})
 @ConditionalOnBean(HealthRegistry.class)
 @ConditionalOnClass(GracefulDrain.class)
 @ConditionalOnReadinessFlag("readiness.drain.enabled")
@@ -94,9 +93,8 @@ public final class ReadinessDrainAutoConfiguration {
 
     /** Tomcat: every request counted by the in-flight filter, accepting stopped through Tomcat's endpoint. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass({TomcatServletWebServerFactory.class, TomcatDrain.class, InFlightFilter.class,
-            FilterRegistrationBean.class})
-    @ConditionalOnBean(TomcatServletWebServerFactory.class)
+    @ConditionalOnClass({TomcatDrain.class, InFlightFilter.class, FilterRegistrationBean.class})
+    @Conditional(OnTomcatFactory.class)
     static final class TomcatDrainConfiguration {
 
         @Bean
@@ -115,7 +113,7 @@ public final class ReadinessDrainAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        TomcatServerDrain readinessTomcatDrain(GracefulDrain drain, WebServerApplicationContext context) {
+        TomcatServerDrain readinessTomcatDrain(GracefulDrain drain, ApplicationContext context) {
             TomcatServerDrain adapter = new TomcatServerDrain(context);
             drain.server(adapter);
             return adapter;
@@ -124,15 +122,50 @@ public final class ReadinessDrainAutoConfiguration {
 
     /** Jetty: requests counted by an in-flight handler around Boot's, accepting stopped on every connector. */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass({JettyServletWebServerFactory.class, JettyDrain.class})
-    @ConditionalOnBean(JettyServletWebServerFactory.class)
+    @ConditionalOnClass(JettyDrain.class)
+    @Conditional(OnJettyFactory.class)
     static final class JettyDrainConfiguration {
 
+        /** Boot's {@code WebServerFactoryCustomizer} of its Jetty servlet factory, from the generation. */
         @Bean
         @ConditionalOnMissingBean(name = "readinessJettyDrainCustomizer")
-        WebServerFactoryCustomizer<JettyServletWebServerFactory> readinessJettyDrainCustomizer(GracefulDrain drain) {
-            JettyServerCustomizer customizer = new JettyServerDrain(drain);
-            return factory -> factory.addServerCustomizers(customizer);
+        org.springframework.boot.web.server.WebServerFactoryCustomizer<?> readinessJettyDrainCustomizer(
+                GracefulDrain drain) {
+            JettyServerDrain customizer = new JettyServerDrain(drain);
+            return (org.springframework.boot.web.server.WebServerFactoryCustomizer<?>) BootGeneration.current()
+                    .jettyServerCustomizer(server -> customizer.customize((org.eclipse.jetty.server.Server) server));
+        }
+    }
+
+    /** A Tomcat servlet web server factory bean, as Spring Boot 4 or 3.5 names it. */
+    static final class OnTomcatFactory extends AnyNestedCondition {
+
+        OnTomcatFactory() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnBean(type = "org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory")
+        static final class Boot4 {
+        }
+
+        @ConditionalOnBean(type = "org.springframework.boot.web.embedded.tomcat.TomcatServletWebServerFactory")
+        static final class Boot3 {
+        }
+    }
+
+    /** A Jetty servlet web server factory bean, as Spring Boot 4 or 3.5 names it. */
+    static final class OnJettyFactory extends AnyNestedCondition {
+
+        OnJettyFactory() {
+            super(ConfigurationPhase.REGISTER_BEAN);
+        }
+
+        @ConditionalOnBean(type = "org.springframework.boot.jetty.servlet.JettyServletWebServerFactory")
+        static final class Boot4 {
+        }
+
+        @ConditionalOnBean(type = "org.springframework.boot.web.embedded.jetty.JettyServletWebServerFactory")
+        static final class Boot3 {
         }
     }
 

@@ -7,10 +7,8 @@ import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.health.jetty.JettyListenerCheck;
 import dev.readiness.health.tomcat.TomcatListenerCheck;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.jetty.JettyWebServer;
-import org.springframework.boot.tomcat.TomcatWebServer;
-import org.springframework.boot.web.server.WebServer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import dev.readiness.spring.boot.autoconfigure.BootGeneration;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.util.ClassUtils;
@@ -32,17 +30,15 @@ import java.util.function.BooleanSupplier;
 final class HttpListenerChecks implements ApplicationListener<ContextClosedEvent>, LocalCheck {
 
     private static final ClassLoader LOADER = HttpListenerChecks.class.getClassLoader();
-    private static final boolean TOMCAT = ClassUtils.isPresent("org.springframework.boot.tomcat.TomcatWebServer", LOADER)
-            && ClassUtils.isPresent("org.apache.catalina.connector.Connector", LOADER);
-    private static final boolean JETTY = ClassUtils.isPresent("org.springframework.boot.jetty.JettyWebServer", LOADER)
-            && ClassUtils.isPresent("org.eclipse.jetty.server.Server", LOADER);
+    private static final boolean TOMCAT = ClassUtils.isPresent("org.apache.catalina.connector.Connector", LOADER);
+    private static final boolean JETTY = ClassUtils.isPresent("org.eclipse.jetty.server.Server", LOADER);
 
-    private final WebServerApplicationContext context;
+    private final ApplicationContext context;
     private final ObjectProvider<GracefulDrain> drain;
     private volatile boolean closing;
     private volatile LocalCheck delegate;
 
-    HttpListenerChecks(WebServerApplicationContext context, ObjectProvider<GracefulDrain> drain) {
+    HttpListenerChecks(ApplicationContext context, ObjectProvider<GracefulDrain> drain) {
         this.context = context;
         this.drain = drain;
     }
@@ -66,19 +62,22 @@ final class HttpListenerChecks implements ApplicationListener<ContextClosedEvent
     public CheckResult check() {
         LocalCheck d = delegate;
         if (d == null) {
-            WebServer server = context.getWebServer();
+            BootGeneration boot = BootGeneration.current();
+            Object server = boot.webServer(context);
             if (server == null) {
                 return stoppingOnPurpose() ? CheckResult.up("stopping on purpose") : CheckResult.up("not started yet");
             }
-            d = TOMCAT && Tomcat.is(server) ? Tomcat.check(server, this::stoppingOnPurpose)
-                    : JETTY && Jetty.is(server) ? Jetty.check(server, this::stoppingOnPurpose)
+            Object tomcat = TOMCAT ? boot.tomcat(server) : null;
+            Object jetty = tomcat == null && JETTY ? boot.jetty(server) : null;
+            d = tomcat != null ? Tomcat.check(tomcat, this::stoppingOnPurpose)
+                    : jetty != null ? Jetty.check(jetty, this::stoppingOnPurpose)
                     : unreadable(server);
             delegate = d;
         }
         return d.check();
     }
 
-    private static LocalCheck unreadable(WebServer server) {
+    private static LocalCheck unreadable(Object server) {
         CheckResult result = CheckResult.up("the listener of " + server.getClass().getSimpleName()
                 + " is not read (Tomcat's and Jetty's are)");
         return () -> result;
@@ -89,26 +88,18 @@ final class HttpListenerChecks implements ApplicationListener<ContextClosedEvent
         return "HttpListenerCheck";
     }
 
-    /** Loaded only when Spring Boot's Tomcat is on the class path. */
+    /** Loaded only when Tomcat is on the class path. */
     private static final class Tomcat {
-        static boolean is(WebServer server) {
-            return server instanceof TomcatWebServer;
-        }
-
-        static LocalCheck check(WebServer server, BooleanSupplier stopping) {
-            org.apache.catalina.startup.Tomcat tomcat = ((TomcatWebServer) server).getTomcat();
+        static LocalCheck check(Object server, BooleanSupplier stopping) {
+            org.apache.catalina.startup.Tomcat tomcat = (org.apache.catalina.startup.Tomcat) server;
             return new TomcatListenerCheck(() -> List.of(tomcat.getService().findConnectors()), stopping);
         }
     }
 
-    /** Loaded only when Spring Boot's Jetty is on the class path. */
+    /** Loaded only when Jetty is on the class path. */
     private static final class Jetty {
-        static boolean is(WebServer server) {
-            return server instanceof JettyWebServer;
-        }
-
-        static LocalCheck check(WebServer server, BooleanSupplier stopping) {
-            return new JettyListenerCheck(((JettyWebServer) server).getServer(), stopping);
+        static LocalCheck check(Object server, BooleanSupplier stopping) {
+            return new JettyListenerCheck((org.eclipse.jetty.server.Server) server, stopping);
         }
     }
 }

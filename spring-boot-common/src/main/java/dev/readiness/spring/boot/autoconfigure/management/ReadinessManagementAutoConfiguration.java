@@ -26,8 +26,11 @@ import org.springframework.context.annotation.Configuration;
  * so the probes answer during the whole drain. Off with {@code readiness.management.enabled=false} (for example
  * when Actuator's probes are all you use).
  */
-@AutoConfiguration(after = ReadinessAutoConfiguration.class, afterName =
-        "org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration")
+@AutoConfiguration(after = ReadinessAutoConfiguration.class, afterName = {
+        "org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
+        // Spring Boot 3.5's (an absent name is ignored), and the 3.5 module's own registry when Actuator is absent
+        "org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration",
+        "dev.readiness.spring.boot3.autoconfigure.metrics.ReadinessPrometheusAutoConfiguration"})
 @ConditionalOnBean(HealthRegistry.class)
 @ConditionalOnClass(ManagementServer.class)
 @ConditionalOnReadinessFlag("readiness.management.enabled")

@@ -96,7 +96,7 @@ public final class ReadinessScalingAutoConfiguration {
 
     /** Finds the pool of the application's web server once it runs (not in an application without one). */
     @Configuration(proxyBeanMethods = false)
-    @ConditionalOnClass(name = "org.springframework.boot.web.server.context.WebServerInitializedEvent")
+    @ConditionalOnClass(name = "org.springframework.boot.web.server.WebServer")
     static final class WebServers {
 
         @Bean

@@ -2,11 +2,8 @@ package dev.readiness.spring.boot.autoconfigure.listen;
 
 import dev.readiness.health.listen.JettyAcceptQueue;
 import dev.readiness.health.listen.TomcatAcceptCount;
-import org.springframework.boot.jetty.JettyWebServer;
-import org.springframework.boot.tomcat.TomcatWebServer;
-import org.springframework.boot.web.server.WebServer;
+import dev.readiness.spring.boot.autoconfigure.BootGeneration;
 import org.springframework.context.ApplicationContext;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.util.ClassUtils;
 
 import java.util.OptionalInt;
@@ -20,12 +17,11 @@ import java.util.function.IntSupplier;
  */
 final class ServerBacklog implements IntSupplier {
 
-    private static final boolean WEB_SERVER = present("org.springframework.boot.web.server.context.WebServerApplicationContext");
     // The readers live in readiness-health, an optional module: a server on the class path without it is read
     // as "no server we know" (the configured backlog), never as a NoClassDefFoundError at the first sample.
-    private static final boolean TOMCAT = WEB_SERVER && present("org.springframework.boot.tomcat.TomcatWebServer")
+    private static final boolean TOMCAT = present("org.apache.catalina.connector.Connector")
             && present("dev.readiness.health.listen.TomcatAcceptCount");
-    private static final boolean JETTY = WEB_SERVER && present("org.springframework.boot.jetty.JettyWebServer")
+    private static final boolean JETTY = present("org.eclipse.jetty.server.Server")
             && present("dev.readiness.health.listen.JettyAcceptQueue");
 
     private final ApplicationContext context;
@@ -38,14 +34,17 @@ final class ServerBacklog implements IntSupplier {
 
     @Override
     public int getAsInt() {
-        if (WEB_SERVER && context instanceof WebServerApplicationContext web) {
-            WebServer server = web.getWebServer();
-            if (TOMCAT && server instanceof TomcatWebServer) {
-                int backlog = Tomcat.backlog(server);
+        BootGeneration boot = BootGeneration.current();
+        Object server = boot.webServerClasses() ? boot.webServer(context) : null;
+        if (server != null) {
+            Object tomcat = TOMCAT ? boot.tomcat(server) : null;
+            if (tomcat != null) {
+                int backlog = Tomcat.backlog(tomcat);
                 return backlog >= 0 ? backlog : configured.orElse(-1);
             }
-            if (JETTY && server instanceof JettyWebServer) {
-                return Jetty.backlog(server);
+            Object jetty = JETTY ? boot.jetty(server) : null;
+            if (jetty != null) {
+                return Jetty.backlog(jetty);
             }
         }
         return configured.orElse(-1);
@@ -61,16 +60,16 @@ final class ServerBacklog implements IntSupplier {
          * {@code Tomcat.getConnector()}: while Boot starts the server it has removed the connectors, and
          * getConnector() would then create and add a default one on port 8080.
          */
-        static int backlog(WebServer server) {
+        static int backlog(Object tomcat) {
             org.apache.catalina.connector.Connector[] connectors =
-                    ((TomcatWebServer) server).getTomcat().getService().findConnectors();
+                    ((org.apache.catalina.startup.Tomcat) tomcat).getService().findConnectors();
             return connectors.length == 0 ? -1 : TomcatAcceptCount.requestedBacklog(connectors[0]).getAsInt();
         }
     }
 
     private static final class Jetty {
-        static int backlog(WebServer server) {
-            return JettyAcceptQueue.requestedBacklog(((JettyWebServer) server).getServer()).getAsInt();
+        static int backlog(Object jetty) {
+            return JettyAcceptQueue.requestedBacklog((org.eclipse.jetty.server.Server) jetty).getAsInt();
         }
     }
 }

@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Configuration;
 public final class ReadinessAutoConfiguration {
 
     ReadinessAutoConfiguration() {
+        BootGeneration.current(); // one Spring Boot generation of readiness, or a start failure saying which to keep
     }
 
     /**

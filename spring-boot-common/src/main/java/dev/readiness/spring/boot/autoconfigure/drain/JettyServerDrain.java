@@ -5,15 +5,14 @@ import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.health.jetty.InFlightHandler;
 import dev.readiness.health.jetty.JettyDrain;
 import org.eclipse.jetty.server.Server;
-import org.springframework.boot.jetty.JettyServerCustomizer;
 
 /**
- * readiness-health's {@link JettyDrain} on Spring Boot's Jetty. As a server customizer (Boot has set its handler,
+ * readiness-health's {@link JettyDrain} on Spring Boot's Jetty. As a Jetty server customizer (Boot has set its handler,
  * the server has not started) it wraps the handler with an {@link InFlightHandler} on the drain's tracker, turns
  * off Jetty's own {@code stopAtShutdown} hook, and adds the adapter to the drain. The adapter closes the
  * connectors' listening sockets and the idle connections; stopping Jetty is left to Spring Boot.
  */
-final class JettyServerDrain implements JettyServerCustomizer {
+final class JettyServerDrain {
 
     private final GracefulDrain drain;
 
@@ -21,8 +20,7 @@ final class JettyServerDrain implements JettyServerCustomizer {
         this.drain = drain;
     }
 
-    @Override
-    public void customize(Server server) {
+    void customize(Server server) {
         server.setStopAtShutdown(false);
         InFlightHandler handler = new InFlightHandler(drain.tracker(), server.getHandler());
         server.setHandler(handler);

@@ -11,10 +11,10 @@ import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import dev.readiness.core.check.LocalCheck;
 import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.health.tomcat.TomcatListenerCheck;
+import dev.readiness.spring.boot.autoconfigure.BootGeneration;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -67,14 +67,14 @@ public final class ReadinessLivenessAutoConfiguration {
     @Bean
     @Conditional(HttpListenerEnabled.class)
     @ConditionalOnClass(name = {"dev.readiness.health.tomcat.TomcatListenerCheck",
-            "org.springframework.boot.web.server.context.WebServerApplicationContext"})
+            "org.springframework.boot.web.server.WebServer"})
     @ConditionalOnMissingBean(name = "readinessHttpListenerRegistration")
     CheckContributor readinessHttpListenerRegistration(ListableBeanFactory beans, ApplicationContext context,
                                                        ObjectProvider<GracefulDrain> drain) {
-        if (!(context instanceof WebServerApplicationContext web)) {
+        if (!BootGeneration.current().webServerContext(context)) {
             return List::of;
         }
-        HttpListenerChecks check = new HttpListenerChecks(web, drain);
+        HttpListenerChecks check = new HttpListenerChecks(context, drain);
         if (context instanceof org.springframework.context.ConfigurableApplicationContext c) {
             c.addApplicationListener(check);
         }

@@ -2,9 +2,8 @@ package dev.readiness.spring.boot.autoconfigure.drain;
 
 import dev.readiness.core.drain.DrainableServer;
 import dev.readiness.health.tomcat.TomcatDrain;
-import org.springframework.boot.tomcat.TomcatWebServer;
-import org.springframework.boot.web.server.WebServer;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import dev.readiness.spring.boot.autoconfigure.BootGeneration;
+import org.springframework.context.ApplicationContext;
 
 /**
  * readiness-health's {@link TomcatDrain} on Spring Boot's Tomcat, reached through the context once it runs:
@@ -14,9 +13,9 @@ import org.springframework.boot.web.server.context.WebServerApplicationContext;
  */
 final class TomcatServerDrain implements DrainableServer {
 
-    private final WebServerApplicationContext context;
+    private final ApplicationContext context;
 
-    TomcatServerDrain(WebServerApplicationContext context) {
+    TomcatServerDrain(ApplicationContext context) {
         this.context = context;
     }
 
@@ -27,9 +26,10 @@ final class TomcatServerDrain implements DrainableServer {
 
     @Override
     public void stopAccepting() {
-        WebServer server = context.getWebServer();
-        if (server instanceof TomcatWebServer tomcat) {
-            new TomcatDrain(tomcat.getTomcat()).stopAccepting();
+        BootGeneration boot = BootGeneration.current();
+        Object server = boot.webServer(context);
+        if (server != null && boot.tomcat(server) instanceof org.apache.catalina.startup.Tomcat tomcat) {
+            new TomcatDrain(tomcat).stopAccepting();
         }
     }
 }
