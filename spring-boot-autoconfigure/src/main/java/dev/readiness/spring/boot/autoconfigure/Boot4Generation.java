@@ -33,6 +33,11 @@ public final class Boot4Generation implements BootGeneration {
     }
 
     @Override
+    public String starter() {
+        return "readiness-spring-boot-starter";
+    }
+
+    @Override
     public boolean webServerClasses() {
         return WEB_SERVER;
     }

@@ -26,6 +26,9 @@ public interface BootGeneration {
     /** "Spring Boot 4", "Spring Boot 3.5": for messages. */
     String name();
 
+    /** This generation's starter, {@code readiness-spring-boot-starter} or {@code readiness-spring-boot3-starter}. */
+    String starter();
+
     /** Whether Boot's embedded web server classes are on the class path (in Boot 4, {@code spring-boot-web-server}). */
     boolean webServerClasses();
 

@@ -55,7 +55,7 @@ final class MissingModules implements SmartInitializingSingleton {
 
     private static String missing(String artifact, String without) {
         return "readiness: " + artifact + " is not on the class path: " + without + ". Add dev.readiness:" + artifact
-                + ", or depend on dev.readiness:readiness-spring-boot-starter for all of readiness";
+                + ", or depend on dev.readiness:" + BootGeneration.current().starter() + " for all of readiness";
     }
 
     private boolean absent(String className) {

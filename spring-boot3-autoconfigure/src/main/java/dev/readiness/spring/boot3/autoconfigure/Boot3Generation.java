@@ -36,6 +36,11 @@ public final class Boot3Generation implements BootGeneration {
     }
 
     @Override
+    public String starter() {
+        return "readiness-spring-boot3-starter";
+    }
+
+    @Override
     public boolean webServerClasses() {
         return WEB_SERVER;
     }
