@@ -5,6 +5,7 @@ import dev.readiness.testkit.RedisServer;
 import dev.readiness.testkit.http.NoRetryHttpClient;
 import dev.readiness.testkit.process.ForkedJvm;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -101,9 +102,16 @@ class NewApplicationsIT {
         redis = RedisServer.start();
     }
 
+    /** A test's instances stop with it: on 2 cores, idle JVMs left running slow the tests after them. */
+    @AfterEach
+    void stopTheInstances() {
+        running.forEach(ForkedJvm::close);
+        running.clear();
+    }
+
     @AfterAll
     void stopEverything() {
-        running.forEach(ForkedJvm::close);
+        stopTheInstances();
         if (redis != null) {
             redis.close();
         }
