@@ -5,9 +5,12 @@ import dev.readiness.testkit.RedisServer;
 import dev.readiness.testkit.http.NoRetryHttpClient;
 import dev.readiness.testkit.process.ForkedJvm;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
+import static dev.readiness.newapps.BootGeneration.BOOT_41;
 import static dev.readiness.newapps.NewProjects.BATCH;
 import static dev.readiness.newapps.NewProjects.WEB;
 import static dev.readiness.newapps.NewProjects.deps;
@@ -32,30 +38,42 @@ import static org.awaitility.Awaitility.await;
  * have (probes on the management port as DESIGN.md gives them, sessions shared by two instances on one real
  * redis-server, a SIGTERM drain that fails no request and exits 0) and that what it lacks is named in one INFO
  * line with the artifact to add.
+ *
+ * <p>The starter's own scenarios (alone on Tomcat, and with Actuator) run on every {@link BootGeneration}, their
+ * test names saying which; the other combinations on Spring Boot 4.1, the version readiness is built against.
+ * All apps, of every generation, are built by one aggregator {@code mvn package}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NewApplicationsIT {
 
-    private static final App STARTER = new App("starter-tomcat", WEB,
-            deps("spring-boot-starter-webmvc", "readiness-spring-boot-starter"));
-    private static final App STARTER_JETTY = new App("starter-jetty", WEB,
+    /** The starter alone on Tomcat, the web starter's default, on each generation. */
+    private static App starterOnTomcat(BootGeneration boot) {
+        return new App("starter-tomcat-" + boot.id(), WEB, boot, deps(boot.webStarter(), boot.readinessStarter()));
+    }
+
+    private static App starterWithActuator(BootGeneration boot) {
+        return new App("starter-actuator-" + boot.id(), WEB, boot,
+                deps(boot.webStarter(), "spring-boot-starter-actuator", boot.readinessStarter()));
+    }
+
+    private static final App STARTER_JETTY = new App("starter-jetty-boot41", WEB, BOOT_41,
             deps("spring-boot-starter-webmvc-without-tomcat", "spring-boot-starter-jetty",
                     "readiness-spring-boot-starter"));
-    private static final App STARTER_ACTUATOR = new App("starter-actuator", WEB,
-            deps("spring-boot-starter-webmvc", "spring-boot-starter-actuator", "readiness-spring-boot-starter"));
-    private static final App STARTER_BATCH = new App("starter-batch", BATCH,
+    private static final App STARTER_BATCH = new App("starter-batch-boot41", BATCH, BOOT_41,
             deps("spring-boot-starter", "readiness-spring-boot-starter"));
-    private static final App AUTOCONFIGURE = new App("autoconfigure-only", WEB,
+    private static final App AUTOCONFIGURE = new App("autoconfigure-only-boot41", WEB, BOOT_41,
             deps("spring-boot-starter-webmvc", "readiness-spring-boot-autoconfigure"));
-    private static final App WITH_HEALTH = new App("autoconfigure-health", WEB,
+    private static final App WITH_HEALTH = new App("autoconfigure-health-boot41", WEB, BOOT_41,
             deps("spring-boot-starter-webmvc", "readiness-spring-boot-autoconfigure", "readiness-health"));
-    private static final App WITH_SESSIONS = new App("autoconfigure-sessions", WEB,
+    private static final App WITH_SESSIONS = new App("autoconfigure-sessions-boot41", WEB, BOOT_41,
             deps("spring-boot-starter-webmvc", "readiness-spring-boot-autoconfigure", "readiness-sessions"));
-    private static final App WITH_GC = new App("autoconfigure-gc-tuning", WEB,
+    private static final App WITH_GC = new App("autoconfigure-gc-tuning-boot41", WEB, BOOT_41,
             deps("spring-boot-starter-webmvc", "readiness-spring-boot-autoconfigure", "readiness-gc-tuning"));
 
-    private static final List<App> APPS = List.of(STARTER, STARTER_JETTY, STARTER_ACTUATOR, STARTER_BATCH,
-            AUTOCONFIGURE, WITH_HEALTH, WITH_SESSIONS, WITH_GC);
+    /** Every app of every generation, for the one build. */
+    private static final List<App> APPS = Stream.concat(
+            BootGeneration.ALL.stream().flatMap(boot -> Stream.of(starterOnTomcat(boot), starterWithActuator(boot))),
+            Stream.of(STARTER_JETTY, STARTER_BATCH, AUTOCONFIGURE, WITH_HEALTH, WITH_SESSIONS, WITH_GC)).toList();
 
     private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
     private static final Duration START = Duration.ofSeconds(90);
@@ -70,31 +88,43 @@ class NewApplicationsIT {
 
     @BeforeAll
     void buildTheApplications() throws Exception {
-        Path reactor = Path.of(System.getProperty("readiness.root")).toAbsolutePath().normalize();
-        Path localRepository = Path.of(System.getProperty("readiness.localRepository"));
-        String version = System.getProperty("readiness.version");
+        Path reactor = Path.of(NewProjects.property("readiness.root")).toAbsolutePath().normalize();
+        Path localRepository = Path.of(NewProjects.property("readiness.localRepository"));
+        String version = NewProjects.property("readiness.version");
+        BootGeneration.ALL.forEach(BootGeneration::version);
         NewProjects.requireInstalled(reactor, localRepository, version, List.of(
                 "readiness-core:readiness-core", "health:readiness-health", "sessions:readiness-sessions",
                 "gc-tuning:readiness-gc-tuning", "spring-boot-autoconfigure:readiness-spring-boot-autoconfigure",
                 "spring-boot-starter:readiness-spring-boot-starter"));
-        projects = new NewProjects(Path.of(System.getProperty("apps.dir")), version,
-                System.getProperty("spring-boot.version"));
+        projects = new NewProjects(Path.of(NewProjects.property("apps.dir")), version);
         projects.write(APPS);
-        projects.build(Path.of(System.getProperty("maven.home")), localRepository);
+        projects.build(Path.of(NewProjects.property("maven.home")), localRepository);
         redis = RedisServer.start();
+    }
+
+    /** A test's instances stop with it: on 2 cores, idle JVMs left running slow the tests after them. */
+    @AfterEach
+    void stopTheInstances() {
+        running.forEach(ForkedJvm::close);
+        running.clear();
     }
 
     @AfterAll
     void stopEverything() {
-        running.forEach(ForkedJvm::close);
+        stopTheInstances();
         if (redis != null) {
             redis.close();
         }
     }
 
-    @Test
-    void theStarterAloneGivesProbesSharedSessionsAndADrainOnTomcat() throws Exception {
-        everythingOfTheStarter(STARTER);
+    static List<BootGeneration> generations() {
+        return BootGeneration.ALL;
+    }
+
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("generations")
+    void theStarterAloneGivesProbesSharedSessionsAndADrainOnTomcat(BootGeneration boot) throws Exception {
+        on(boot, () -> everythingOfTheStarter(starterOnTomcat(boot)));
     }
 
     @Test
@@ -107,6 +137,7 @@ class NewApplicationsIT {
         Instance b = start(app, withRedis(inAPod()));
         for (Instance i : List.of(a, b)) {
             probesAsDesigned(i);
+            runsOn(i, app.boot());
             assertThat(get(i.management, "/metrics", null).text()).contains("readiness_probe");
         }
         assertThat(modulesNamedMissing(a)).as("the starter brings every module").isZero();
@@ -114,14 +145,18 @@ class NewApplicationsIT {
         drainsWithoutFailingARequest(a);
     }
 
-    @Test
-    void actuatorHealthGroupsAnswerFromTheRegistryBesideTheManagementServer() throws Exception {
-        Instance i = start(STARTER_ACTUATOR, withRedis(new LinkedHashMap<>()));
-        probesAsDesigned(i);
-        NoRetryHttpClient.Response readiness = get(i.port, "/actuator/health/readiness", null);
-        assertThat(readiness.status()).isEqualTo(200);
-        assertThat(readiness.text()).contains("\"status\":\"UP\"");
-        assertThat(get(i.port, "/actuator/health/liveness", null).status()).isEqualTo(200);
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("generations")
+    void actuatorHealthGroupsAnswerFromTheRegistryBesideTheManagementServer(BootGeneration boot) throws Exception {
+        on(boot, () -> {
+            Instance i = start(starterWithActuator(boot), withRedis(new LinkedHashMap<>()));
+            probesAsDesigned(i);
+            runsOn(i, boot);
+            NoRetryHttpClient.Response readiness = get(i.port, "/actuator/health/readiness", null);
+            assertThat(readiness.status()).isEqualTo(200);
+            assertThat(readiness.text()).contains("\"status\":\"UP\"");
+            assertThat(get(i.port, "/actuator/health/liveness", null).status()).isEqualTo(200);
+        });
     }
 
     @Test
@@ -184,6 +219,28 @@ class NewApplicationsIT {
                 assertThat(r.text()).as(probe).contains("\"status\":\"UP\"");
             });
         }
+    }
+
+    private interface Scenario {
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs a scenario of one generation, its failure naming it: the reports give the display name
+     * ({@code on Spring Boot 4.0.7}), the console only the invocation's index.
+     */
+    private static void on(BootGeneration boot, Scenario scenario) throws Exception {
+        try {
+            scenario.run();
+        } catch (AssertionError | RuntimeException e) {
+            throw new AssertionError("on " + boot + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The process says, in Boot's banner, the version its generation has. */
+    private static void runsOn(Instance i, BootGeneration boot) throws InterruptedException {
+        i.jvm.await(":: Spring Boot ::\\s+\\(v" + Pattern.quote(boot.version()) + "\\)",
+                Duration.ofSeconds(1));
     }
 
     /** One user, one cookie, alternating between two instances: the counter goes on where it left off. */

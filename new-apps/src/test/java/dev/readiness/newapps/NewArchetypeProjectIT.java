@@ -44,16 +44,16 @@ class NewArchetypeProjectIT {
 
     @BeforeAll
     void prepare() throws IOException {
-        Path reactor = Path.of(System.getProperty("readiness.root")).toAbsolutePath().normalize();
-        localRepository = Path.of(System.getProperty("readiness.localRepository"));
-        version = System.getProperty("readiness.version");
-        mvn = Path.of(System.getProperty("maven.home")).resolve("bin").resolve("mvn");
+        Path reactor = Path.of(NewProjects.property("readiness.root")).toAbsolutePath().normalize();
+        localRepository = Path.of(NewProjects.property("readiness.localRepository"));
+        version = NewProjects.property("readiness.version");
+        mvn = Path.of(NewProjects.property("maven.home")).resolve("bin").resolve("mvn");
         NewProjects.requireInstalled(reactor, localRepository, version, List.of(
                 "readiness-archetype:readiness-archetype", "readiness-core:readiness-core",
                 "health:readiness-health", "sessions:readiness-sessions", "gc-tuning:readiness-gc-tuning",
                 "spring-boot-autoconfigure:readiness-spring-boot-autoconfigure",
                 "spring-boot-starter:readiness-spring-boot-starter", "testkit:readiness-testkit"));
-        dir = Path.of(System.getProperty("archetype.dir"));
+        dir = Path.of(NewProjects.property("archetype.dir"));
         if (Files.exists(dir)) {
             try (Stream<Path> walk = Files.walk(dir)) {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

@@ -7,21 +7,28 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import java.util.zip.ZipFile;
 
 /**
  * Writes brand-new Spring Boot applications the way a user starts one (the start.spring.io shape:
  * {@code spring-boot-starter-parent}, a Boot starter, a main class) into a directory outside the reactor, and
  * builds them all with one {@code mvn package} of their own against the local repository. Nothing of this build's
- * class path reaches them: they see readiness only as the artifacts {@code mvn install} put there.
+ * class path reaches them: they see readiness only as the artifacts {@code mvn install} put there. Each app has
+ * the parent of its own {@link BootGeneration}: one aggregator holds apps of several Boot versions.
  */
 final class NewProjects {
 
-    /** What a new project depends on: readiness artifacts by name, Boot's starters without a version. */
-    record App(String name, String source, List<String> dependencies) {
+    /**
+     * A new project on one Boot generation: what it depends on, readiness artifacts by name and Boot's starters
+     * without a version (its parent manages them). Its name is unique among the apps of one build.
+     */
+    record App(String name, String source, BootGeneration boot, List<String> dependencies) {
         Path jar(Path root) {
             return root.resolve(name).resolve("target").resolve(name + ".jar");
         }
@@ -32,12 +39,21 @@ final class NewProjects {
 
     private final Path root;
     private final String readinessVersion;
-    private final String bootVersion;
+    private List<App> written = List.of();
 
-    NewProjects(Path root, String readinessVersion, String bootVersion) {
+    NewProjects(Path root, String readinessVersion) {
         this.root = root;
         this.readinessVersion = readinessVersion;
-        this.bootVersion = bootVersion;
+    }
+
+    /** A system property new-apps/pom.xml passes to Failsafe; fails naming it when it is missing. */
+    static String property(String name) {
+        String value = System.getProperty(name);
+        if (value == null || value.isBlank()) {
+            throw new AssertionError("system property " + name + " is not set: new-apps/pom.xml passes it to"
+                    + " Failsafe (<systemPropertyVariables>); run the tests with mvn verify -pl new-apps");
+        }
+        return value;
     }
 
     Path root() {
@@ -46,7 +62,15 @@ final class NewProjects {
 
     /** Writes every app and an aggregator that lists them (they do not depend on one another). */
     void write(List<App> apps) throws IOException {
+        Set<String> names = new HashSet<>();
+        for (App app : apps) {
+            if (!names.add(app.name())) {
+                throw new IllegalArgumentException("two apps are named " + app.name() + ": one aggregator build"
+                        + " needs unique module names");
+            }
+        }
         Files.createDirectories(root);
+        written = List.copyOf(apps);
         for (App app : apps) {
             Path dir = root.resolve(app.name());
             Path src = dir.resolve("src/main/java/com/example/demo");
@@ -100,7 +124,7 @@ final class NewProjects {
                     </plugins>
                   </build>
                 </project>
-                """.formatted(bootVersion, app.name(), deps, app.name());
+                """.formatted(app.boot().version(), app.name(), deps, app.name());
     }
 
     /**
@@ -124,7 +148,8 @@ final class NewProjects {
 
     /**
      * Builds every app with one Maven run of their own (online: a fresh machine has Boot's parent and plugins to
-     * fetch), against {@code localRepository}. Fails with Maven's output when the build fails.
+     * fetch), against {@code localRepository}. Fails with Maven's output when the build fails, and unless every
+     * app's jar holds Spring Boot's jars of its own generation only.
      */
     void build(Path mavenHome, Path localRepository) throws IOException, InterruptedException {
         Path mvn = mavenHome.resolve("bin").resolve("mvn");
@@ -140,6 +165,28 @@ final class NewProjects {
         if (p.exitValue() != 0) {
             throw new AssertionError("mvn package of the new applications failed (" + p.exitValue() + "):\n"
                     + Files.readString(log));
+        }
+        for (App app : written) {
+            requireBootJarsOf(app);
+        }
+    }
+
+    /**
+     * Fails unless every {@code spring-boot*} jar the app packaged has its generation's version: readiness'
+     * artifacts import the Boot version they are built against, and a user's parent must win over it.
+     */
+    private void requireBootJarsOf(App app) throws IOException {
+        String version = app.boot().version();
+        List<String> boot;
+        try (ZipFile jar = new ZipFile(app.jar(root).toFile())) {
+            boot = jar.stream().map(e -> e.getName())
+                    .filter(n -> n.startsWith("BOOT-INF/lib/spring-boot") && n.endsWith(".jar"))
+                    .map(n -> n.substring("BOOT-INF/lib/".length())).toList();
+        }
+        if (boot.stream().noneMatch(n -> n.equals("spring-boot-" + version + ".jar"))
+                || !boot.stream().allMatch(n -> n.endsWith("-" + version + ".jar"))) {
+            throw new AssertionError(app.name() + " should run on Spring Boot " + version + " only, its jar has "
+                    + boot);
         }
     }
 
