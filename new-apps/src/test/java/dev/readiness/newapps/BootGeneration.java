@@ -7,10 +7,8 @@ import java.util.List;
  * {@code spring-boot-starter-parent} has (read from a system property that new-apps/pom.xml passes to Failsafe),
  * the web starter a user picks on that generation, and the readiness artifacts made for it.
  *
- * <p>A row for Spring Boot 3.5 would be
- * {@code new BootGeneration("boot35", "spring-boot35.version", "spring-boot-starter-web",
- * "readiness-spring-boot3-starter", "readiness-spring-boot3-autoconfigure")}, added to {@link #ALL} once those
- * artifacts exist (and to {@code NewApplicationsIT}'s check that they are installed).
+ * <p>Spring Boot 3.5 has its own readiness artifacts (its web server classes have other names), over the same
+ * shared auto-configuration; 4.0 and 4.1 share theirs.
  *
  * @param id                     the suffix of every app name on this row ({@code starter-tomcat-boot40}), so that
  *                               the apps of every row live side by side in one aggregator build
@@ -22,6 +20,10 @@ import java.util.List;
 record BootGeneration(String id, String versionProperty, String webStarter, String readinessStarter,
                       String readinessAutoconfigure) {
 
+    /** Spring Boot 3.5: {@code spring-boot-starter-web}, and readiness's Boot 3 starter. */
+    static final BootGeneration BOOT_35 = new BootGeneration("boot35", "spring-boot3.version",
+            "spring-boot-starter-web", "readiness-spring-boot3-starter", "readiness-spring-boot3-autoconfigure");
+
     /** Spring Boot 4.0: the same readiness artifacts as 4.1, which they are compiled against. */
     static final BootGeneration BOOT_40 = new BootGeneration("boot40", "spring-boot40.version",
             "spring-boot-starter-webmvc", "readiness-spring-boot-starter", "readiness-spring-boot-autoconfigure");
@@ -31,7 +33,13 @@ record BootGeneration(String id, String versionProperty, String webStarter, Stri
             "spring-boot-starter-webmvc", "readiness-spring-boot-starter", "readiness-spring-boot-autoconfigure");
 
     /** Every row the starter's scenarios run on, oldest first. */
-    static final List<BootGeneration> ALL = List.of(BOOT_40, BOOT_41);
+    static final List<BootGeneration> ALL = List.of(BOOT_35, BOOT_40, BOOT_41);
+
+    /**
+     * The rows where the starter answers Actuator's health groups from the registry: Spring Boot 4's. On 3.5,
+     * Actuator's own health is left as it is (readiness's probes are on the management port).
+     */
+    static final List<BootGeneration> ACTUATOR = List.of(BOOT_40, BOOT_41);
 
     /** The Boot version of this row; fails naming the property when Failsafe did not pass it. */
     String version() {

@@ -72,7 +72,8 @@ class NewApplicationsIT {
 
     /** Every app of every generation, for the one build. */
     private static final List<App> APPS = Stream.concat(
-            BootGeneration.ALL.stream().flatMap(boot -> Stream.of(starterOnTomcat(boot), starterWithActuator(boot))),
+            Stream.concat(BootGeneration.ALL.stream().map(NewApplicationsIT::starterOnTomcat),
+                    BootGeneration.ALL.stream().map(NewApplicationsIT::starterWithActuator)),
             Stream.of(STARTER_JETTY, STARTER_BATCH, AUTOCONFIGURE, WITH_HEALTH, WITH_SESSIONS, WITH_GC)).toList();
 
     private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
@@ -95,7 +96,9 @@ class NewApplicationsIT {
         NewProjects.requireInstalled(reactor, localRepository, version, List.of(
                 "readiness-core:readiness-core", "health:readiness-health", "sessions:readiness-sessions",
                 "gc-tuning:readiness-gc-tuning", "spring-boot-autoconfigure:readiness-spring-boot-autoconfigure",
-                "spring-boot-starter:readiness-spring-boot-starter"));
+                "spring-boot-starter:readiness-spring-boot-starter", "spring-boot-common:readiness-spring-boot-common",
+                "spring-boot3-autoconfigure:readiness-spring-boot3-autoconfigure",
+                "spring-boot3-starter:readiness-spring-boot3-starter"));
         projects = new NewProjects(Path.of(NewProjects.property("apps.dir")), version);
         projects.write(APPS);
         projects.build(Path.of(NewProjects.property("maven.home")), localRepository);
@@ -119,6 +122,10 @@ class NewApplicationsIT {
 
     static List<BootGeneration> generations() {
         return BootGeneration.ALL;
+    }
+
+    static List<BootGeneration> actuatorGenerations() {
+        return BootGeneration.ACTUATOR;
     }
 
     @ParameterizedTest(name = "on {0}")
@@ -145,8 +152,26 @@ class NewApplicationsIT {
         drainsWithoutFailingARequest(a);
     }
 
+    /**
+     * Spring Boot 3.5 with Actuator: readiness's probes beside Actuator's endpoints, and {@code /metrics} served from
+     * Actuator's registry (readiness's own Boot 3 registry backs off), with readiness's meters and the JVM's once.
+     */
+    @Test
+    void onSpringBoot35TheStarterBesideActuatorServesItsProbesAndActuatorsRegistry() throws Exception {
+        BootGeneration boot = BootGeneration.BOOT_35;
+        on(boot, () -> {
+            Instance i = start(starterWithActuator(boot), withRedis(new LinkedHashMap<>()));
+            probesAsDesigned(i);
+            runsOn(i, boot);
+            String metrics = get(i.management, "/metrics", null).text();
+            assertThat(metrics).contains("readiness_probe").contains("jvm_gc_max_data_size_bytes").contains("jvm_memory_used_bytes");
+            assertThat(get(i.port, "/actuator/health", null).text()).contains("\"status\":\"UP\"");
+            assertThat(i.jvm.count("already registered")).as("a meter registered twice").isZero();
+        });
+    }
+
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("generations")
+    @MethodSource("actuatorGenerations")
     void actuatorHealthGroupsAnswerFromTheRegistryBesideTheManagementServer(BootGeneration boot) throws Exception {
         on(boot, () -> {
             Instance i = start(starterWithActuator(boot), withRedis(new LinkedHashMap<>()));
