@@ -279,7 +279,7 @@ final class SnippetChecks {
     private Set<String> readinessPackages() {
         Set<String> packages = new TreeSet<>();
         for (String module : List.of("readiness-core", "health", "sessions", "gc-tuning", "grpc",
-                "spring-boot-autoconfigure", "testkit")) {
+                "spring-boot-common", "spring-boot-autoconfigure", "testkit")) {
             Path src = root.resolve(module).resolve("src/main/java");
             if (!Files.isDirectory(src)) {
                 continue;
