@@ -13,13 +13,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
 public final class ConfigMapEnvironmentPostProcessor implements EnvironmentPostProcessor, Ordered {
 
     /** After {@code ConfigDataEnvironmentPostProcessor} (highest precedence + 10). */
-    public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 20;
+    public static final int ORDER = ConfigMapPropertySource.POST_PROCESSOR_ORDER;
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
-        if (Boolean.parseBoolean(environment.getProperty("readiness.enabled", "true"))) {
-            ConfigMapPropertySource.install(environment);
-        }
+        ConfigMapPropertySource.installUnlessDisabled(environment);
     }
 
     @Override

@@ -28,9 +28,8 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = ReadinessAutoConfiguration.class, afterName = {
         "org.springframework.boot.micrometer.metrics.autoconfigure.export.prometheus.PrometheusMetricsExportAutoConfiguration",
-        // Spring Boot 3.5's (an absent name is ignored), and the 3.5 module's own registry when Actuator is absent
-        "org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration",
-        "dev.readiness.spring.boot3.autoconfigure.metrics.ReadinessPrometheusAutoConfiguration"})
+        // Spring Boot 3.5's (an absent name is ignored); the 3.5 module's own registry orders itself before this
+        "org.springframework.boot.actuate.autoconfigure.metrics.export.prometheus.PrometheusMetricsExportAutoConfiguration"})
 @ConditionalOnBean(HealthRegistry.class)
 @ConditionalOnClass(ManagementServer.class)
 @ConditionalOnReadinessFlag("readiness.management.enabled")

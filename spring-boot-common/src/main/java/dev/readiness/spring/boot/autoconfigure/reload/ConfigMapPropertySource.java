@@ -33,6 +33,23 @@ public final class ConfigMapPropertySource extends EnumerablePropertySource<Conf
     }
 
     /**
+     * Where each Spring Boot generation's environment post-processor runs: after Boot's config data ({@code
+     * ConfigDataEnvironmentPostProcessor}, highest precedence + 10), so application.properties can name the
+     * directory.
+     */
+    public static final int POST_PROCESSOR_ORDER = org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 20;
+
+    /**
+     * What each generation's environment post-processor does: {@link #install} unless {@code readiness.enabled}
+     * is false.
+     */
+    public static void installUnlessDisabled(ConfigurableEnvironment environment) {
+        if (Boolean.parseBoolean(environment.getProperty("readiness.enabled", "true"))) {
+            install(environment);
+        }
+    }
+
+    /**
      * Adds the source to {@code environment} and starts watching, when {@code readiness.config.dir} is set and
      * {@code readiness.config.enabled} is not false; does nothing when the source is there already.
      *

@@ -18,7 +18,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * ConfigMap reload ({@code readiness.config.dir}): the directory is a property source (added before the beans
- * bind by {@link ConfigMapEnvironmentPostProcessor}), reloaded in place when the kubelet swaps {@code ..data};
+ * bind by each Spring Boot generation's {@code ConfigMapEnvironmentPostProcessor}), reloaded in place when the kubelet swaps {@code ..data};
  * {@code @ConfigurationProperties} beans are rebound all together after validation, or not at all, and a
  * {@link ConfigMapReloadedEvent} follows. The watcher is a bean (closed with the context); meters
  * {@code readiness.config.*} with Micrometer. Off with {@code readiness.config.enabled=false}.
