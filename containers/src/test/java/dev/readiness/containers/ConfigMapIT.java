@@ -1,5 +1,6 @@
 package dev.readiness.containers;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.KubeletAtomicWriter;
 import dev.readiness.testkit.RedisServer;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,8 +32,8 @@ class ConfigMapIT {
     void aVolumeUpdatedFromOutsideTheKubeletsWayIsReadInsideTheContainer(@TempDir Path tmp) throws Exception {
         KubeletAtomicWriter config = ContainerTestSupport.configMap(tmp);
         try (RedisServer redis = RedisServer.start()) {
-            int app = RedisServer.freePort();
-            int mgmt = RedisServer.freePort();
+            int app = FreePorts.next();
+            int mgmt = FreePorts.next();
             List<String> run = new ArrayList<>(ContainerTestSupport.hostNetworkOptions(config, redis, app, mgmt));
             run.addAll(List.of("--memory", "512m", "--read-only", "--tmpfs", "/tmp", Podman.image(Podman.SERVLET)));
             try (Podman.Container c = Podman.run(run.toArray(String[]::new))) {

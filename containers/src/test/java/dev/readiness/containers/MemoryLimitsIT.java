@@ -1,5 +1,6 @@
 package dev.readiness.containers;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.KubeletAtomicWriter;
 import dev.readiness.testkit.RedisServer;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,8 +94,8 @@ class MemoryLimitsIT {
     void aHeapSetForAVmStopsTheEntrypointAndTheAdvisorNamesTheContainersLimit(@TempDir Path tmp) throws Exception {
         KubeletAtomicWriter config = ContainerTestSupport.configMap(tmp);
         try (RedisServer redis = RedisServer.start()) {
-            int app = RedisServer.freePort();
-            int mgmt = RedisServer.freePort();
+            int app = FreePorts.next();
+            int mgmt = FreePorts.next();
             // A heap set by hand, as copied from a VM: the entrypoint refuses to start a JVM that would be OOM-killed.
             List<String> run = new ArrayList<>(ContainerTestSupport.hostNetworkOptions(config, redis, app, mgmt));
             run.addAll(List.of("--memory", "512m", "-e", "JAVA_TOOL_OPTIONS=-Xmx480m", Podman.image(Podman.SERVLET)));

@@ -1,5 +1,6 @@
 package dev.readiness.containers;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.KubeletAtomicWriter;
 import dev.readiness.testkit.RedisServer;
 import dev.readiness.testkit.TcpProxy;
@@ -52,8 +53,8 @@ class SignalsIT {
             boolean shellLess, List<String> drainLines, @TempDir Path tmp) throws Exception {
         KubeletAtomicWriter config = ContainerTestSupport.configMap(tmp);
         try (RedisServer redis = RedisServer.start()) {
-            int app = RedisServer.freePort();
-            int mgmt = RedisServer.freePort();
+            int app = FreePorts.next();
+            int mgmt = FreePorts.next();
             List<String> run = new ArrayList<>(ContainerTestSupport.hostNetworkOptions(config, redis, app, mgmt));
             run.addAll(List.of("--memory", "512m",
                     "-e", "READINESS_DRAIN_PROPAGATION_DELAY=" + PROPAGATION.toSeconds() + "s",

@@ -1,5 +1,6 @@
 package dev.readiness.newapps;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.newapps.NewProjects.App;
 import dev.readiness.testkit.RedisServer;
 import dev.readiness.testkit.http.NoRetryHttpClient;
@@ -378,8 +379,8 @@ class NewApplicationsIT {
     }
 
     private Instance start(App app, Map<String, String> env) throws IOException {
-        int port = RedisServer.freePort();
-        int management = RedisServer.freePort();
+        int port = FreePorts.next();
+        int management = FreePorts.next();
         Map<String, String> all = new LinkedHashMap<>(env);
         all.put("SERVER_PORT", Integer.toString(port));
         all.put("READINESS_MANAGEMENT_PORT", Integer.toString(management));

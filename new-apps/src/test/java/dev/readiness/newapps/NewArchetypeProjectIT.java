@@ -1,5 +1,6 @@
 package dev.readiness.newapps;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.RedisServer;
 import dev.readiness.testkit.http.NoRetryHttpClient;
 import org.junit.jupiter.api.BeforeAll;
@@ -7,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,8 +94,8 @@ class NewArchetypeProjectIT {
         assertThat(built.output()).contains("Tests run: 2, Failures: 0, Errors: 0, Skipped: 0");
 
         try (RedisServer redis = RedisServer.start()) {
-            int port = freePort();
-            int management = freePort();
+            int port = FreePorts.next();
+            int management = FreePorts.next();
             Path log = project.resolve("target/run.log");
             ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:TieredStopAtLevel=1", "-jar", project.resolve("target/orders-service.jar").toString())
@@ -170,9 +170,4 @@ class NewArchetypeProjectIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -350,7 +350,7 @@ public final class RedisCluster implements AutoCloseable {
     /** The cluster bus listens on port + 10000, so the port must leave room for it and the bus port be free. */
     private static int portWithFreeBusPort() throws IOException {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int p = RedisServer.freePort();
+            int p = FreePorts.next();
             if (p + 10000 > 65535) {
                 p = 20000 + (p % 30000);
             }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -43,7 +42,7 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server without persistence on a free loopback port and waits until it answers PING. */
     public static RedisServer start(String... extraArgs) throws IOException {
-        return start(freePort(), extraArgs);
+        return start(FreePorts.next(), extraArgs);
     }
 
     /** Starts a server on {@code port}; {@code extraArgs} are redis-server options such as {@code --requirepass x}. */
@@ -58,7 +57,7 @@ public final class RedisServer implements AutoCloseable {
      * {@code setsid} on the PATH it starts in the JVM's group, as {@link #start(String...)} does.
      */
     public static RedisServer startInOwnSession() throws IOException {
-        return start(freePort(), 0, true);
+        return start(FreePorts.next(), 0, true);
     }
 
     /**
@@ -69,13 +68,13 @@ public final class RedisServer implements AutoCloseable {
      * @throws UnsupportedOperationException when this redis-server binary was built without TLS
      */
     public static RedisServer startTls(SelfSignedCertificate certificate, String... extraArgs) throws IOException {
-        int tlsPort = freePort();
+        int tlsPort = FreePorts.next();
         List<String> args = new ArrayList<>(List.of("--tls-port", Integer.toString(tlsPort),
                 "--tls-cert-file", certificate.certificatePem().toString(),
                 "--tls-key-file", certificate.privateKeyPem().toString(), "--tls-auth-clients", "no"));
         args.addAll(List.of(extraArgs));
         try {
-            return start(freePort(), tlsPort, false, args.toArray(String[]::new));
+            return start(FreePorts.next(), tlsPort, false, args.toArray(String[]::new));
         } catch (IOException e) {
             String m = String.valueOf(e.getMessage());
             if (m.contains("not supported") || m.contains("Bad directive") || m.contains("BUILD_TLS")) {
@@ -92,7 +91,7 @@ public final class RedisServer implements AutoCloseable {
      * Package-private: {@link RedisSentinels} starts a set of them.
      */
     static RedisServer startSentinel(String sentinelConf) throws IOException {
-        int port = freePort();
+        int port = FreePorts.next();
         Path dir = Files.createTempDirectory("sentinel-" + port + "-");
         Path conf = dir.resolve("sentinel.conf");
         Files.writeString(conf, sentinelConf);
@@ -292,14 +291,6 @@ public final class RedisServer implements AutoCloseable {
             dir.toFile().deleteOnExit();
             bin.toFile().deleteOnExit();
             return bin;
-        }
-    }
-
-    /** A port that was free a moment ago on loopback. */
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
         }
     }
 

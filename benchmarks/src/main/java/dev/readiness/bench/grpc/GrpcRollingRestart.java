@@ -1,6 +1,6 @@
 package dev.readiness.bench.grpc;
 
-import dev.readiness.testkit.RedisServer;
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.process.ForkedJvm;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -109,7 +109,7 @@ public final class GrpcRollingRestart {
     }
 
     private Result run() throws Exception {
-        int[] ports = {RedisServer.freePort(), RedisServer.freePort()};
+        int[] ports = {FreePorts.next(), FreePorts.next()};
         ForkedJvm[] servers = new ForkedJvm[2];
         ScheduledExecutorService load = Executors.newScheduledThreadPool(2);
         ManagedChannel channel = null;

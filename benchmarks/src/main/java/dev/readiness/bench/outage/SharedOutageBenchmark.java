@@ -1,5 +1,6 @@
 package dev.readiness.bench.outage;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.bench.startup.springsession.SpringSessionBootService;
 import dev.readiness.testkit.RedisServer;
 import dev.readiness.testkit.http.NoRetryHttpClient;
@@ -166,8 +167,8 @@ final class SharedOutageBenchmark {
     }
 
     private Replica start(Variant variant, String name, int redisPort, int repetition) throws IOException {
-        int port = RedisServer.freePort();
-        int management = RedisServer.freePort();
+        int port = FreePorts.next();
+        int management = FreePorts.next();
         String jvmName = "outage-" + variant.name().toLowerCase(Locale.ROOT) + "-" + repetition + "-" + name;
         ForkedJvm jvm = switch (variant) {
             case DEGRADED, REQUIRED -> {

@@ -1,10 +1,10 @@
 package dev.readiness.bench.scaling;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.Haproxy;
 import dev.readiness.testkit.process.ForkedJvm;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,12 +50,6 @@ public final class JoiningInstanceBenchmark {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static ForkedJvm start(String name, int[] ports, Map<String, String> extra) throws IOException {
         Map<String, String> env = new HashMap<>(Map.of("INSTANCE", name, "SERVER_PORT", Integer.toString(ports[0]),
                 "READINESS_MANAGEMENT_PORT", Integer.toString(ports[1]),
@@ -76,9 +70,9 @@ public final class JoiningInstanceBenchmark {
      */
     public static Result run(boolean warm, int rate, Duration window) throws Exception {
         Path dir = Files.createTempDirectory("joining");
-        int frontend = freePort();
-        int[] old = {freePort(), freePort(), freePort()};
-        int[] young = {freePort(), freePort(), freePort()};
+        int frontend = FreePorts.next();
+        int[] old = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
+        int[] young = {FreePorts.next(), FreePorts.next(), FreePorts.next()};
         String config = Haproxy.httpConfig(frontend, 2000,
                 "  option httpchk GET /readyz\n" + server("old", old) + server("new", young));
         ScheduledExecutorService ticks = Executors.newSingleThreadScheduledExecutor();

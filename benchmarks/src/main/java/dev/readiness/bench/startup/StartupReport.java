@@ -1,5 +1,6 @@
 package dev.readiness.bench.startup;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.bench.report.Comparison;
 import dev.readiness.bench.report.Mode;
 import dev.readiness.bench.report.ReportBenchmark;
@@ -237,8 +238,8 @@ public final class StartupReport implements ReportBenchmark {
      */
     static double[] timeStart(String variant, String name, String classpath, String main, Map<String, String> env,
                               String readyPath) throws Exception {
-        int port = RedisServer.freePort();
-        int management = RedisServer.freePort();
+        int port = FreePorts.next();
+        int management = FreePorts.next();
         Map<String, String> e = new HashMap<>(env);
         e.put("SERVER_PORT", Integer.toString(port));
         e.put("READINESS_MANAGEMENT_PORT", Integer.toString(management));

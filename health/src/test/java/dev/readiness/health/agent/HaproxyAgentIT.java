@@ -1,5 +1,6 @@
 package dev.readiness.health.agent;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.health.saturation.JettySaturation;
 import dev.readiness.testkit.Haproxy;
@@ -43,12 +44,6 @@ class HaproxyAgentIT {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private static String config(int frontend, String servers) {
         return Haproxy.httpConfig(frontend, 1000, servers.endsWith("\n") ? servers : servers + "\n");
     }
@@ -78,7 +73,7 @@ class HaproxyAgentIT {
         try (AgentServer agent = AgentServer.builder(registry).settings(AgentSettings.builder().host("127.0.0.1")
                 .port(0).shedAbove(0.8).shedFull(1.5).minWeight(10).build())
                 .saturation(JettySaturation.of(server)).start();
-             Haproxy haproxy = Haproxy.start(dir, config(freePort(),
+             Haproxy haproxy = Haproxy.start(dir, config(FreePorts.next(),
                      "  server s1 127.0.0.1:%d weight 100 check inter 1s agent-check agent-port %d agent-inter 100ms"
                              .formatted(connector.getLocalPort(), agent.port())))) {
             registry.start();
@@ -119,7 +114,7 @@ class HaproxyAgentIT {
         try (ServerSocket app = new ServerSocket(0);
              AgentServer agent = AgentServer.builder(registry).settings(AgentSettings.builder().host("127.0.0.1")
                      .port(0).minWeight(10).slowStart(Duration.ofSeconds(3)).build()).start();
-             Haproxy haproxy = Haproxy.start(dir, config(freePort(),
+             Haproxy haproxy = Haproxy.start(dir, config(FreePorts.next(),
                      "  server s1 127.0.0.1:%d weight 100 check inter 1s agent-check agent-port %d agent-inter 100ms"
                              .formatted(app.getLocalPort(), agent.port())))) {
             registry.start();
@@ -170,11 +165,11 @@ class HaproxyAgentIT {
 
     @Test
     void onSigtermHaproxyShowsDrainBeforeItsHealthCheckFails() throws Exception {
-        int app = freePort();
-        int management = freePort();
-        int agent = freePort();
+        int app = FreePorts.next();
+        int management = FreePorts.next();
+        int agent = FreePorts.next();
         try (ForkedJvm jvm = service("drain-order", app, management, agent, Duration.ofSeconds(3));
-             Haproxy haproxy = Haproxy.start(dir, config(freePort(),
+             Haproxy haproxy = Haproxy.start(dir, config(FreePorts.next(),
                      "  option httpchk GET /readyz\n" + server("s1", app, management, agent)))) {
             jvm.await("LISTENING port=(\\d+)", Duration.ofSeconds(30));
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
@@ -217,12 +212,12 @@ class HaproxyAgentIT {
 
     @Test
     void rollingRestartWithTheAgentOnFailsNoRequest() throws Exception {
-        int frontend = freePort();
+        int frontend = FreePorts.next();
         int[][] ports = new int[2][3];
         StringBuilder servers = new StringBuilder("  option httpchk GET /readyz\n");
         for (int i = 0; i < 2; i++) {
             for (int j = 0; j < 3; j++) {
-                ports[i][j] = freePort();
+                ports[i][j] = FreePorts.next();
             }
             servers.append(server("s" + (i + 1), ports[i][0], ports[i][1], ports[i][2]));
         }

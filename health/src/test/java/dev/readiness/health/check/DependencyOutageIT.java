@@ -3,6 +3,7 @@ package dev.readiness.health.check;
 import com.sun.net.httpserver.HttpServer;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.core.check.CheckOptions;
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.check.Status;
@@ -242,7 +243,7 @@ class DependencyOutageIT {
     private void postgresOutage(String name, boolean applicationTraffic) throws Exception {
         Path data = Files.createTempDirectory("outage-pg-");
         closeLater(() -> deleteTree(data));
-        int port = RedisServer.freePort();
+        int port = FreePorts.next();
         EmbeddedPostgres.Builder pg = EmbeddedPostgres.builder().setPort(port).setDataDirectory(data)
                 .setCleanDataDirectory(false);
         EmbeddedPostgres[] postgres = {pg.start()};
@@ -413,7 +414,7 @@ class DependencyOutageIT {
     @Test
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void httpDownstreamStoppedAndStartedAgainOnTheSamePort() throws Exception {
-        Downstream downstream = new Downstream(RedisServer.freePort()).start();
+        Downstream downstream = new Downstream(FreePorts.next()).start();
         closeLater(downstream::stop);
         registry.readiness("downstream", HttpCheck.get(downstream.uri())).start();
         registry.markStarted();
@@ -433,7 +434,7 @@ class DependencyOutageIT {
     @Test
     @Timeout(value = 40, unit = TimeUnit.SECONDS)
     void httpDownstreamBehindACircuitBreakerThatTheChecksOwnCallsClose() throws Exception {
-        Downstream downstream = new Downstream(RedisServer.freePort()).start();
+        Downstream downstream = new Downstream(FreePorts.next()).start();
         closeLater(downstream::stop);
         CircuitBreaker breaker = CircuitBreaker.of("downstream", CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED).slidingWindowSize(2)

@@ -1,11 +1,11 @@
 package dev.readiness.health.saturation;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.health.agent.AgentTestService;
 import dev.readiness.testkit.process.ForkedJvm;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,15 +49,9 @@ class SimulatedHpaIT {
     private record Instance(ForkedJvm jvm, int app, int management) {
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     private Instance start(int n) throws Exception {
-        int app = freePort();
-        int management = freePort();
+        int app = FreePorts.next();
+        int management = FreePorts.next();
         ForkedJvm jvm = ForkedJvm.start("hpa-" + n, ForkedJvm.currentClasspath(), AgentTestService.class.getName(),
                 Map.of("SERVER_PORT", Integer.toString(app), "READINESS_MANAGEMENT_PORT", Integer.toString(management),
                         "READINESS_AGENT_PORT", "0", "READINESS_AGENT_HOST", "127.0.0.1", "THREADS", "8",

@@ -1,5 +1,6 @@
 package dev.readiness.sessions.redis;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.sessions.SessionIds;
 import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.SessionStoreUnavailableException;
@@ -55,7 +56,7 @@ class ConnectionModesIT {
     @Test
     void sentinelResolvesTheMasterAndTheStoreWorksThroughIt() throws Exception {
         try (RedisServer master = RedisServer.start()) {
-            int port = RedisServer.freePort();
+            int port = FreePorts.next();
             Path dir = Files.createTempDirectory("sentinel");
             Path conf = dir.resolve("sentinel.conf");
             Files.writeString(conf, "port " + port + "\nbind 127.0.0.1\nprotected-mode no\ndir " + dir + "\n"
@@ -66,7 +67,7 @@ class ConnectionModesIT {
                 org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).ignoreExceptions()
                         .until(() -> sentinelKnowsMaster(port));
                 // The first sentinel is down: Lettuce asks the next one.
-                int dead = RedisServer.freePort();
+                int dead = FreePorts.next();
                 roundTrip(SessionSettings.builder().redisUri("redis-sentinel://127.0.0.1:" + dead + ",127.0.0.1:" + port
                         + "#sessions").build());
             } finally {

@@ -1,5 +1,6 @@
 package dev.readiness.sessions.redis;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.sessions.SessionIds;
 import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.SessionStoreUnavailableException;
@@ -45,7 +46,7 @@ class RedisKilledIT {
 
     @Test
     void aStoreCreatedWhileRedisIsDownStartsAndReportsNotReady() throws Exception {
-        int port = RedisServer.freePort();
+        int port = FreePorts.next();
         SessionSettings settings = SessionSettings.builder().redisUri("redis://127.0.0.1:" + port)
                 .commandTimeout(Duration.ofSeconds(2)).build();
         try (RedisSessionStore store = RedisSessionStore.create(settings)) {

@@ -1,10 +1,9 @@
 package dev.readiness.testkit.rolling;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.process.ForkedJvm;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -94,7 +93,7 @@ public final class RollingRestart {
             int[] generation = {1, 1};
             for (int slot = 0; slot < 2; slot++) {
                 String name = (slot == 0 ? "a" : "b") + "1";
-                int port = freePort();
+                int port = FreePorts.next();
                 jvm[slot] = service.start(name, port);
                 all.add(jvm[slot]);
                 backend[slot] = proxy.add(name, port, service.healthPath());
@@ -108,7 +107,7 @@ public final class RollingRestart {
                 for (int i = 0; i < s.restarts(); i++) {
                     int slot = i % 2;
                     String name = (slot == 0 ? "a" : "b") + (++generation[slot]);
-                    int port = freePort();
+                    int port = FreePorts.next();
                     ForkedJvm replacement = service.start(name, port);
                     all.add(replacement);
                     LaggingProxy.Backend newBackend = proxy.add(name, port, service.healthPath());
@@ -159,11 +158,4 @@ public final class RollingRestart {
         }
     }
 
-    /** A port free on loopback now (the instance binds it a moment later). */
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.readiness.samples.e2e;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.RedisServer;
 import dev.readiness.testkit.http.NoRetryHttpClient;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ public abstract class AbstractSharedOutageIT extends AbstractSampleIT {
 
     @Test
     protected void aSharedRedisOutageKeepsThePodReadyFailsSessionRoutesFastAndServesTheRest() throws Exception {
-        int port = RedisServer.freePort();
+        int port = FreePorts.next();
         RedisServer redis = RedisServer.start(port);
         CookieManager browser = new CookieManager();
         try (SampleProcess app = start(redis, Map.of(), browser)) {
@@ -96,7 +97,7 @@ public abstract class AbstractSharedOutageIT extends AbstractSampleIT {
 
     @Test
     protected void requiredTheSharedRedisOutageTakesThePodOutWithinTheGraceAndBackWithinASecond() throws Exception {
-        int port = RedisServer.freePort();
+        int port = FreePorts.next();
         RedisServer redis = RedisServer.start(port);
         try (SampleProcess app = start(redis, Map.of("READINESS_SESSIONS_REDIS_REQUIRED", "true"), new CookieManager())) {
             redis.kill();

@@ -1,11 +1,11 @@
 package dev.readiness.samples.e2e;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.http.NoRetryHttpClient;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.CookieManager;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,8 +66,8 @@ public final class SampleProcess implements AutoCloseable {
 
     private static SampleProcess start(Path jar, List<String> javaArgs, Map<String, String> env,
             CookieManager cookies) throws IOException {
-        int port = freePort();
-        int managementPort = freePort();
+        int port = FreePorts.next();
+        int managementPort = FreePorts.next();
         Map<String, String> all = new LinkedHashMap<>();
         all.put("SERVER_PORT", Integer.toString(port));
         all.put("READINESS_MANAGEMENT_PORT", Integer.toString(managementPort));
@@ -217,9 +217,4 @@ public final class SampleProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

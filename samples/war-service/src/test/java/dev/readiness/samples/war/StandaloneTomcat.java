@@ -1,9 +1,8 @@
 package dev.readiness.samples.war;
 
+import dev.readiness.testkit.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -56,7 +55,7 @@ final class StandaloneTomcat implements AutoCloseable {
                 Files.copy(f, base.resolve("conf").resolve(f.getFileName()));
             }
         }
-        int port = freePort();
+        int port = FreePorts.next();
         Files.writeString(base.resolve("conf/server.xml"), serverXml(port));
         Files.copy(property("tomcat.listener.jar"), base.resolve("lib/readiness-tomcat-listener.jar"));
         Files.copy(property("sample.war"), base.resolve("webapps/ROOT.war"), StandardCopyOption.REPLACE_EXISTING);
@@ -144,9 +143,4 @@ final class StandaloneTomcat implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,5 +1,6 @@
 package dev.readiness.samples.war;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.samples.e2e.SampleProcess;
 import dev.readiness.testkit.RedisServer;
 import dev.readiness.testkit.http.NoRetryHttpClient;
@@ -76,7 +77,7 @@ class TomcatWarIT {
     void warOnStandaloneTomcatSharesSessionsWithSpringBootAndDrainsOnSigtermWithNoFailedRequest() throws Exception {
         long t0 = System.nanoTime();
         redis = RedisServer.start();
-        int management = StandaloneTomcat.freePort();
+        int management = FreePorts.next();
         Map<String, String> env = new LinkedHashMap<>();
         env.put("READINESS_SESSIONS_REDIS_URI", redis.uri());
         env.put("READINESS_SESSIONS_COOKIE_SECURE", "false");

@@ -1,12 +1,11 @@
 package dev.readiness.spring.boot.minimal;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.Haproxy;
 import dev.readiness.testkit.process.ForkedJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,19 +38,13 @@ class ScalingApplicationIT {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
     @Test
     void warmUpAgentWeightAndDrainBehindHaproxy() throws Exception {
         Haproxy.binary(); // fails, naming the package, before anything starts
-        int app = freePort();
-        int management = freePort();
-        int agent = freePort();
-        int frontend = freePort();
+        int app = FreePorts.next();
+        int management = FreePorts.next();
+        int agent = FreePorts.next();
+        int frontend = FreePorts.next();
         Map<String, String> env = Map.ofEntries(
                 Map.entry("SERVER_PORT", Integer.toString(app)),
                 Map.entry("SERVER_ADDRESS", "127.0.0.1"),

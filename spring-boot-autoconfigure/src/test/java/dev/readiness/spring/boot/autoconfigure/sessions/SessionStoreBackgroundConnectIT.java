@@ -1,5 +1,6 @@
 package dev.readiness.spring.boot.autoconfigure.sessions;
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.core.check.CheckResult;
 import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.redis.RedisSessionStore;
@@ -38,7 +39,7 @@ class SessionStoreBackgroundConnectIT {
 
     @Test
     void aRedisThatIsNotThereLeavesTheStoreToItsReadinessCheck() throws Exception {
-        String nobody = "redis://127.0.0.1:" + RedisServer.freePort();
+        String nobody = "redis://127.0.0.1:" + FreePorts.next();
         try (RedisSessionStore store = RedisSessionStore.create(settings(nobody))) {
             ReadinessSessionsAutoConfiguration.connectInBackground(store, Duration.ofSeconds(2));
 
