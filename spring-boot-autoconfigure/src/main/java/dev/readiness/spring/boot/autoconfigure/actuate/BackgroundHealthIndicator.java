@@ -1,17 +1,14 @@
 package dev.readiness.spring.boot.autoconfigure.actuate;
 
-import dev.readiness.core.check.CheckResult;
 import dev.readiness.core.check.DependencyCheck;
 import dev.readiness.core.check.Status;
 import dev.readiness.core.probe.CheckSnapshot;
 import dev.readiness.core.probe.HealthRegistry;
-import dev.readiness.core.probe.Probe;
+import dev.readiness.spring.boot.autoconfigure.health.ActuatorViews;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * An Actuator {@link HealthIndicator} evaluated in the background by the {@link HealthRegistry} as a readiness
@@ -35,27 +32,8 @@ public final class BackgroundHealthIndicator implements HealthIndicator {
     static DependencyCheck asCheck(HealthIndicator indicator) {
         return (Duration timeout) -> {
             Health health = indicator.health(true);
-            String code = health.getStatus().getCode();
-            Map<String, Object> details = new LinkedHashMap<>();
-            health.getDetails().forEach((k, v) -> {
-                if (v instanceof Number || v instanceof Boolean || v instanceof CharSequence) {
-                    details.put(k, v);
-                } else if (v != null) {
-                    details.put(k, v.toString());
-                }
-            });
-            CheckResult result = "UP".equals(code) ? CheckResult.up()
-                    : CheckResult.down("status " + code + describe(health));
-            for (Map.Entry<String, Object> e : details.entrySet()) {
-                result = result.withDetail(e.getKey(), e.getValue());
-            }
-            return result;
+            return ActuatorViews.checkResult(health.getStatus().getCode(), health.getDetails());
         };
-    }
-
-    private static String describe(Health health) {
-        Object error = health.getDetails().get("error");
-        return error == null ? "" : ": " + error;
     }
 
     /** The contributor name this indicator is registered under, and its readiness check name. */
@@ -70,28 +48,13 @@ public final class BackgroundHealthIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        for (CheckSnapshot c : registry.checks()) {
-            if (c.probe() == Probe.READINESS && c.name().equals(name)) {
-                return toHealth(c);
-            }
+        CheckSnapshot c = ActuatorViews.readinessCheck(registry, name);
+        if (c == null) {
+            return Health.unknown().withDetail("message", "not registered").build();
         }
-        return Health.unknown().withDetail("message", "not registered").build();
-    }
-
-    private static Health toHealth(CheckSnapshot c) {
         Health.Builder b = c.status() == Status.UP ? Health.up()
                 : c.status() == Status.DOWN ? Health.down() : Health.unknown();
-        b.withDetails(c.details());
-        if (!c.message().isEmpty()) {
-            b.withDetail("message", c.message());
-        }
-        if (c.timedOut()) {
-            b.withDetail("timedOut", true);
-        }
-        if (c.lastCompleted() != null) {
-            b.withDetail("lastCompleted", c.lastCompleted().toString());
-        }
-        return b.build();
+        return b.withDetails(ActuatorViews.checkDetails(c)).build();
     }
 
     @Override

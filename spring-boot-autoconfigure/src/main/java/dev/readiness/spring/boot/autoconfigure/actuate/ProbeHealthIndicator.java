@@ -1,15 +1,12 @@
 package dev.readiness.spring.boot.autoconfigure.actuate;
 
-import dev.readiness.core.probe.CheckSnapshot;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.probe.Probe;
 import dev.readiness.core.probe.ProbeReport;
+import dev.readiness.spring.boot.autoconfigure.health.ActuatorViews;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * One of readiness' probes as an Actuator {@link HealthIndicator}: reads the probe's latest
@@ -37,32 +34,8 @@ public final class ProbeHealthIndicator implements HealthIndicator {
     @Override
     public Health health() {
         ProbeReport report = registry.report(probe);
-        Health.Builder b = new Health.Builder(report.isUp() ? Status.UP : Status.DOWN)
-                .withDetail("state", report.state().name());
-        if (!report.reason().isEmpty()) {
-            b.withDetail("reason", report.reason());
-        }
-        if (report.degraded()) {
-            b.withDetail("degraded", true);
-        }
-        Map<String, Object> checks = new LinkedHashMap<>();
-        for (CheckSnapshot c : report.checks()) {
-            Map<String, Object> check = new LinkedHashMap<>();
-            check.put("status", c.status().name());
-            check.put("required", c.required());
-            if (!c.message().isEmpty()) {
-                check.put("message", c.message());
-            }
-            check.put("durationMs", c.lastDuration().toMillis());
-            if (c.timedOut()) {
-                check.put("timedOut", true);
-            }
-            checks.put(c.name(), check);
-        }
-        if (!checks.isEmpty()) {
-            b.withDetail("checks", checks);
-        }
-        return b.build();
+        return new Health.Builder(report.isUp() ? Status.UP : Status.DOWN)
+                .withDetails(ActuatorViews.probeDetails(report)).build();
     }
 
     @Override

@@ -6,14 +6,12 @@ import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.probe.Probe;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import dev.readiness.spring.boot.autoconfigure.CheckContributor;
-import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
+import dev.readiness.spring.boot.autoconfigure.health.ActuatorViews;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.context.properties.bind.Bindable;
-import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.autoconfigure.registry.HealthContributorNameGenerator;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -52,8 +50,6 @@ import java.util.Set;
 @ConditionalOnBean(HealthRegistry.class)
 @ConditionalOnReadinessFlag("readiness.actuator.enabled")
 public final class ReadinessActuatorAutoConfiguration {
-
-    private static final String READINESS_GROUP_INCLUDE = "management.endpoint.health.group.readiness.include";
 
     ReadinessActuatorAutoConfiguration() {
     }
@@ -104,12 +100,11 @@ public final class ReadinessActuatorAutoConfiguration {
             Map<String, HealthContributor> byName = new LinkedHashMap<>();
             contributorBeans.forEach((bean, contributor) ->
                     byName.put(names.generateContributorName(bean), contributor));
-            Set<String> required = Binder.get(environment)
-                    .bind(READINESS_GROUP_INCLUDE, Bindable.setOf(String.class)).orElse(Set.of());
+            Set<String> required = ActuatorViews.readinessGroupMembers(environment);
             // a DataSource or Redis factory that readiness checks already is never checked a second time by
             // Boot's indicator of the same name: the indicator shows readiness' result instead
             Map<String, HealthContributor> wrapped = BackgroundIndicators.wrap(byName, registry,
-                    settings.checks(), required, covered(contributors));
+                    settings.checks(), required, ActuatorViews.coveredChecks(contributors));
             return new DefaultHealthContributorRegistry(nameValidators,
                     HealthContributorNameGenerator.unchanged().registrar(wrapped));
         }
@@ -121,15 +116,8 @@ public final class ReadinessActuatorAutoConfiguration {
                 ObjectProvider<ReactiveHealthContributorRegistry> reactive,
                 HealthContributorRegistry blocking, HealthRegistry registry,
                 ObjectProvider<CheckContributor> contributors) {
-            return new ReactiveIndicatorsCovered(reactive, blocking, registry, () -> covered(contributors));
-        }
-
-        private static Set<String> covered(ObjectProvider<CheckContributor> contributors) {
-            Set<String> covered = new java.util.HashSet<>();
-            contributors.orderedStream().forEach(c -> c.checks().stream()
-                    .filter(r -> r.probe() == dev.readiness.core.probe.Probe.READINESS)
-                    .forEach(r -> covered.add(r.name())));
-            return covered;
+            return new ReactiveIndicatorsCovered(reactive, blocking, registry,
+                    () -> ActuatorViews.coveredChecks(contributors));
         }
     }
 }
