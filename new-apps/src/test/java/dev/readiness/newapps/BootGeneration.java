@@ -36,10 +36,10 @@ record BootGeneration(String id, String versionProperty, String webStarter, Stri
     static final List<BootGeneration> ALL = List.of(BOOT_35, BOOT_40, BOOT_41);
 
     /**
-     * The rows where the starter answers Actuator's health groups from the registry: Spring Boot 4's. On 3.5,
-     * Actuator's own health is left as it is (readiness's probes are on the management port).
+     * The rows the starter runs on Jetty in: Spring Boot 3.5 (Jetty 12.0) and 4.1 (Jetty 12.1); 4.0 has the same
+     * readiness artifacts and Jetty line as 4.1.
      */
-    static final List<BootGeneration> ACTUATOR = List.of(BOOT_40, BOOT_41);
+    static final List<BootGeneration> JETTY = List.of(BOOT_35, BOOT_41);
 
     /** The Boot version of this row; fails naming the property when Failsafe did not pass it. */
     String version() {

@@ -57,9 +57,12 @@ class NewApplicationsIT {
                 deps(boot.webStarter(), "spring-boot-starter-actuator", boot.readinessStarter()));
     }
 
-    private static final App STARTER_JETTY = new App("starter-jetty-boot41", WEB, BOOT_41,
-            deps("spring-boot-starter-webmvc-without-tomcat", "spring-boot-starter-jetty",
-                    "readiness-spring-boot-starter"));
+    /** The starter on Jetty: Boot's web starter without its Tomcat, and Boot's Jetty starter. */
+    private static App starterOnJetty(BootGeneration boot) {
+        return new App("starter-jetty-" + boot.id(), WEB, boot,
+                deps(boot.webStarter() + "-without-tomcat", "spring-boot-starter-jetty", boot.readinessStarter()));
+    }
+
     private static final App STARTER_BATCH = new App("starter-batch-boot41", BATCH, BOOT_41,
             deps("spring-boot-starter", "readiness-spring-boot-starter"));
     private static final App AUTOCONFIGURE = new App("autoconfigure-only-boot41", WEB, BOOT_41,
@@ -73,9 +76,10 @@ class NewApplicationsIT {
 
     /** Every app of every generation, for the one build. */
     private static final List<App> APPS = Stream.concat(
-            Stream.concat(BootGeneration.ALL.stream().map(NewApplicationsIT::starterOnTomcat),
-                    BootGeneration.ALL.stream().map(NewApplicationsIT::starterWithActuator)),
-            Stream.of(STARTER_JETTY, STARTER_BATCH, AUTOCONFIGURE, WITH_HEALTH, WITH_SESSIONS, WITH_GC)).toList();
+            Stream.of(BootGeneration.ALL.stream().map(NewApplicationsIT::starterOnTomcat),
+                    BootGeneration.ALL.stream().map(NewApplicationsIT::starterWithActuator),
+                    BootGeneration.JETTY.stream().map(NewApplicationsIT::starterOnJetty)).flatMap(s -> s),
+            Stream.of(STARTER_BATCH, AUTOCONFIGURE, WITH_HEALTH, WITH_SESSIONS, WITH_GC)).toList();
 
     private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
     private static final Duration START = Duration.ofSeconds(90);
@@ -125,8 +129,8 @@ class NewApplicationsIT {
         return BootGeneration.ALL;
     }
 
-    static List<BootGeneration> actuatorGenerations() {
-        return BootGeneration.ACTUATOR;
+    static List<BootGeneration> jettyGenerations() {
+        return BootGeneration.JETTY;
     }
 
     @ParameterizedTest(name = "on {0}")
@@ -135,17 +139,20 @@ class NewApplicationsIT {
         on(boot, () -> everythingOfTheStarter(starterOnTomcat(boot)));
     }
 
-    @Test
-    void theStarterAloneGivesProbesSharedSessionsAndADrainOnJetty() throws Exception {
-        everythingOfTheStarter(STARTER_JETTY);
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("jettyGenerations")
+    void theStarterAloneGivesProbesSharedSessionsAndADrainOnJetty(BootGeneration boot) throws Exception {
+        on(boot, () -> everythingOfTheStarter(starterOnJetty(boot)));
     }
 
     private void everythingOfTheStarter(App app) throws Exception {
         Instance a = start(app, withRedis(inAPod()));
         Instance b = start(app, withRedis(inAPod()));
+        String server = app.dependencies().contains("spring-boot-starter-jetty") ? "Jetty" : "Tomcat";
         for (Instance i : List.of(a, b)) {
             probesAsDesigned(i);
             runsOn(i, app.boot());
+            i.jvm.await(server + " started on port", Duration.ofSeconds(1));
             assertThat(get(i.management, "/metrics", null).text()).contains("readiness_probe");
         }
         assertThat(modulesNamedMissing(a)).as("the starter brings every module").isZero();
@@ -154,34 +161,28 @@ class NewApplicationsIT {
     }
 
     /**
-     * Spring Boot 3.5 with Actuator: readiness's probes beside Actuator's endpoints, and {@code /metrics} served from
-     * Actuator's registry (readiness's own Boot 3 registry backs off), with readiness's meters and the JVM's once.
+     * The starter beside Actuator, on every generation: readiness's probes on the management port, Actuator's probe
+     * groups answered from the registry (the {@code startup} group is readiness's: Boot has none; on 3.5 the groups
+     * are there off Kubernetes too, as on Boot 4), and {@code /metrics} served from Actuator's registry, with
+     * readiness's meters and the JVM's, none registered twice.
      */
-    @Test
-    void onSpringBoot35TheStarterBesideActuatorServesItsProbesAndActuatorsRegistry() throws Exception {
-        BootGeneration boot = BootGeneration.BOOT_35;
-        on(boot, () -> {
-            Instance i = start(starterWithActuator(boot), withRedis(new LinkedHashMap<>()));
-            probesAsDesigned(i);
-            runsOn(i, boot);
-            String metrics = get(i.management, "/metrics", null).text();
-            assertThat(metrics).contains("readiness_probe").contains("jvm_gc_max_data_size_bytes").contains("jvm_memory_used_bytes");
-            assertThat(get(i.port, "/actuator/health", null).text()).contains("\"status\":\"UP\"");
-            assertThat(i.jvm.count("already registered")).as("a meter registered twice").isZero();
-        });
-    }
-
     @ParameterizedTest(name = "on {0}")
-    @MethodSource("actuatorGenerations")
+    @MethodSource("generations")
     void actuatorHealthGroupsAnswerFromTheRegistryBesideTheManagementServer(BootGeneration boot) throws Exception {
         on(boot, () -> {
             Instance i = start(starterWithActuator(boot), withRedis(new LinkedHashMap<>()));
             probesAsDesigned(i);
             runsOn(i, boot);
-            NoRetryHttpClient.Response readiness = get(i.port, "/actuator/health/readiness", null);
-            assertThat(readiness.status()).isEqualTo(200);
-            assertThat(readiness.text()).contains("\"status\":\"UP\"");
-            assertThat(get(i.port, "/actuator/health/liveness", null).status()).isEqualTo(200);
+            for (String group : List.of("readiness", "liveness", "startup")) {
+                NoRetryHttpClient.Response r = get(i.port, "/actuator/health/" + group, null);
+                assertThat(r.status()).as(group).isEqualTo(200);
+                assertThat(r.text()).as(group).contains("\"status\":\"UP\"");
+            }
+            assertThat(get(i.port, "/actuator/health", null).text()).contains("\"status\":\"UP\"");
+            String metrics = get(i.management, "/metrics", null).text();
+            assertThat(metrics).contains("readiness_probe").contains("jvm_gc_max_data_size_bytes")
+                    .contains("jvm_memory_used_bytes");
+            assertThat(i.jvm.count("already registered")).as("a meter registered twice").isZero();
         });
     }
 
