@@ -45,4 +45,23 @@ class MissingModulesTest {
         runner.run(context -> assertThat(context.getBean(MissingModules.class).lines()).singleElement()
                 .asString().contains("set readiness.sessions.redis.uri (READINESS_SESSIONS_REDIS_URI)"));
     }
+
+    @Test
+    void aSpringGrpcServerWithoutReadinessGrpcOrGrpcServicesIsNamed() {
+        runner.withPropertyValues("readiness.sessions.redis.uri=redis://127.0.0.1:1")
+                .withClassLoader(new FilteredClassLoader("dev.readiness.grpc"))
+                .run(context -> assertThat(context.getBean(MissingModules.class).lines()).singleElement()
+                        .asString().contains("readiness-grpc is not on the class path", "Spring gRPC servers",
+                                "Add dev.readiness:readiness-grpc"));
+        runner.withPropertyValues("readiness.sessions.redis.uri=redis://127.0.0.1:1")
+                .withClassLoader(new FilteredClassLoader("io.grpc.health"))
+                .run(context -> assertThat(context.getBean(MissingModules.class).lines()).singleElement()
+                        .asString().contains("io.grpc:grpc-services is not on the class path",
+                                "grpc.health.v1.Health", "Add io.grpc:grpc-services"));
+        // without Spring gRPC, neither is named
+        runner.withPropertyValues("readiness.sessions.redis.uri=redis://127.0.0.1:1")
+                .withClassLoader(new FilteredClassLoader("org.springframework.grpc", "dev.readiness.grpc",
+                        "io.grpc.health"))
+                .run(context -> assertThat(context.getBean(MissingModules.class).lines()).isEmpty());
+    }
 }

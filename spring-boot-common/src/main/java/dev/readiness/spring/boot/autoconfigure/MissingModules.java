@@ -50,6 +50,16 @@ final class MissingModules implements SmartInitializingSingleton {
         if (absent("dev.readiness.gc.runtime.GcPressureCheck")) {
             lines.add(missing("readiness-gc-tuning", "no GC-pressure liveness check and no GC advice at start"));
         }
+        if (absent("org.springframework.grpc.server.ServerBuilderCustomizer")) {
+            // no Spring gRPC server to answer health on
+        } else if (absent("dev.readiness.grpc.RegistryHealthService")) {
+            lines.add(missing("readiness-grpc", "Spring gRPC servers answer grpc.health.v1.Health from Spring's own "
+                    + "health service (not from readiness' probes) and are not drained on SIGTERM"));
+        } else if (absent("io.grpc.health.v1.HealthGrpc")) {
+            lines.add("readiness: io.grpc:grpc-services is not on the class path: Spring gRPC servers serve no "
+                    + "grpc.health.v1.Health, so the kubelet's grpc: probes fail, and readiness does not wire them "
+                    + "(health, drain, connection age). Add io.grpc:grpc-services");
+        }
         return lines;
     }
 

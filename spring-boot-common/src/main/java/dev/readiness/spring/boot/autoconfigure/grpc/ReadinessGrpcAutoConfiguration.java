@@ -36,10 +36,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * readiness for Spring gRPC servers ({@code org.springframework.grpc}, Spring Boot 4.1's gRPC server
- * auto-configuration): every server the context starts answers {@code grpc.health.v1.Health} from the registry
- * (in place of the health service Spring Boot binds, whose status follows Actuator on a schedule), so the
- * kubelet's native {@code grpc:} probes serve all three probes; with the drain on, SIGTERM turns health
+ * readiness for Spring gRPC servers ({@code org.springframework.grpc}: on Spring Boot 4, Spring gRPC 1.x with Boot's
+ * gRPC server auto-configuration; on Spring Boot 3.5, Spring gRPC 0.x with its own): every server the context
+ * starts answers {@code grpc.health.v1.Health} from the registry (in place of the health service Spring Boot binds,
+ * whose status follows Actuator on a schedule), so the kubelet's native {@code grpc:} probes serve all three probes; with the drain on, SIGTERM turns health
  * {@code NOT_SERVING} at once, calls are served for the propagation delay, then a graceful GOAWAY and the wait for
  * running calls and streams (the drain runs before Spring gRPC's own server lifecycle stops the server); and
  * {@code readiness.grpc.max-connection-age} / {@code -grace} on Netty servers, so clients behind an L4 Service
@@ -49,7 +49,8 @@ import java.util.List;
  * (what makes Spring gRPC start a server); {@code readiness.grpc.enabled=false} turns it off.
  */
 @AutoConfiguration(after = {ReadinessAutoConfiguration.class, ReadinessDrainAutoConfiguration.class},
-        beforeName = "org.springframework.boot.grpc.server.autoconfigure.GrpcServerAutoConfiguration")
+        beforeName = {"org.springframework.boot.grpc.server.autoconfigure.GrpcServerAutoConfiguration",
+                "org.springframework.grpc.autoconfigure.server.GrpcServerAutoConfiguration"})
 @ConditionalOnClass({ServerBuilderCustomizer.class, GrpcServerLifecycle.class, RegistryHealthService.class,
         HealthGrpc.class})
 // Spring gRPC starts a server only for an application with a BindableService bean; nothing to wire without one
