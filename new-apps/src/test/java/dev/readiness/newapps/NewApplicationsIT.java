@@ -1,10 +1,18 @@
 package dev.readiness.newapps;
 
-import dev.readiness.testkit.FreePorts;
 import dev.readiness.newapps.NewProjects.App;
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.RedisServer;
 import dev.readiness.testkit.http.NoRetryHttpClient;
 import dev.readiness.testkit.process.ForkedJvm;
+import io.grpc.CallOptions;
+import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCalls;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +21,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,13 +38,14 @@ import java.util.stream.Stream;
 
 import static dev.readiness.newapps.BootGeneration.BOOT_41;
 import static dev.readiness.newapps.NewProjects.BATCH;
+import static dev.readiness.newapps.NewProjects.GRPC;
 import static dev.readiness.newapps.NewProjects.WEB;
 import static dev.readiness.newapps.NewProjects.deps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Brand-new Spring Boot 4 applications, each with the dependencies a user would add from the README, built by
+ * Brand-new Spring Boot applications (3.5, 4.0 and 4.1), each with the dependencies a user would add from the README, built by
  * their own {@code mvn package} against the installed artifacts and run as processes ({@code java -jar}'s
  * launcher, the repackaged jar and nothing else on the class path). Each asserts what its combination should
  * have (probes on the management port as DESIGN.md gives them, sessions shared by two instances on one real
@@ -63,6 +75,15 @@ class NewApplicationsIT {
                 deps(boot.webStarter() + "-without-tomcat", "spring-boot-starter-jetty", boot.readinessStarter()));
     }
 
+    /**
+     * A gRPC service on Spring Boot 3.5 as start.spring.io makes one (Spring gRPC 0.x's BOM and starter, grpc-java's
+     * services), with the Boot 3 starter; no web server.
+     */
+    private static final App STARTER_GRPC_35 = new App("starter-grpc-boot35", GRPC, BootGeneration.BOOT_35,
+            deps(NewProjects.BOM + "org.springframework.grpc:spring-grpc-dependencies:"
+                            + NewProjects.property("spring-grpc3.version"), "spring-boot-starter",
+                    "org.springframework.grpc:spring-grpc-spring-boot-starter", "io.grpc:grpc-services",
+                    "readiness-spring-boot3-starter"));
     private static final App STARTER_BATCH = new App("starter-batch-boot41", BATCH, BOOT_41,
             deps("spring-boot-starter", "readiness-spring-boot-starter"));
     private static final App AUTOCONFIGURE = new App("autoconfigure-only-boot41", WEB, BOOT_41,
@@ -79,7 +100,7 @@ class NewApplicationsIT {
             Stream.of(BootGeneration.ALL.stream().map(NewApplicationsIT::starterOnTomcat),
                     BootGeneration.ALL.stream().map(NewApplicationsIT::starterWithActuator),
                     BootGeneration.JETTY.stream().map(NewApplicationsIT::starterOnJetty)).flatMap(s -> s),
-            Stream.of(STARTER_BATCH, AUTOCONFIGURE, WITH_HEALTH, WITH_SESSIONS, WITH_GC)).toList();
+            Stream.of(STARTER_GRPC_35, STARTER_BATCH, AUTOCONFIGURE, WITH_HEALTH, WITH_SESSIONS, WITH_GC)).toList();
 
     private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
     private static final Duration START = Duration.ofSeconds(90);
@@ -103,7 +124,7 @@ class NewApplicationsIT {
                 "gc-tuning:readiness-gc-tuning", "spring-boot-autoconfigure:readiness-spring-boot-autoconfigure",
                 "spring-boot-starter:readiness-spring-boot-starter", "spring-boot-common:readiness-spring-boot-common",
                 "spring-boot3-autoconfigure:readiness-spring-boot3-autoconfigure",
-                "spring-boot3-starter:readiness-spring-boot3-starter"));
+                "spring-boot3-starter:readiness-spring-boot3-starter", "grpc:readiness-grpc"));
         projects = new NewProjects(Path.of(NewProjects.property("apps.dir")), version);
         projects.write(APPS);
         projects.build(Path.of(NewProjects.property("maven.home")), localRepository);
@@ -185,6 +206,74 @@ class NewApplicationsIT {
             assertThat(i.jvm.count("already registered")).as("a meter registered twice").isZero();
         });
     }
+
+    /**
+     * Spring Boot 3.5 with Spring gRPC 0.x: the server answers {@code grpc.health.v1.Health} from the registry (the
+     * {@code startup} service is readiness's: Spring gRPC's own health service does not know it), and on SIGTERM
+     * health turns {@code NOT_SERVING} at once while calls are still served, the call in flight answers, and the
+     * JVM exits 0.
+     */
+    @Test
+    void onSpringBoot35SpringGrpcServersAnswerHealthFromTheRegistryAndDrain() throws Exception {
+        BootGeneration boot = BootGeneration.BOOT_35;
+        on(boot, () -> {
+            int grpcPort = FreePorts.next();
+            Map<String, String> env = inAPod();
+            env.put("SPRING_GRPC_SERVER_PORT", Integer.toString(grpcPort));
+            Instance i = start(STARTER_GRPC_35, env);
+            probesAsDesigned(i);
+            runsOn(i, boot);
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", grpcPort).usePlaintext().build();
+            try {
+                HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(5, TimeUnit.SECONDS);
+                for (String service : List.of("", "readiness", "liveness", "startup")) {
+                    assertThat(health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus())
+                            .as("health of '%s'", service).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+                }
+                assertThat(say(channel, "hello")).isEqualTo("hello");
+                CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> say(channel, "sleep:2500"));
+                Thread.sleep(200); // the call reaches the server before the signal
+                i.jvm.signal("TERM");
+                await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() ->
+                        HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+                                .check(HealthCheckRequest.getDefaultInstance()).getStatus()
+                                == HealthCheckResponse.ServingStatus.NOT_SERVING);
+                assertThat(say(channel, "during the propagation delay")).isEqualTo("during the propagation delay");
+                assertThat(inFlight.get(30, TimeUnit.SECONDS)).as("the call in flight at SIGTERM")
+                        .isEqualTo("sleep:2500");
+                assertThat(i.jvm.awaitExit(Duration.ofSeconds(60))).as("exit status after the drain").isZero();
+            } finally {
+                channel.shutdownNow();
+            }
+        });
+    }
+
+    private static String say(ManagedChannel channel, String text) {
+        return ClientCalls.blockingUnaryCall(channel, SAY, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                text);
+    }
+
+    private static final MethodDescriptor.Marshaller<String> TEXT = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(String value) {
+            return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
+        }
+
+        @Override
+        public String parse(InputStream stream) {
+            try {
+                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    };
+
+    /** The gRPC application's one method, called without its generated stub. */
+    private static final MethodDescriptor<String, String> SAY = MethodDescriptor.<String, String>newBuilder()
+            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("demo.Echo/Say")
+            .setRequestMarshaller(TEXT).setResponseMarshaller(TEXT).build();
 
     @Test
     void aWorkerWithNoWebServerStillServesItsProbesAndStopsOnSigterm() throws Exception {

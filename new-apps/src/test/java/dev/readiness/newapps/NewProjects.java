@@ -36,6 +36,9 @@ final class NewProjects {
 
     static final String WEB = "WebApplication";
     static final String BATCH = "BatchApplication";
+    static final String GRPC = "GrpcApplication";
+    /** The prefix of a BOM the new project imports: {@code bom:group:artifact:version}. */
+    static final String BOM = "bom:";
 
     private final Path root;
     private final String readinessVersion;
@@ -94,7 +97,13 @@ final class NewProjects {
     }
 
     private String pom(App app) {
-        String deps = app.dependencies().stream().map(this::dependency).collect(Collectors.joining("\n"));
+        String deps = app.dependencies().stream().filter(d -> !d.startsWith(BOM)).map(this::dependency)
+                .collect(Collectors.joining("\n"));
+        String boms = app.dependencies().stream().filter(d -> d.startsWith(BOM)).map(d -> {
+            String[] c = d.substring(BOM.length()).split(":");
+            return "      <dependency><groupId>" + c[0] + "</groupId><artifactId>" + c[1] + "</artifactId><version>"
+                    + c[2] + "</version><type>pom</type><scope>import</scope></dependency>";
+        }).collect(Collectors.joining("\n"));
         return """
                 <?xml version="1.0" encoding="UTF-8"?>
                 <project xmlns="http://maven.apache.org/POM/4.0.0">
@@ -111,6 +120,11 @@ final class NewProjects {
                   <properties>
                     <java.version>17</java.version>
                   </properties>
+                  <dependencyManagement>
+                    <dependencies>
+                %s
+                    </dependencies>
+                  </dependencyManagement>
                   <dependencies>
                 %s
                   </dependencies>
@@ -124,14 +138,20 @@ final class NewProjects {
                     </plugins>
                   </build>
                 </project>
-                """.formatted(app.boot().version(), app.name(), deps, app.name());
+                """.formatted(app.boot().version(), app.name(), boms, deps, app.name());
     }
 
     /**
      * {@code readiness-x} (ours, at this build's version), {@code spring-boot-starter-x} (Boot's, managed by the
-     * parent), or {@code spring-boot-starter-webmvc-without-tomcat}.
+     * parent), {@code spring-boot-starter-webmvc-without-tomcat}, or {@code group:artifact} for a library a BOM
+     * manages ({@code bom:group:artifact:version}, imported the way start.spring.io does).
      */
     private String dependency(String name) {
+        String[] coordinates = name.split(":");
+        if (coordinates.length == 2) {
+            return "    <dependency><groupId>" + coordinates[0] + "</groupId><artifactId>" + coordinates[1]
+                    + "</artifactId></dependency>";
+        }
         if (name.startsWith("readiness-")) {
             return "    <dependency><groupId>dev.readiness</groupId><artifactId>" + name + "</artifactId><version>"
                     + readinessVersion + "</version></dependency>";
