@@ -5,6 +5,7 @@ import dev.readiness.core.drain.DrainReport;
 import dev.readiness.core.drain.DrainSettings;
 import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.testkit.grpc.TextMethods;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -24,11 +25,7 @@ import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -40,27 +37,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** A real server and client on loopback, drained by GracefulDrain.drain() on a thread of the test. */
 class GrpcDrainIT {
 
-    static final MethodDescriptor.Marshaller<String> TEXT = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(String value) {
-            return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public String parse(InputStream stream) {
-            try {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-    };
-    static final MethodDescriptor<String, String> SLEEP = MethodDescriptor.<String, String>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("test.Slow/Sleep")
-            .setRequestMarshaller(TEXT).setResponseMarshaller(TEXT).build();
-    static final MethodDescriptor<String, String> TICKS = MethodDescriptor.<String, String>newBuilder()
-            .setType(MethodDescriptor.MethodType.SERVER_STREAMING).setFullMethodName("test.Slow/Ticks")
-            .setRequestMarshaller(TEXT).setResponseMarshaller(TEXT).build();
+    static final MethodDescriptor<String, String> SLEEP = TextMethods.unary("test.Slow/Sleep");
+    static final MethodDescriptor<String, String> TICKS = TextMethods.serverStreaming("test.Slow/Ticks");
 
     private final ScheduledExecutorService timer = Executors.newScheduledThreadPool(2);
     private HealthRegistry registry;

@@ -5,6 +5,7 @@ import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.RedisServer;
 import dev.readiness.testkit.http.NoRetryHttpClient;
 import dev.readiness.testkit.process.ForkedJvm;
+import dev.readiness.testkit.grpc.TextMethods;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.MethodDescriptor;
@@ -21,10 +22,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -254,26 +252,8 @@ class NewApplicationsIT {
                 text);
     }
 
-    private static final MethodDescriptor.Marshaller<String> TEXT = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(String value) {
-            return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public String parse(InputStream stream) {
-            try {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
-    };
-
     /** The gRPC application's one method, called without its generated stub. */
-    private static final MethodDescriptor<String, String> SAY = MethodDescriptor.<String, String>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("demo.Echo/Say")
-            .setRequestMarshaller(TEXT).setResponseMarshaller(TEXT).build();
+    private static final MethodDescriptor<String, String> SAY = TextMethods.unary("demo.Echo/Say");
 
     @Test
     void aWorkerWithNoWebServerStillServesItsProbesAndStopsOnSigterm() throws Exception {

@@ -1,16 +1,12 @@
 package dev.readiness.bench.grpc;
 
+import dev.readiness.testkit.grpc.TextMethods;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,27 +20,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class LoadService {
 
-    public static final MethodDescriptor.Marshaller<String> TEXT = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(String value) {
-            return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public String parse(InputStream stream) {
-            try {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-    public static final MethodDescriptor<String, String> SLEEP = MethodDescriptor.<String, String>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("load.Load/Sleep")
-            .setRequestMarshaller(TEXT).setResponseMarshaller(TEXT).build();
-    public static final MethodDescriptor<String, String> TICKS = MethodDescriptor.<String, String>newBuilder()
-            .setType(MethodDescriptor.MethodType.SERVER_STREAMING).setFullMethodName("load.Load/Ticks")
-            .setRequestMarshaller(TEXT).setResponseMarshaller(TEXT).build();
+    public static final MethodDescriptor<String, String> SLEEP = TextMethods.unary("load.Load/Sleep");
+    public static final MethodDescriptor<String, String> TICKS = TextMethods.serverStreaming("load.Load/Ticks");
 
     private LoadService() {
     }

@@ -2,6 +2,7 @@ package dev.readiness.spring.boot.autoconfigure.grpc;
 
 import dev.readiness.grpc.GrpcMetrics;
 import dev.readiness.grpc.GrpcSettings;
+import dev.readiness.testkit.grpc.TextMethods;
 import io.grpc.BindableService;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
@@ -29,11 +30,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.grpc.server.lifecycle.GrpcServerLifecycle;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -53,24 +49,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ReadinessGrpcAutoConfigurationIT {
 
-    static final MethodDescriptor.Marshaller<String> TEXT = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(String value) {
-            return new ByteArrayInputStream(value.getBytes(StandardCharsets.UTF_8));
-        }
-
-        @Override
-        public String parse(InputStream stream) {
-            try {
-                return new String(stream.readAllBytes(), StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-    static final MethodDescriptor<String, String> SLEEP = MethodDescriptor.<String, String>newBuilder()
-            .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("test.Slow/Sleep")
-            .setRequestMarshaller(TEXT).setResponseMarshaller(TEXT).build();
+    static final MethodDescriptor<String, String> SLEEP = TextMethods.unary("test.Slow/Sleep");
 
     private ConfigurableApplicationContext context;
     private ManagedChannel channel;
