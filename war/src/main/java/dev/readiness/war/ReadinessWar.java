@@ -43,7 +43,8 @@ import java.util.Optional;
  *   <li>the {@link HealthRegistry}, with the deadlock liveness check ({@code readiness.liveness.deadlock.enabled});</li>
  *   <li>the {@link ManagementServer}: {@code /livez}, {@code /readyz}, {@code /startupz} on
  *       {@code readiness.management.port} (8081), started first, so the startup probe answers 503 until the
- *       webapp is up;</li>
+ *       webapp is up, and {@code /metrics} ({@link WarMetrics}) when Micrometer's Prometheus registry is in
+ *       {@code WEB-INF/lib};</li>
  *   <li>the {@link InFlightFilter} first in the chain, then the sessions {@link SessionFilter} with a
  *       {@link RedisSessionStore} when {@code readiness.sessions.redis.uri} is set; when it is not, one log line
  *       says so, no session filter is added and a required readiness check {@value #NO_REDIS_CHECK} stays DOWN;</li>
@@ -115,8 +116,16 @@ public final class ReadinessWar implements AutoCloseable {
         Deque<AutoCloseable> opened = new ArrayDeque<>();
         WarDrain bridge = null;
         try {
-            ManagementServer management = ManagementServer.builder(registry).settings(managementSettings).start();
-            own(drain, opened, "management-server", management);
+            WarMetrics metrics = prometheusPresent() ? own(drain, opened, "metrics", new WarMetrics()) : null;
+            ManagementServer.Builder managementBuilder = ManagementServer.builder(registry).settings(managementSettings);
+            if (metrics != null) {
+                managementBuilder.handler("/metrics", metrics.handler());
+                metrics.bind(registry, drain);
+            } else {
+                log.info("readiness: io.micrometer:micrometer-registry-prometheus is not in WEB-INF/lib: no /metrics on"
+                        + " the management port. Add it (readiness-war brings it unless it is excluded)");
+            }
+            ManagementServer management = own(drain, opened, "management-server", managementBuilder.start());
             own(drain, opened, "health-registry", registry);
             if (deadlock) {
                 registry.liveness(DeadlockCheck.NAME, new DeadlockCheck());
@@ -129,7 +138,9 @@ public final class ReadinessWar implements AutoCloseable {
             inFlight.addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), false, "/*");
 
             if (sessions != null) {
-                RedisSessionStore store = own(drain, opened, "session-store", RedisSessionStore.create(sessions));
+                RedisSessionStore store = own(drain, opened, "session-store", metrics == null
+                        ? RedisSessionStore.create(sessions)
+                        : RedisSessionStore.create(sessions, sessions.createCodec(), metrics.sessionEvents()));
                 registry.readiness("redis-sessions", store.readinessCheck(),
                         checks.toBuilder().required(sessions.required()).build());
                 FilterRegistration.Dynamic filter = context.addFilter(SESSION_FILTER, new SessionFilter(store, sessions));
@@ -147,6 +158,9 @@ public final class ReadinessWar implements AutoCloseable {
             Optional<ConfigMapWatcher> configMap = Optional.empty();
             if (watch.isPresent()) {
                 configMap = Optional.of(own(drain, opened, "configmap-watcher", watch.get().build().start()));
+                if (metrics != null) {
+                    metrics.bind(configMap.get());
+                }
             }
 
             bridge = WarDrain.register(drain, drainName);
@@ -185,6 +199,17 @@ public final class ReadinessWar implements AutoCloseable {
         SessionSettings.from(key -> key.equals(SessionSettings.REDIS_URI.name())
                 ? java.util.Optional.of("redis://localhost:6379") : source.text(key));
         return null;
+    }
+
+    /** Whether Micrometer's Prometheus registry is on the webapp's class path ({@link WarMetrics} needs it). */
+    static boolean prometheusPresent() {
+        try {
+            Class.forName("io.micrometer.prometheusmetrics.PrometheusMeterRegistry", false,
+                    ReadinessWar.class.getClassLoader());
+            return true;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
     }
 
     private static void requireAdded(FilterRegistration.Dynamic registration, String name) {

@@ -151,6 +151,14 @@ class ReadinessWarOnTomcatTest {
         assertThat(second.text()).isEqualTo("2");
         assertThat(redis.command("KEYS", "readiness:session:*")).contains("readiness:session:");
         assertThat(war.drain().tracker().accepted()).isGreaterThanOrEqualTo(2);
+
+        // /metrics: readiness' meters (probes, drain, the two session loads and saves) and the JVM's own
+        NoRetryHttpClient.Response metrics = http.get(management, "/metrics", Duration.ofSeconds(5));
+        assertThat(metrics.status()).isEqualTo(200);
+        assertThat(metrics.header("content-type")).startsWith("text/plain");
+        assertThat(metrics.text()).contains("readiness_probe", "readiness_drain", "readiness_sessions_load_seconds_count",
+                "jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads", "process_uptime_seconds");
+        assertThat(metrics.text()).containsPattern("readiness_sessions_save_seconds_count(\\{[^}]*})? [2-9]");
     }
 
     @Test

@@ -27,7 +27,7 @@ import static org.awaitility.Awaitility.await;
  * readiness-tomcat-listener in {@code $CATALINA_BASE/lib} and one line of {@code server.xml}), beside the Spring
  * Boot sample started from its jar, both on one real redis-server:
  * <ol>
- *   <li>the WAR's probes answer 200 on the management port readiness-war opened;</li>
+ *   <li>the WAR's probes answer 200 on the management port readiness-war opened, beside its {@code /metrics};</li>
  *   <li>one user's requests alternate between Tomcat and Spring Boot: the session counter keeps counting;</li>
  *   <li>behind a health-checking proxy under constant load, Tomcat gets a real SIGTERM: readiness DOWN at once,
  *       requests still served during the propagation delay, 0 failed requests, and Tomcat's JVM exits.</li>
@@ -96,6 +96,8 @@ class TomcatWarIT {
         assertThat(status(management, "/startupz")).isEqualTo(200);
         assertThat(http.get(tomcat.port(), "/", Duration.ofSeconds(5)).text()).isEqualTo("hello from war-service");
         assertThat(http.get(management, "/readyz?verbose", Duration.ofSeconds(5)).text()).contains("redis-sessions");
+        assertThat(http.get(management, "/metrics", Duration.ofSeconds(5)).text())
+                .contains("readiness_probe", "readiness_sessions_load_seconds", "jvm_memory_used_bytes");
         assertThat(tomcat.log()).contains("readiness: 1 connector(s) bind on start (bindOnInit=false)")
                 .doesNotContain("no dev.readiness.tomcat.ReadinessLifecycleListener");
         double startSeconds = (System.nanoTime() - t0) / 1e9;

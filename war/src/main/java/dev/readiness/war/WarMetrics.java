@@ -1,0 +1,67 @@
+package dev.readiness.war;
+
+import dev.readiness.core.drain.DrainMetrics;
+import dev.readiness.core.drain.GracefulDrain;
+import dev.readiness.core.metrics.ProbeMetrics;
+import dev.readiness.core.probe.HealthRegistry;
+import dev.readiness.core.reload.ConfigMapWatcher;
+import dev.readiness.core.reload.ConfigReloadMetrics;
+import dev.readiness.health.management.ManagementHandler;
+import dev.readiness.health.management.PrometheusHandler;
+import dev.readiness.sessions.SessionEvents;
+import dev.readiness.sessions.micrometer.SessionMetrics;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+/**
+ * The webapp's {@code /metrics} on its management port: readiness' meters (probes, drain, sessions, ConfigMap
+ * reloads) and Micrometer's own JVM binders (memory, GC, threads, class loading, processor, uptime), in a Prometheus
+ * registry of the webapp's own. Used only when Micrometer's Prometheus registry is in {@code WEB-INF/lib}
+ * (readiness-war brings it; {@link ReadinessWar} checks before it touches this class). {@link #close()} releases the GC notification listeners and the
+ * registry, so an undeployed webapp's class loader is not held by the JVM's MXBeans.
+ */
+final class WarMetrics implements AutoCloseable {
+
+    private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final SessionMetrics sessions = new SessionMetrics();
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+
+    /** What the session store reports to. */
+    SessionEvents sessionEvents() {
+        return sessions;
+    }
+
+    /** {@code /metrics}: Prometheus' text format. */
+    ManagementHandler handler() {
+        return PrometheusHandler.of(prometheus);
+    }
+
+    /** Binds every meter once the registry and the drain exist. */
+    void bind(HealthRegistry registry, GracefulDrain drain) {
+        sessions.bindTo(prometheus);
+        new ProbeMetrics(registry).bindTo(prometheus);
+        new DrainMetrics(drain).bindTo(prometheus);
+        new JvmMemoryMetrics().bindTo(prometheus);
+        gc.bindTo(prometheus);
+        new JvmThreadMetrics().bindTo(prometheus);
+        new ClassLoaderMetrics().bindTo(prometheus);
+        new ProcessorMetrics().bindTo(prometheus);
+        new UptimeMetrics().bindTo(prometheus);
+    }
+
+    void bind(ConfigMapWatcher watcher) {
+        new ConfigReloadMetrics(watcher).bindTo(prometheus);
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        prometheus.close();
+    }
+}
