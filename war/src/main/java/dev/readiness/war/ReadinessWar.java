@@ -15,6 +15,9 @@ import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.reload.ConfigMapWatcher;
 import dev.readiness.core.reload.ConfigReloadConfig;
+import dev.readiness.gc.runtime.GcConfig;
+import dev.readiness.gc.runtime.GcPressureCheck;
+import dev.readiness.gc.runtime.GcRuntime;
 import dev.readiness.health.management.ManagementConfig;
 import dev.readiness.health.management.ManagementServer;
 import dev.readiness.health.management.ManagementSettings;
@@ -40,7 +43,8 @@ import java.util.Optional;
 /**
  * Everything readiness does for one webapp, wired from its {@code readiness.*} settings ({@link WarConfig}):
  * <ul>
- *   <li>the {@link HealthRegistry}, with the deadlock liveness check ({@code readiness.liveness.deadlock.enabled});</li>
+ *   <li>the {@link HealthRegistry}, with the deadlock liveness check ({@code readiness.liveness.deadlock.enabled})
+ *       and the gc-pressure one, after the GC advice at start ({@code readiness.gc.*});</li>
  *   <li>the {@link ManagementServer}: {@code /livez}, {@code /readyz}, {@code /startupz} on
  *       {@code readiness.management.port} (8081), started first, so the startup probe answers 503 until the
  *       webapp is up, and {@code /metrics} ({@link WarMetrics}) when Micrometer's Prometheus registry is in
@@ -97,6 +101,7 @@ public final class ReadinessWar implements AutoCloseable {
         ManagementSettings managementSettings = ManagementConfig.from(config);
         SessionSettings sessions = readSessions(config);
         boolean deadlock = LivenessSettings.from(SettingsSource.of(config)).deadlockEnabled();
+        GcConfig.from(config); // readiness.gc.*, validated here with the rest; GcRuntime reads it again below
         Optional<ConfigMapWatcher.Builder> watch = SettingsSource.of(config).text(ConfigMapWatcher.DIR.name())
                 .filter(d -> !d.isBlank()).map(d -> ConfigReloadConfig.from(config));
         // The first use of the context: nothing was opened yet when the settings were refused.
@@ -118,9 +123,11 @@ public final class ReadinessWar implements AutoCloseable {
         try {
             WarMetrics metrics = prometheusPresent() ? own(drain, opened, "metrics", new WarMetrics()) : null;
             ManagementServer.Builder managementBuilder = ManagementServer.builder(registry).settings(managementSettings);
+            // liveness: a JVM drowning in GC cannot serve and will not recover by itself (readiness.gc.*)
+            GcPressureCheck gcPressure = GcRuntime.install(registry, config).orElse(null);
             if (metrics != null) {
                 managementBuilder.handler("/metrics", metrics.handler());
-                metrics.bind(registry, drain);
+                metrics.bind(registry, drain, gcPressure);
             } else {
                 log.info("readiness: io.micrometer:micrometer-registry-prometheus is not in WEB-INF/lib: no /metrics on"
                         + " the management port. Add it (readiness-war brings it unless it is excluded)");

@@ -6,13 +6,13 @@ import dev.readiness.core.metrics.ProbeMetrics;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.reload.ConfigMapWatcher;
 import dev.readiness.core.reload.ConfigReloadMetrics;
+import dev.readiness.gc.micrometer.GcPressureMetrics;
+import dev.readiness.gc.runtime.GcPressureCheck;
 import dev.readiness.health.management.ManagementHandler;
 import dev.readiness.health.management.PrometheusHandler;
 import dev.readiness.sessions.SessionEvents;
 import dev.readiness.sessions.micrometer.SessionMetrics;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
@@ -21,7 +21,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The webapp's {@code /metrics} on its management port: readiness' meters (probes, drain, sessions, ConfigMap
- * reloads) and Micrometer's own JVM binders (memory, GC, threads, class loading, processor, uptime), in a Prometheus
+ * reloads, the gc-pressure check) and Micrometer's own JVM binders (memory, GC, heap pressure, threads, class
+ * loading, processor, uptime), in a Prometheus
  * registry of the webapp's own. Used only when Micrometer's Prometheus registry is in {@code WEB-INF/lib}
  * (readiness-war brings it; {@link ReadinessWar} checks before it touches this class). {@link #close()} releases the GC notification listeners and the
  * registry, so an undeployed webapp's class loader is not held by the JVM's MXBeans.
@@ -30,7 +31,7 @@ final class WarMetrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final SessionMetrics sessions = new SessionMetrics();
-    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private GcPressureMetrics gc;
 
     /** What the session store reports to. */
     SessionEvents sessionEvents() {
@@ -42,12 +43,17 @@ final class WarMetrics implements AutoCloseable {
         return PrometheusHandler.of(prometheus);
     }
 
-    /** Binds every meter once the registry and the drain exist. */
-    void bind(HealthRegistry registry, GracefulDrain drain) {
+    /**
+     * Binds every meter once the registry and the drain exist.
+     *
+     * @param gcPressure the registered gc-pressure check, or null when it is off (the JVM's GC meters are bound
+     *                   either way)
+     */
+    void bind(HealthRegistry registry, GracefulDrain drain, GcPressureCheck gcPressure) {
         sessions.bindTo(prometheus);
         new ProbeMetrics(registry).bindTo(prometheus);
         new DrainMetrics(drain).bindTo(prometheus);
-        new JvmMemoryMetrics().bindTo(prometheus);
+        gc = new GcPressureMetrics(gcPressure); // Micrometer's GC, heap-pressure and memory binders, and the check's
         gc.bindTo(prometheus);
         new JvmThreadMetrics().bindTo(prometheus);
         new ClassLoaderMetrics().bindTo(prometheus);
@@ -61,7 +67,9 @@ final class WarMetrics implements AutoCloseable {
 
     @Override
     public void close() {
-        gc.close();
+        if (gc != null) {
+            gc.close();
+        }
         prometheus.close();
     }
 }

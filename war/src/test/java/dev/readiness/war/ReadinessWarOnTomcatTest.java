@@ -157,7 +157,9 @@ class ReadinessWarOnTomcatTest {
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.header("content-type")).startsWith("text/plain");
         assertThat(metrics.text()).contains("readiness_probe", "readiness_drain", "readiness_sessions_load_seconds_count",
-                "jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads", "process_uptime_seconds");
+                "jvm_memory_used_bytes", "jvm_gc_", "jvm_threads_live_threads", "process_uptime_seconds",
+                "readiness_gc_pressure_overhead");
+        assertThat(war.registry().checks()).extracting(c -> c.name()).contains("gc-pressure", "deadlock");
         assertThat(metrics.text()).containsPattern("readiness_sessions_save_seconds_count(\\{[^}]*})? [2-9]");
     }
 

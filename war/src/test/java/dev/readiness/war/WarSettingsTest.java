@@ -62,7 +62,8 @@ class WarSettingsTest {
     void brokenValuesFailTheDeploymentNamingTheKeyBeforeAnythingOpens() {
         Map<String, String> broken = Map.of("readiness.drain.timeout", "abc", "readiness.drain.propagation-delay",
                 "-5s", "readiness.management.port", "70000", "readiness.sessions.redis.uri", "http://redis:6379",
-                "readiness.sessions.cookie.name", "a b;c", "readiness.drain.exit-code", "256");
+                "readiness.sessions.cookie.name", "a b;c", "readiness.drain.exit-code", "256",
+                "readiness.gc.pressure.window", "forever", "readiness.gc.pressure.overhead-percent", "101");
         broken.forEach((key, value) -> assertThatThrownBy(
                 () -> ReadinessWar.start(UNTOUCHABLE, WarConfig.of(Map.of(key, value))))
                 .as(key + "=" + value).isInstanceOf(ReadinessConfigException.class)
