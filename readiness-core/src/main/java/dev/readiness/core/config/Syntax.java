@@ -93,11 +93,18 @@ public interface Syntax<T> {
     };
 
     /** A decimal integer ({@code -2147483648..2147483647}), surrounding blanks ignored. */
+    /** An optional sign and ASCII digits: what {@link #INTEGER} and {@link #LONG} read, once trimmed. */
+    java.util.regex.Pattern WHOLE_NUMBER = java.util.regex.Pattern.compile("[+-]?[0-9]{1,30}");
+
     Syntax<Integer> INTEGER = new Syntax<>() {
         @Override
         public Integer parse(String text) {
+            String digits = text.trim();
+            if (!WHOLE_NUMBER.matcher(digits).matches()) { // Java would also read other scripts' digits
+                throw new IllegalArgumentException("not a whole number in ASCII digits");
+            }
             try {
-                return Integer.valueOf(text.trim());
+                return Integer.valueOf(digits);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a whole number", e);
             }
@@ -123,8 +130,12 @@ public interface Syntax<T> {
     Syntax<Long> LONG = new Syntax<>() {
         @Override
         public Long parse(String text) {
+            String digits = text.trim();
+            if (!WHOLE_NUMBER.matcher(digits).matches()) { // Java would also read other scripts' digits
+                throw new IllegalArgumentException("not a whole number in ASCII digits");
+            }
             try {
-                return Long.valueOf(text.trim());
+                return Long.valueOf(digits);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException("not a whole number", e);
             }

@@ -149,6 +149,22 @@ class ConfigSyntaxPropertiesTest {
         });
     }
 
+    @Test
+    void wholeNumbersAreAsciiDigitsOnly() {
+        for (String text : new String[] {"\u0664\u0662", "4\u0662", "\uff14\uff12", "\u096a\u0968", "4_2", "0x2a", "4e2",
+                "42.0", "--42", "+-42", "4 2", "", " ", "9".repeat(31)}) {
+            assertThatThrownBy(() -> Syntax.INTEGER.parse(text)).as(text).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> Syntax.LONG.parse(text)).as(text).isInstanceOf(IllegalArgumentException.class);
+        }
+        assertThat(Syntax.INTEGER.parse("+42")).isEqualTo(42);
+        assertThat(Syntax.INTEGER.parse(" -0007 ")).isEqualTo(-7);
+        assertThatThrownBy(() -> Syntax.INTEGER.parse("2147483648")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a whole number");
+        assertThat(Syntax.LONG.parse("2147483648")).isEqualTo(2_147_483_648L);
+        assertThatThrownBy(() -> Key.integer("readiness.management.port").parse("\u0668\u0660\u0668\u0661"))
+                .isInstanceOf(ReadinessConfigException.class).hasMessageContaining("readiness.management.port");
+    }
+
     private static Gen<String> blank() {
         return Gen.strings().withChars(" \t\r\n").ofMaxLength(3);
     }
