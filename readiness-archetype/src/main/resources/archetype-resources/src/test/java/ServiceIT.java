@@ -1,5 +1,6 @@
 package ${package};
 
+import dev.readiness.testkit.FreePorts;
 import dev.readiness.testkit.RedisServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -8,7 +9,6 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.net.CookieManager;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -94,8 +94,8 @@ class ServiceIT {
         static Service start(Map<String, String> env) throws IOException {
             Path jar = Path.of(System.getProperty("service.jar"));
             Path entrypoint = jar.resolveSibling("entrypoint").resolve("readiness-gc-entrypoint.sh");
-            int port = freePort();
-            int management = freePort();
+            int port = FreePorts.next();
+            int management = FreePorts.next();
             List<String> cmd = new ArrayList<>(List.of("sh", entrypoint.toString(),
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString()));
             Path log = Files.createTempFile("service-", ".log");
@@ -152,12 +152,6 @@ class ServiceIT {
                 if (!process.waitFor(60, TimeUnit.SECONDS)) {
                     process.destroyForcibly().waitFor();
                 }
-            }
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket s = new ServerSocket(0)) {
-                return s.getLocalPort();
             }
         }
     }
