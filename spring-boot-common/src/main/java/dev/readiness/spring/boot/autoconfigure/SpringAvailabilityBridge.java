@@ -16,6 +16,7 @@ import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.context.support.AbstractApplicationContext;
 import org.springframework.context.event.GenericApplicationListener;
 import org.springframework.core.ResolvableType;
 
@@ -33,7 +34,8 @@ import java.util.concurrent.RejectedExecutionException;
  *       {@link HealthRegistry#refuseTraffic}, {@link ReadinessState#ACCEPTING_TRAFFIC} undoes it, and
  *       {@link LivenessState#BROKEN} turns the {@value #LIVENESS_CHECK} liveness check DOWN;</li>
  *   <li>{@link ApplicationReadyEvent} is {@link HealthRegistry#markStarted()}, {@link ContextClosedEvent}
- *       begins the drain.</li>
+ *       begins the drain, and so does the {@link ReadinessState#REFUSING_TRAFFIC} that Spring Boot's web server
+ *       contexts publish as their close begins, just before that event.</li>
  * </ul>
  * Events are published from one thread of the bridge's own, never from a check thread holding the registry's
  * lock: a Spring listener that blocks or creates beans cannot deadlock the registry. Each publication
@@ -89,9 +91,24 @@ final class SpringAvailabilityBridge implements GenericApplicationListener, Disp
             if (registry.beginDrain()) {
                 log.info("application context closing: readiness DOWN, draining");
             }
+        } else if (event instanceof AvailabilityChangeEvent<?> change && change.getSource() == context
+                && change.getState() == ReadinessState.REFUSING_TRAFFIC && closing()) {
+            // Spring Boot's web server contexts publish REFUSING_TRAFFIC as their close begins, just before the
+            // ContextClosedEvent: the drain begins here, so nothing sees "not ready" first (HAProxy's agent-check
+            // would read "down" and mark the server DOWN instead of draining it)
+            if (registry.beginDrain()) {
+                log.info("application context closing: readiness DOWN, draining");
+            }
         } else if (event instanceof AvailabilityChangeEvent<?> change && change.getSource() != this) {
             onForeignChange(change.getState());
         }
+    }
+
+    /** Whether this thread is inside an application context's {@code doClose}. */
+    private static boolean closing() {
+        return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE).walk(frames -> frames.anyMatch(f ->
+                f.getMethodName().equals("doClose")
+                        && AbstractApplicationContext.class.isAssignableFrom(f.getDeclaringClass())));
     }
 
     private void onForeignChange(Object state) {
