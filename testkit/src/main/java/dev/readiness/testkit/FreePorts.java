@@ -28,13 +28,15 @@ public final class FreePorts {
     private static final int DEFAULT_EPHEMERAL_LOW = 32_768;
     private static final int ATTEMPTS = 2_000;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    /** The highest port handed out: just below the kernel's ephemeral range, read once. */
+    private static final int HIGHEST = ephemeralLow(Path.of("/proc/sys/net/ipv4/ip_local_port_range")) - 1;
 
     private FreePorts() {
     }
 
     /** A port nothing listens on now, that no earlier call in this JVM returned. */
     public static int next() {
-        int high = ephemeralLow(Path.of("/proc/sys/net/ipv4/ip_local_port_range")) - 1;
+        int high = HIGHEST;
         if (high - LOWEST >= 1_000) {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             for (int i = 0; i < ATTEMPTS; i++) {

@@ -1,6 +1,5 @@
 package dev.readiness.spring.boot.autoconfigure;
 
-import dev.readiness.core.config.Key;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.context.annotation.ConditionContext;
@@ -8,7 +7,6 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /** {@link ConditionalOnReadinessFlag}'s condition. */
 final class OnReadinessFlagCondition extends SpringBootCondition {
@@ -19,10 +17,9 @@ final class OnReadinessFlagCondition extends SpringBootCondition {
                 metadata.getAnnotationAttributes(ConditionalOnReadinessFlag.class.getName()));
         String name = (String) attributes.get("value");
         boolean matchIfMissing = (Boolean) attributes.get("matchIfMissing");
-        Key<Boolean> key = Key.flag(name);
-        Optional<String> text = ReadinessSettings.of(context.getEnvironment()).text(name).filter(t -> !t.isBlank());
-        boolean on = text.map(key::parse).orElse(matchIfMissing);
-        String why = text.map(t -> name + "=" + t).orElse(name + " not set");
+        ReadinessSettings settings = ReadinessSettings.of(context.getEnvironment());
+        boolean on = settings.flag(name, matchIfMissing);
+        String why = settings.text(name).filter(t -> !t.isBlank()).map(t -> name + "=" + t).orElse(name + " not set");
         return on ? ConditionOutcome.match(why) : ConditionOutcome.noMatch(why);
     }
 }

@@ -1,6 +1,7 @@
 package dev.readiness.spring.boot.autoconfigure;
 
 import dev.readiness.core.check.CheckOptions;
+import dev.readiness.core.config.Key;
 import dev.readiness.core.config.ReadinessConfigException;
 import dev.readiness.core.config.SettingsSource;
 import dev.readiness.core.drain.DrainSettings;
@@ -54,6 +55,15 @@ public final class ReadinessSettings implements SettingsSource {
             throw new ReadinessConfigException(key, "(unreadable)", "must be text the key's syntax reads: "
                     + cause.getMessage(), e);
         }
+    }
+
+    /**
+     * A {@code readiness.*.enabled} flag: unset or blank is {@code ifMissing}, else the boolean syntax.
+     *
+     * @throws ReadinessConfigException naming the key when the value is not a boolean
+     */
+    public boolean flag(String key, boolean ifMissing) {
+        return text(key).filter(t -> !t.isBlank()).map(Key.flag(key)::parse).orElse(ifMissing);
     }
 
     /** {@code readiness.checks.*}: the schedule of dependency checks registered without options. */

@@ -1,6 +1,5 @@
 package dev.readiness.spring.boot3.autoconfigure.actuate;
 
-import dev.readiness.core.config.Key;
 import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
@@ -9,7 +8,6 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Turns Actuator's probe groups ({@code /actuator/health/liveness}, {@code /readiness}) on by default, as Spring Boot
@@ -38,12 +36,8 @@ public final class ActuatorProbesDefault implements EnvironmentPostProcessor, Or
      * fails on it with the key named, where the auto-configuration reads it.
      */
     private static boolean on(ReadinessSettings settings, String name) {
-        Optional<String> text = settings.text(name).filter(t -> !t.isBlank());
-        if (text.isEmpty()) {
-            return true;
-        }
         try {
-            return Key.flag(name).parse(text.get());
+            return settings.flag(name, true);
         } catch (RuntimeException e) {
             return false;
         }
