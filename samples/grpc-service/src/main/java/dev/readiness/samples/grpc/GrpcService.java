@@ -11,6 +11,8 @@ import dev.readiness.core.drain.DrainMetrics;
 import dev.readiness.core.drain.DrainReport;
 import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.core.metrics.ProbeMetrics;
+import dev.readiness.health.saturation.SaturationMetrics;
+import dev.readiness.health.saturation.SaturationSettings;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.core.reload.ConfigMapWatcher;
 import dev.readiness.core.reload.ConfigReloadConfig;
@@ -20,6 +22,7 @@ import dev.readiness.gc.runtime.GcRuntime;
 import dev.readiness.grpc.GrpcConfig;
 import dev.readiness.grpc.GrpcDrain;
 import dev.readiness.grpc.GrpcMetrics;
+import dev.readiness.grpc.GrpcSaturation;
 import dev.readiness.grpc.GrpcServers;
 import dev.readiness.grpc.GrpcSettings;
 import dev.readiness.grpc.GrpcStats;
@@ -136,6 +139,16 @@ public final class GrpcService {
         RegistryHealthService health = new RegistryHealthService(registry);
         GrpcStats stats = new GrpcStats(grpc).watch(health).watch(drain);
         new GrpcMetrics(stats).bindTo(metrics);
+        // readiness.saturation.*: calls in flight over the concurrency target, the gauge an autoscaler follows.
+        // Echo waits on a timer and holds no thread, and grpc-java's default executor has no bound to read; a
+        // service of blocking calls gives the server a bounded executor and reads GrpcSaturation.executor(pool).
+        SaturationSettings saturation = SaturationSettings.from(SettingsSource.of(config));
+        if (saturation.enabled() && saturation.concurrencyTarget().isPresent()) {
+            new SaturationMetrics(GrpcSaturation.inFlight(stats, saturation.concurrencyTarget().getAsInt()))
+                    .bindTo(metrics);
+        } else if (saturation.enabled()) {
+            log.warn(SaturationSettings.missingTargetWarning("grpc-java's default executor"));
+        }
         ServerInterceptor counting = GrpcDrain.interceptor(drain);
         server = stats.install(GrpcServers.configure(NettyServerBuilder.forPort(settings.port()), grpc))
                 .addService(health)

@@ -98,6 +98,10 @@ class GrpcServiceIT {
         assertThat(service.lines()).filteredOn(l -> l.contains("WARN") && l.contains("no Redis configured")
                 && l.contains("readiness check 'redis' stays DOWN")).hasSize(1);
         assertThat(service.lines()).noneMatch(l -> l.contains("development Redis"));
+        // no concurrency target: no saturation gauge, and one WARN naming the key
+        assertThat(metrics(management)).contains("readiness_grpc_calls_in_flight").doesNotContain("readiness_saturation");
+        assertThat(service.lines()).filteredOn(l -> l.contains("WARN")
+                && l.contains("set readiness.saturation.concurrency-target")).hasSize(1);
     }
 
     @Test
@@ -110,7 +114,8 @@ class GrpcServiceIT {
                 "GRPC_PORT", "0", "READINESS_MANAGEMENT_PORT", "0",
                 "READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_CONFIG_DIR", config.toString(),
                 "READINESS_CHECKS_INTERVAL", "300ms", "READINESS_CHECKS_TIMEOUT", "200ms",
-                "READINESS_DRAIN_PROPAGATION_DELAY", "1s", "READINESS_DRAIN_TIMEOUT", "10s"),
+                "READINESS_DRAIN_PROPAGATION_DELAY", "1s", "READINESS_DRAIN_TIMEOUT", "10s",
+                "READINESS_SATURATION_CONCURRENCY_TARGET", "4"),
                 List.of("-Xmx128m"), false);
         String started = service.await("grpc-service started: gRPC localhost:(\\d+ .*)", Duration.ofSeconds(60));
         int port = Integer.parseInt(started.substring(0, started.indexOf(' ')));
@@ -165,6 +170,9 @@ class GrpcServiceIT {
         assertThat(watched.poll(5, TimeUnit.SECONDS)).isEqualTo(ServingStatus.SERVING);
         CompletableFuture<DynamicMessage> running = CompletableFuture.supplyAsync(() -> echo("long", 2500));
         Thread.sleep(200); // the call reaches the server before the signal
+        // one call in flight of the 4 one instance is sized for; the Watch stream is health, not counted
+        await().atMost(Duration.ofSeconds(5)).until(() -> metrics(management).lines()
+                .anyMatch(l -> l.equals("readiness_saturation{source=\"grpc\"} 0.25")));
 
         service.signal("TERM");
         assertThat(watched.poll(2, TimeUnit.SECONDS)).as("Watch sees the drain at once").isEqualTo(ServingStatus.NOT_SERVING);

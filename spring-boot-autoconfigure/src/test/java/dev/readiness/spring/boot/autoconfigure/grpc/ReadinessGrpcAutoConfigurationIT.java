@@ -25,6 +25,8 @@ import org.springframework.beans.factory.BeanCreationException;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -47,6 +49,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * and the starter: the server's health service is the registry's, the drain runs before Spring gRPC stops the
  * server, connection age is applied, and a bad readiness.grpc.* value fails the start naming the key.
  */
+@org.junit.jupiter.api.extension.ExtendWith(OutputCaptureExtension.class)
 class ReadinessGrpcAutoConfigurationIT {
 
     static final MethodDescriptor<String, String> SLEEP = TextMethods.unary("test.Slow/Sleep");
@@ -119,6 +122,60 @@ class ReadinessGrpcAutoConfigurationIT {
         closed.get(30, TimeUnit.SECONDS);
         context = null;
         assertThat(meters.get("readiness.grpc.goaways").tag("reason", "drain").functionCounter().count()).isPositive();
+    }
+
+    /**
+     * A service whose only server is gRPC gets readiness_saturation from its calls in flight over the concurrency
+     * target (grpc-java's default executor has no bound to read), on the management port's /metrics; without the
+     * target, no gauge and one WARN naming the key.
+     */
+    @Test
+    void aGrpcOnlyServiceReadsItsSaturationFromItsCallsInFlightOverTheTarget() throws Exception {
+        context = start(Map.of("readiness.saturation.concurrency-target", "4"));
+        channel = NettyChannelBuilder.forAddress("127.0.0.1", context.getBean(GrpcServerLifecycle.class).getPort())
+                .usePlaintext().build();
+        assertThat(metric("readiness_saturation")).isEqualTo("readiness_saturation{source=\"grpc\"} 0.0");
+
+        java.util.List<CompletableFuture<String>> running = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService clients = Executors.newCachedThreadPool();
+        try {
+            for (int i = 0; i < 2; i++) {
+                running.add(CompletableFuture.supplyAsync(() -> call("3000"), clients));
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() ->
+                    metric("readiness_saturation").equals("readiness_saturation{source=\"grpc\"} 0.5"));
+            assertThat(check("readiness")).as("health calls are not counted").isEqualTo(ServingStatus.SERVING);
+            assertThat(metric("readiness_saturation")).isEqualTo("readiness_saturation{source=\"grpc\"} 0.5");
+            for (CompletableFuture<String> r : running) {
+                assertThat(r.get(10, TimeUnit.SECONDS)).isEqualTo("slept 3000");
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(metric("readiness_saturation")).isEqualTo("readiness_saturation{source=\"grpc\"} 0.0");
+    }
+
+    @Test
+    void aGrpcOnlyServiceWithoutATargetHasNoSaturationGaugeAndSaysWhichKeyToSet(CapturedOutput output)
+            throws Exception {
+        context = start(Map.of());
+        assertThat(metrics()).contains("readiness_grpc_calls_in_flight").doesNotContain("readiness_saturation");
+        assertThat(output.getOut() + output.getErr())
+                .containsOnlyOnce("readiness.saturation: gRPC server has no bounded worker pool to read")
+                .containsOnlyOnce("set readiness.saturation.concurrency-target");
+    }
+
+    private String metrics() throws Exception {
+        int port = context.getBean(dev.readiness.health.management.ManagementServer.class).port();
+        return java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The sample line of {@code name}, or "" when there is none. */
+    private String metric(String name) throws Exception {
+        return metrics().lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " ")).findFirst()
+                .orElse("");
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.readiness.health.servlet.InFlightFilter;
 import dev.readiness.spring.boot.autoconfigure.ConditionalOnReadinessFlag;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessSettings;
+import dev.readiness.spring.boot.autoconfigure.grpc.ReadinessGrpc;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import jakarta.servlet.DispatcherType;
@@ -33,8 +34,9 @@ import java.util.EnumSet;
 
 /**
  * Signals for autoscalers and load balancers. The gauge {@code readiness.saturation} (Prometheus
- * {@code readiness_saturation}) from Tomcat's or Jetty's worker pool, or from the requests in flight over
- * {@code readiness.saturation.concurrency-target}; without either, no gauge and one WARN naming the key. The
+ * {@code readiness_saturation}) from Tomcat's or Jetty's worker pool, or from the requests (for a service whose only
+ * server is Spring gRPC's, the calls) in flight over {@code readiness.saturation.concurrency-target}; without either,
+ * no gauge and one WARN naming the key. The
  * HAProxy agent-check endpoint with {@code readiness.agent.enabled=true} on {@code readiness.agent.port} (8082),
  * its weight following saturation and the slow start. The warm-up ({@link dev.readiness.core.warmup.WarmUpTask}
  * beans and {@code readiness.warmup.paths}) before readiness turns UP. Readiness itself never follows load.
@@ -103,6 +105,23 @@ public final class ReadinessScalingAutoConfiguration {
         @ConditionalOnMissingBean
         WebServerSaturation readinessWebServerSaturation(ServerSaturation saturation) {
             return new WebServerSaturation(saturation);
+        }
+    }
+
+    /**
+     * A Spring gRPC server's calls in flight, for an application whose only server is gRPC (a web server, started
+     * first, wins). Not loaded without Spring gRPC and readiness-grpc.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent",
+            "dev.readiness.grpc.GrpcSaturation"})
+    static final class GrpcServers {
+
+        @Bean
+        @ConditionalOnMissingBean
+        GrpcServerSaturation readinessGrpcServerSaturation(ServerSaturation saturation,
+                                                           ObjectProvider<ReadinessGrpc> grpc) {
+            return new GrpcServerSaturation(saturation, grpc);
         }
     }
 

@@ -11,11 +11,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 
 /**
- * The application server's saturation, found once the server runs ({@link WebServerSaturation} reports it): requests
- * in flight over {@code readiness.saturation.concurrency-target} when it is set; else Tomcat's or Jetty's worker
- * pool; else none, with one WARN naming the key to set. NaN until found. Free of Spring's web-server types, so an
+ * The application server's saturation, found once the server runs ({@link WebServerSaturation} reports a web
+ * server, {@link GrpcServerSaturation} a gRPC server): requests or calls in flight over
+ * {@code readiness.saturation.concurrency-target} when it is set; else Tomcat's or Jetty's worker pool; else none,
+ * with one WARN naming the key to set. NaN until found. Free of Spring's web-server types, so an
  * application without a web server loads it too.
  */
 final class ServerSaturation implements Saturation {
@@ -27,6 +29,7 @@ final class ServerSaturation implements Saturation {
     private final List<Consumer<Saturation>> onFound = new CopyOnWriteArrayList<>();
     private volatile Saturation found;
     private volatile int port = -1;
+    private boolean decided;
 
     ServerSaturation(SaturationSettings settings, InFlightTracker tracker) {
         this.settings = settings;
@@ -34,20 +37,39 @@ final class ServerSaturation implements Saturation {
     }
 
     /**
-     * The application's server started on {@code port}; {@code pool} is its worker pool's saturation when it has
-     * one this module can read. Only the first call counts.
+     * The application's web server started on {@code port}; {@code pool} is its worker pool's saturation when it has
+     * one this module can read. Only the first server reported counts.
      */
     synchronized void serverStarted(String server, int port, Optional<Saturation> pool) {
-        if (this.port != -1) {
+        if (this.port != -1 || decided) {
             return;
         }
         this.port = port;
+        decide(server, settings.concurrencyTarget().isPresent()
+                ? Optional.of(ConcurrencySaturation.of(tracker, settings.concurrencyTarget().getAsInt()))
+                : pool);
+    }
+
+    /**
+     * A gRPC server of the application started: the source when no web server was reported before it (Spring starts
+     * web servers in an earlier phase than gRPC servers, so an application with both is read from its web server).
+     * {@code inFlight} makes the source of the calls in flight over the concurrency target; the port is not
+     * recorded, as it is not one for HTTP warm-up.
+     */
+    synchronized void grpcServerStarted(IntFunction<Saturation> inFlight) {
+        if (this.port != -1 || decided) {
+            return;
+        }
+        decide("gRPC server", settings.concurrencyTarget().isPresent()
+                ? Optional.of(inFlight.apply(settings.concurrencyTarget().getAsInt()))
+                : Optional.empty());
+    }
+
+    private void decide(String server, Optional<Saturation> source) {
+        decided = true;
         if (!settings.enabled()) {
             return;
         }
-        Optional<Saturation> source = settings.concurrencyTarget().isPresent()
-                ? Optional.of(ConcurrencySaturation.of(tracker, settings.concurrencyTarget().getAsInt()))
-                : pool;
         if (source.isEmpty()) {
             log.warn(SaturationSettings.missingTargetWarning(server));
             return;
