@@ -1,6 +1,10 @@
 package dev.readiness.bench.scaling;
 
 import dev.readiness.core.drain.InFlightTracker;
+import dev.readiness.grpc.GrpcSaturation;
+import dev.readiness.grpc.GrpcSettings;
+import dev.readiness.grpc.GrpcStats;
+import dev.readiness.health.saturation.Saturation;
 import dev.readiness.health.saturation.ConcurrencySaturation;
 import dev.readiness.health.saturation.JettySaturation;
 import dev.readiness.health.saturation.TomcatSaturation;
@@ -22,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The saturation gauge's costs: one read of each source (what a scrape or an agent check pays), and what counting a
- * request in flight costs on the request path (the concurrency-target source; the Tomcat and Jetty sources add
- * nothing per request, they read counters the pools keep anyway). Real started servers.
+ * request in flight costs on the request path (the concurrency-target source; the Tomcat, Jetty and gRPC executor
+ * sources add nothing per request, they read counters the pools keep anyway). Real started servers and pools.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,6 +40,9 @@ public class SaturationGaugeBenchmark {
     private TomcatSaturation tomcatSaturation;
     private InFlightTracker tracker;
     private ConcurrencySaturation inFlight;
+    private java.util.concurrent.ThreadPoolExecutor grpcPool;
+    private Saturation grpcExecutor;
+    private Saturation grpcInFlight;
 
     @Setup(Level.Trial)
     public void start() throws Exception {
@@ -57,10 +64,17 @@ public class SaturationGaugeBenchmark {
         for (int i = 0; i < 16; i++) {
             tracker.begin(); // a few requests in flight, as under load
         }
+        // a gRPC server's bounded executor of 32 threads, all started (getActiveCount walks them under a lock)
+        grpcPool = new java.util.concurrent.ThreadPoolExecutor(32, 32, 60, TimeUnit.SECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>());
+        grpcPool.prestartAllCoreThreads();
+        grpcExecutor = GrpcSaturation.executor(grpcPool);
+        grpcInFlight = GrpcSaturation.inFlight(new GrpcStats(GrpcSettings.defaults()), 200);
     }
 
     @TearDown(Level.Trial)
     public void stop() throws Exception {
+        grpcPool.shutdownNow();
         jetty.stop();
         tomcat.stop();
         tomcat.destroy();
@@ -79,6 +93,16 @@ public class SaturationGaugeBenchmark {
     @Benchmark
     public double readInFlight() {
         return inFlight.value();
+    }
+
+    @Benchmark
+    public double readGrpcExecutor() {
+        return grpcExecutor.value();
+    }
+
+    @Benchmark
+    public double readGrpcInFlight() {
+        return grpcInFlight.value();
     }
 
     /** Per request with the concurrency target: the begin and end the in-flight filter does. */

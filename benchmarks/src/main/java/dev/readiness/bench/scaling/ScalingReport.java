@@ -89,7 +89,9 @@ public final class ScalingReport implements ReportBenchmark {
                 .add(Comparison.lowerIsBetter("one read of readiness.saturation", "ns")
                         .variant("Tomcat pool", gauge.get("readTomcat"))
                         .variant("Jetty pool", gauge.get("readJetty"))
-                        .variant("in-flight over a target", gauge.get("readInFlight")))
+                        .variant("in-flight over a target", gauge.get("readInFlight"))
+                        .variant("gRPC executor (32 threads)", gauge.get("readGrpcExecutor"))
+                        .variant("gRPC calls in flight over a target", gauge.get("readGrpcInFlight")))
                 .add(Comparison.lowerIsBetter("cost per request of counting it in flight (concurrency target only)",
                         "ns").variant("begin + end", gauge.get("countOneRequest")))
                 .note("Failed requests through HAProxy over all runs: " + failed + ".")
@@ -115,7 +117,8 @@ public final class ScalingReport implements ReportBenchmark {
                 }
             }
         }
-        for (String b : List.of("readTomcat", "readJetty", "readInFlight", "countOneRequest")) {
+        for (String b : List.of("readTomcat", "readJetty", "readInFlight", "readGrpcExecutor", "readGrpcInFlight",
+                "countOneRequest")) {
             if (!nanos.containsKey(b)) {
                 throw new IllegalStateException("JMH returned no result for " + b + ": " + nanos.keySet());
             }
