@@ -42,6 +42,11 @@ final class TomcatConnectors implements TomcatConnectorsMBean {
     }
 
     @Override
+    public Object[] getConnectors() {
+        return connectors.toArray();
+    }
+
+    @Override
     public boolean isAccepting() {
         return !stopped.get();
     }

@@ -1,6 +1,10 @@
 package dev.readiness.tomcat;
 
-/** What the webapps' drains see of Tomcat's connectors (a standard MBean: JDK types only). */
+/**
+ * What the webapps see of Tomcat's connectors (a standard MBean). The operations take and answer JDK types only;
+ * {@link #getConnectors()} answers Tomcat's own objects, for webapp code that loads Tomcat's classes from the same
+ * common class loader.
+ */
 public interface TomcatConnectorsMBean {
 
     /**
@@ -14,4 +18,12 @@ public interface TomcatConnectorsMBean {
 
     /** Whether the listening sockets are still open. */
     boolean isAccepting();
+
+    /**
+     * The Server's connectors ({@code org.apache.catalina.connector.Connector}, every Service's, in order), for
+     * a webapp's own checks to read in place: its {@code http-listener} liveness, its saturation gauge and the listen
+     * probe's requested backlog. Tomcat's classes come from its common class loader, which every webapp delegates
+     * {@code org.apache.catalina} to, so the webapp sees the same class.
+     */
+    Object[] getConnectors();
 }

@@ -18,10 +18,18 @@ import dev.readiness.core.reload.ConfigReloadConfig;
 import dev.readiness.gc.runtime.GcConfig;
 import dev.readiness.gc.runtime.GcPressureCheck;
 import dev.readiness.gc.runtime.GcRuntime;
+import dev.readiness.core.listen.ListenQueueCheck;
+import dev.readiness.core.listen.ListenQueueConfig;
+import dev.readiness.core.listen.ListenQueueProbe;
+import dev.readiness.core.listen.ListenQueueSettings;
 import dev.readiness.health.management.ManagementConfig;
 import dev.readiness.health.management.ManagementServer;
 import dev.readiness.health.management.ManagementSettings;
+import dev.readiness.health.saturation.ConcurrencySaturation;
+import dev.readiness.health.saturation.Saturation;
+import dev.readiness.health.saturation.SaturationSettings;
 import dev.readiness.health.servlet.InFlightFilter;
+import dev.readiness.health.tomcat.TomcatListenerCheck;
 import dev.readiness.sessions.SessionSettings;
 import dev.readiness.sessions.SessionsConfig;
 import dev.readiness.sessions.redis.RedisSessionStore;
@@ -44,7 +52,10 @@ import java.util.Optional;
  * Everything readiness does for one webapp, wired from its {@code readiness.*} settings ({@link WarConfig}):
  * <ul>
  *   <li>the {@link HealthRegistry}, with the deadlock liveness check ({@code readiness.liveness.deadlock.enabled})
- *       and the gc-pressure one, after the GC advice at start ({@code readiness.gc.*});</li>
+ *       and the gc-pressure one, after the GC advice at start ({@code readiness.gc.*}); on Tomcat with the
+ *       listener, the {@code http-listener} one ({@code readiness.liveness.http-listener.enabled});</li>
+ *   <li>the listen-queue probe ({@code readiness.listen.*}) and the saturation gauge ({@code readiness.saturation.*}:
+ *       Tomcat's pool through the listener, or requests in flight over the concurrency target);</li>
  *   <li>the {@link ManagementServer}: {@code /livez}, {@code /readyz}, {@code /startupz} on
  *       {@code readiness.management.port} (8081), started first, so the startup probe answers 503 until the
  *       webapp is up, and {@code /metrics} ({@link WarMetrics}) when Micrometer's Prometheus registry is in
@@ -76,14 +87,16 @@ public final class ReadinessWar implements AutoCloseable {
     private final ManagementServer management;
     private final Optional<ConfigMapWatcher> configMap;
     private final WarDrain bridge;
+    private final ListenQueueProbe listenProbe;
 
     private ReadinessWar(HealthRegistry registry, GracefulDrain drain, ManagementServer management,
-                         Optional<ConfigMapWatcher> configMap, WarDrain bridge) {
+                         Optional<ConfigMapWatcher> configMap, WarDrain bridge, ListenQueueProbe listenProbe) {
         this.registry = registry;
         this.drain = drain;
         this.management = management;
         this.configMap = configMap;
         this.bridge = bridge;
+        this.listenProbe = listenProbe;
     }
 
     /**
@@ -100,7 +113,9 @@ public final class ReadinessWar implements AutoCloseable {
         DrainSettings drainSettings = DrainConfig.from(config);
         ManagementSettings managementSettings = ManagementConfig.from(config);
         SessionSettings sessions = readSessions(config);
-        boolean deadlock = LivenessSettings.from(SettingsSource.of(config)).deadlockEnabled();
+        LivenessSettings liveness = LivenessSettings.from(SettingsSource.of(config));
+        ListenQueueSettings listen = ListenQueueConfig.from(config);
+        SaturationSettings saturation = SaturationSettings.from(SettingsSource.of(config));
         GcConfig.from(config); // readiness.gc.*, validated here with the rest; GcRuntime reads it again below
         Optional<ConfigMapWatcher.Builder> watch = SettingsSource.of(config).text(ConfigMapWatcher.DIR.name())
                 .filter(d -> !d.isBlank()).map(d -> ConfigReloadConfig.from(config));
@@ -134,8 +149,30 @@ public final class ReadinessWar implements AutoCloseable {
             }
             ManagementServer management = own(drain, opened, "management-server", managementBuilder.start());
             own(drain, opened, "health-registry", registry);
-            if (deadlock) {
+            if (liveness.deadlockEnabled()) {
                 registry.liveness(DeadlockCheck.NAME, new DeadlockCheck());
+            }
+            // Tomcat's connectors, which the listener publishes: the http-listener check, the pool's saturation and
+            // the requested backlog. None on another container or without the listener (it warned above).
+            Optional<WarConnectors> connectors = listener ? WarConnectors.find() : Optional.empty();
+            if (liveness.httpListenerEnabled() && connectors.isPresent()) {
+                registry.liveness(TomcatListenerCheck.NAME,
+                        connectors.get().listenerCheck(() -> drain.phase() != DrainPhase.SERVING));
+            }
+            Optional<Saturation> saturationSource = saturationSource(saturation, drain, connectors,
+                    context.getServerInfo());
+            if (metrics != null) {
+                saturationSource.ifPresent(metrics::bind);
+            }
+            ListenQueueProbe listenProbe = null;
+            if (listen.enabled()) {
+                ListenQueueProbe.Builder probe = ListenQueueProbe.builder(listen);
+                connectors.ifPresent(c -> probe.requestedBacklog(orConfigured(c.requestedBacklog(), listen)));
+                listenProbe = own(drain, opened, "listen-queue-probe", probe.build());
+                ListenQueueCheck.registerIfEnabled(registry, listenProbe);
+                if (metrics != null) {
+                    metrics.bind(listenProbe);
+                }
             }
 
             FilterRegistration.Dynamic inFlight = context.addFilter(IN_FLIGHT_FILTER, new InFlightFilter(drain.tracker()));
@@ -171,7 +208,7 @@ public final class ReadinessWar implements AutoCloseable {
             }
 
             bridge = WarDrain.register(drain, drainName);
-            ReadinessWar war = new ReadinessWar(registry, drain, management, configMap, bridge);
+            ReadinessWar war = new ReadinessWar(registry, drain, management, configMap, bridge, listenProbe);
             context.setAttribute(ATTRIBUTE, war);
             log.info("readiness: {} wired: probes on port {}, drain {}{}", bridge.objectName(), management.port(),
                     drainSettings, listener ? " on Tomcat's stop (ReadinessLifecycleListener)" : " at context stop");
@@ -206,6 +243,35 @@ public final class ReadinessWar implements AutoCloseable {
         SessionSettings.from(key -> key.equals(SessionSettings.REDIS_URI.name())
                 ? java.util.Optional.of("redis://localhost:6379") : source.text(key));
         return null;
+    }
+
+    /**
+     * {@code readiness.saturation}: requests in flight (the in-flight filter's count) over
+     * {@code readiness.saturation.concurrency-target} when it is set, on any container; else Tomcat's pool through
+     * the listener's connectors; else none, said in one WARN naming the key.
+     */
+    private static Optional<Saturation> saturationSource(SaturationSettings settings, GracefulDrain drain,
+                                                         Optional<WarConnectors> connectors, String server) {
+        if (!settings.enabled()) {
+            return Optional.empty();
+        }
+        if (settings.concurrencyTarget().isPresent()) {
+            return Optional.of(ConcurrencySaturation.of(drain.tracker(), settings.concurrencyTarget().getAsInt()));
+        }
+        Optional<Saturation> pool = connectors.flatMap(WarConnectors::saturation);
+        if (pool.isEmpty()) {
+            log.warn(SaturationSettings.missingTargetWarning(server));
+        }
+        return pool;
+    }
+
+    /** The connector's backlog, or {@code readiness.listen.requested-backlog} while it cannot be read. */
+    private static java.util.function.IntSupplier orConfigured(java.util.function.IntSupplier connector,
+                                                               ListenQueueSettings listen) {
+        return () -> {
+            int backlog = connector.getAsInt();
+            return backlog >= 0 ? backlog : listen.requestedBacklog().orElse(-1);
+        };
     }
 
     /** Whether Micrometer's Prometheus registry is on the webapp's class path ({@link WarMetrics} needs it). */
@@ -247,6 +313,11 @@ public final class ReadinessWar implements AutoCloseable {
     void started() {
         registry.start();
         registry.markStarted();
+        if (listenProbe != null) {
+            // the connectors start after the webapps: the backlog advice reads what they ask for (acceptCount)
+            // and somaxconn, and the samples find their sockets once they listen
+            listenProbe.start();
+        }
     }
 
     public HealthRegistry registry() {

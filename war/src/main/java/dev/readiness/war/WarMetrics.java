@@ -21,7 +21,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 /**
  * The webapp's {@code /metrics} on its management port: readiness' meters (probes, drain, sessions, ConfigMap
- * reloads, the gc-pressure check) and Micrometer's own JVM binders (memory, GC, heap pressure, threads, class
+ * reloads, the gc-pressure check, saturation, the listen queue) and Micrometer's own JVM binders (memory, GC, heap pressure, threads, class
  * loading, processor, uptime), in a Prometheus
  * registry of the webapp's own. Used only when Micrometer's Prometheus registry is in {@code WEB-INF/lib}
  * (readiness-war brings it; {@link ReadinessWar} checks before it touches this class). {@link #close()} releases the GC notification listeners and the
@@ -63,6 +63,16 @@ final class WarMetrics implements AutoCloseable {
 
     void bind(ConfigMapWatcher watcher) {
         new ConfigReloadMetrics(watcher).bindTo(prometheus);
+    }
+
+    /** {@code readiness.saturation{source}}. */
+    void bind(dev.readiness.health.saturation.Saturation saturation) {
+        new dev.readiness.health.saturation.SaturationMetrics(saturation).bindTo(prometheus);
+    }
+
+    /** {@code readiness.listen.*}: accept-queue overflows and drops, the effective backlog, the queue depth. */
+    void bind(dev.readiness.core.listen.ListenQueueProbe probe) {
+        new dev.readiness.core.listen.ListenQueueMetrics(probe).bindTo(prometheus);
     }
 
     @Override

@@ -178,6 +178,73 @@ class ReadinessWarOnTomcatTest {
         assertThat(http.get(port(), "/", Duration.ofSeconds(5)).text()).isEqualTo("hello");
     }
 
+    /**
+     * With the listener the webapp reads Tomcat's connectors: {@code http-listener} liveness (DOWN once the listening
+     * socket is closed behind Tomcat's back), {@code readiness_saturation{source="tomcat"}} from the pool, and the
+     * listen probe's meters with the connector's acceptCount as the requested backlog.
+     */
+    @Test
+    void withTheListenerItChecksTomcatsListenerAndReadsItsPoolAndListenQueue() throws Exception {
+        Context ctx = tomcat(Map.of("readiness.management.port", "0", "readiness.management.details", "true",
+                "readiness.checks.interval", "200ms", "readiness.listen.sample-interval", "200ms"), true);
+        tomcat.getConnector().setProperty("acceptCount", "321");
+        tomcat.start();
+        int management = ReadinessWar.of(ctx.getServletContext()).managementPort();
+        // UP "not started yet" until its first evaluation after Tomcat started the connector, then UP reading it
+        await().atMost(Duration.ofSeconds(20)).until(() -> http.get(management, "/livez?verbose",
+                Duration.ofSeconds(2)).text().contains("\"listening\":1"));
+        assertThat(http.get(management, "/livez?verbose", Duration.ofSeconds(2)).text())
+                .contains("\"http-listener\":{\"status\":\"UP\"");
+
+        CompletableFuture<Integer> slow = CompletableFuture.supplyAsync(() -> status(port(), "/slow"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> saturation(management) > 0);
+        assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(5)).until(() -> saturation(management) == 0);
+        String metrics = http.get(management, "/metrics", Duration.ofSeconds(5)).text();
+        assertThat(metrics).contains("readiness_saturation{source=\"tomcat\"}", "readiness_listen_overflows_total");
+        int somaxconn; // Files.readString sees one byte of a /proc/sys file on JDK 17: read it as a stream
+        try (var in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of("/proc/sys/net/core/somaxconn"))) {
+            somaxconn = Integer.parseInt(in.readLine().strip());
+        }
+        assertThat(metrics).contains("readiness_listen_backlog_effective " + Math.min(321, somaxconn) + ".0");
+        await().atMost(Duration.ofSeconds(5)).until(() -> http.get(management, "/metrics", Duration.ofSeconds(5))
+                .text().contains("readiness_listen_queue_depth{address=\"127.0.0.1\",port=\"" + port() + "\"}"));
+
+        // the listening socket closed behind Tomcat's back: the port refuses, and liveness says why
+        int port = port();
+        java.lang.reflect.Method endpoint = org.apache.coyote.AbstractProtocol.class.getDeclaredMethod("getEndpoint");
+        endpoint.setAccessible(true);
+        Object nio = endpoint.invoke(tomcat.getConnector().getProtocolHandler());
+        java.lang.reflect.Method socket = nio.getClass().getDeclaredMethod("getServerSocket");
+        socket.setAccessible(true);
+        ((java.nio.channels.NetworkChannel) socket.invoke(nio)).close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(port, "/") == -1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> status(management, "/livez") == 503);
+        assertThat(http.get(management, "/livez?verbose", Duration.ofSeconds(2)).text())
+                .contains("\"http-listener\":{\"status\":\"DOWN\"");
+    }
+
+    /** Without the listener: no http-listener check, and saturation only from a concurrency target. */
+    @Test
+    void withoutTheListenerSaturationComesFromTheConcurrencyTarget() throws Exception {
+        Context ctx = tomcat(Map.of("readiness.management.port", "0", "readiness.saturation.concurrency-target", "4"),
+                false);
+        tomcat.start();
+        ReadinessWar war = ReadinessWar.of(ctx.getServletContext());
+        assertThat(war.registry().checks()).extracting(c -> c.name()).doesNotContain("http-listener")
+                .contains("deadlock");
+        CompletableFuture<Integer> slow = CompletableFuture.supplyAsync(() -> status(port(), "/slow"));
+        await().atMost(Duration.ofSeconds(5)).until(() -> http.get(war.managementPort(), "/metrics",
+                Duration.ofSeconds(5)).text().contains("readiness_saturation{source=\"in-flight\"} 0.25"));
+        assertThat(slow.get(10, TimeUnit.SECONDS)).isEqualTo(200);
+    }
+
+    private double saturation(int management) throws IOException {
+        return http.get(management, "/metrics", Duration.ofSeconds(5)).text().lines()
+                .filter(l -> l.startsWith("readiness_saturation{source=\"tomcat\"} "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst().orElse(-1);
+    }
+
     @Test
     void aBadInitParameterFailsTheWebappAndOpensNothing() throws Exception {
         Context ctx = tomcat(Map.of("readiness.management.port", "0", "readiness.drain.timeout", "soon"), false);

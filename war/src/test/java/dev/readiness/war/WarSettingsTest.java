@@ -35,7 +35,9 @@ class WarSettingsTest {
 
     private static final List<String> KEYS = List.of("readiness.drain.timeout", "readiness.drain.propagation-delay",
             "readiness.management.port", "readiness.sessions.redis.uri", "readiness.sessions.cookie.name",
-            "readiness.checks.interval", "readiness.liveness.deadlock.enabled", "readiness.drain.exit-code");
+            "readiness.checks.interval", "readiness.liveness.deadlock.enabled", "readiness.drain.exit-code",
+            "readiness.liveness.http-listener.enabled", "readiness.listen.sample-interval",
+            "readiness.listen.requested-backlog", "readiness.saturation.concurrency-target");
 
     @Test
     void initParametersUnderReadinessAreReadAndOthersIgnored() {
@@ -63,7 +65,8 @@ class WarSettingsTest {
         Map<String, String> broken = Map.of("readiness.drain.timeout", "abc", "readiness.drain.propagation-delay",
                 "-5s", "readiness.management.port", "70000", "readiness.sessions.redis.uri", "http://redis:6379",
                 "readiness.sessions.cookie.name", "a b;c", "readiness.drain.exit-code", "256",
-                "readiness.gc.pressure.window", "forever", "readiness.gc.pressure.overhead-percent", "101");
+                "readiness.gc.pressure.window", "forever", "readiness.gc.pressure.overhead-percent", "101",
+                "readiness.saturation.concurrency-target", "0", "readiness.listen.sample-interval", "5");
         broken.forEach((key, value) -> assertThatThrownBy(
                 () -> ReadinessWar.start(UNTOUCHABLE, WarConfig.of(Map.of(key, value))))
                 .as(key + "=" + value).isInstanceOf(ReadinessConfigException.class)
@@ -119,6 +122,7 @@ class WarSettingsTest {
                 .apply(WarDrain.nameFor("Catalina/localhost", ""))).isTrue();
         assertThat(WarDrain.DRAIN_OPERATION).isEqualTo(dev.readiness.tomcat.ReadinessMBeans.DRAIN_OPERATION);
         assertThat(WarDrain.CONNECTORS).isEqualTo(dev.readiness.tomcat.ReadinessMBeans.CONNECTORS);
+        assertThat(WarDrain.CONNECTORS_ATTRIBUTE).isEqualTo(dev.readiness.tomcat.ReadinessMBeans.CONNECTORS_ATTRIBUTE);
         assertThat(WarDrain.STOP_ACCEPTING_OPERATION)
                 .isEqualTo(dev.readiness.tomcat.ReadinessMBeans.STOP_ACCEPTING_OPERATION);
     }

@@ -97,7 +97,15 @@ class TomcatWarIT {
         assertThat(http.get(tomcat.port(), "/", Duration.ofSeconds(5)).text()).isEqualTo("hello from war-service");
         assertThat(http.get(management, "/readyz?verbose", Duration.ofSeconds(5)).text()).contains("redis-sessions");
         assertThat(http.get(management, "/metrics", Duration.ofSeconds(5)).text())
-                .contains("readiness_probe", "readiness_sessions_load_seconds", "jvm_memory_used_bytes");
+                .contains("readiness_probe", "readiness_sessions_load_seconds", "jvm_memory_used_bytes",
+                        // Tomcat's pool and the listen probe, through the listener's connectors
+                        "readiness_saturation{source=\"tomcat\"}", "readiness_listen_overflows_total",
+                        "readiness_listen_backlog_effective");
+        // the http-listener check reads the real connector: UP and listening, not "not started yet"
+        await().atMost(Duration.ofSeconds(10)).until(() -> http.get(management, "/livez?verbose",
+                Duration.ofSeconds(5)).text().contains("\"listening\":1"));
+        assertThat(http.get(management, "/livez?verbose", Duration.ofSeconds(5)).text())
+                .contains("\"http-listener\":{\"status\":\"UP\"");
         assertThat(tomcat.log()).contains("readiness: 1 connector(s) bind on start (bindOnInit=false)")
                 .doesNotContain("no dev.readiness.tomcat.ReadinessLifecycleListener");
         double startSeconds = (System.nanoTime() - t0) / 1e9;
