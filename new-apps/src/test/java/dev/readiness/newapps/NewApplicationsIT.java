@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static dev.readiness.newapps.BootGeneration.BOOT_41;
+import static dev.readiness.newapps.NewProjects.FLUX;
 import static dev.readiness.newapps.NewProjects.BATCH;
 import static dev.readiness.newapps.NewProjects.GRPC;
 import static dev.readiness.newapps.NewProjects.WEB;
@@ -82,6 +83,9 @@ class NewApplicationsIT {
                             + NewProjects.property("spring-grpc3.version"), "spring-boot-starter",
                     "org.springframework.grpc:spring-grpc-spring-boot-starter", "io.grpc:grpc-services",
                     "readiness-spring-boot3-starter"));
+    /** A WebFlux service (Reactor Netty) with the starter. */
+    private static final App STARTER_WEBFLUX = new App("starter-webflux-boot41", FLUX, BOOT_41,
+            deps("spring-boot-starter-webflux", "readiness-spring-boot-starter"));
     private static final App STARTER_BATCH = new App("starter-batch-boot41", BATCH, BOOT_41,
             deps("spring-boot-starter", "readiness-spring-boot-starter"));
     private static final App AUTOCONFIGURE = new App("autoconfigure-only-boot41", WEB, BOOT_41,
@@ -98,7 +102,7 @@ class NewApplicationsIT {
             Stream.of(BootGeneration.ALL.stream().map(NewApplicationsIT::starterOnTomcat),
                     BootGeneration.ALL.stream().map(NewApplicationsIT::starterWithActuator),
                     BootGeneration.JETTY.stream().map(NewApplicationsIT::starterOnJetty)).flatMap(s -> s),
-            Stream.of(STARTER_GRPC_35, STARTER_BATCH, AUTOCONFIGURE, WITH_HEALTH, WITH_SESSIONS, WITH_GC)).toList();
+            Stream.of(STARTER_GRPC_35, STARTER_WEBFLUX, STARTER_BATCH, AUTOCONFIGURE, WITH_HEALTH, WITH_SESSIONS, WITH_GC)).toList();
 
     private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
     private static final Duration START = Duration.ofSeconds(90);
@@ -254,6 +258,37 @@ class NewApplicationsIT {
 
     /** The gRPC application's one method, called without its generated stub. */
     private static final MethodDescriptor<String, String> SAY = TextMethods.unary("demo.Echo/Say");
+
+    /**
+     * WebFlux on Reactor Netty: the probes, the saturation gauge fed by the reactive in-flight filter (a request
+     * that waits without a thread is in flight all the same), and a drain that waits for the request in flight at
+     * SIGTERM and closes Netty's listening socket.
+     */
+    @Test
+    void aWebFluxServiceGetsProbesSaturationAndADrainThatWaitsForItsRequests() throws Exception {
+        Map<String, String> env = inAPod();
+        env.put("READINESS_SATURATION_CONCURRENCY_TARGET", "4");
+        Instance i = start(STARTER_WEBFLUX, env);
+        probesAsDesigned(i);
+        runsOn(i, BOOT_41);
+        i.jvm.await("Netty started on port", Duration.ofSeconds(1));
+        assertThat(get(i.port, "/", null).text()).isEqualTo("hello");
+        CompletableFuture<NoRetryHttpClient.Response> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return get(i.port, "/slow?ms=2000", null);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        await().atMost(Duration.ofSeconds(5)).until(() -> get(i.management, "/metrics", null).text()
+                .contains("readiness_saturation{source=\"in-flight\"} 0.25"));
+        assertThat(waiting.get(30, TimeUnit.SECONDS).text()).isEqualTo("slow 2000");
+        await().atMost(Duration.ofSeconds(5)).until(() -> get(i.management, "/metrics", null).text()
+                .contains("readiness_saturation{source=\"in-flight\"} 0.0"));
+        drainsWithoutFailingARequest(i);
+        assertThat(i.jvm.lines()).anyMatch(l -> l.contains("Reactor Netty's listening socket closed"))
+                .anyMatch(l -> l.contains("stopped accepting on 1 server(s)"));
+    }
 
     @Test
     void aWorkerWithNoWebServerStillServesItsProbesAndStopsOnSigterm() throws Exception {

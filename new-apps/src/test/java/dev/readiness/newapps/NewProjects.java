@@ -37,6 +37,7 @@ final class NewProjects {
     static final String WEB = "WebApplication";
     static final String BATCH = "BatchApplication";
     static final String GRPC = "GrpcApplication";
+    static final String FLUX = "FluxApplication";
     /** The prefix of a BOM the new project imports: {@code bom:group:artifact:version}. */
     static final String BOM = "bom:";
 

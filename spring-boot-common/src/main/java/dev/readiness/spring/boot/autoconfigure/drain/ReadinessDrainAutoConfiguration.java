@@ -8,6 +8,7 @@ import dev.readiness.core.drain.GracefulDrain;
 import dev.readiness.core.probe.HealthRegistry;
 import dev.readiness.health.jetty.JettyDrain;
 import dev.readiness.health.servlet.InFlightFilter;
+import dev.readiness.spring.boot.autoconfigure.reactive.InFlightWebFilter;
 import dev.readiness.health.tomcat.TomcatDrain;
 import dev.readiness.spring.boot.autoconfigure.ReadinessAutoConfiguration;
 import dev.readiness.spring.boot.autoconfigure.ReadinessProperties;
@@ -19,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnCloudPlatform;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.cloud.CloudPlatform;
 import dev.readiness.spring.boot.autoconfigure.BootGeneration;
 import org.springframework.context.ApplicationContext;
@@ -134,6 +136,30 @@ public final class ReadinessDrainAutoConfiguration {
             JettyServerDrain customizer = new JettyServerDrain(drain);
             return (org.springframework.boot.web.server.WebServerFactoryCustomizer<?>) BootGeneration.current()
                     .jettyServerCustomizer(server -> customizer.customize((org.eclipse.jetty.server.Server) server));
+        }
+    }
+
+    /**
+     * WebFlux on Reactor Netty: every exchange counted by the in-flight web filter, accepting stopped by closing the
+     * server's listening channel.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.web.server.WebFilter", "reactor.core.publisher.Mono"})
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    static final class ReactiveDrainConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "readinessInFlightWebFilter")
+        InFlightWebFilter readinessInFlightWebFilter(GracefulDrain drain) {
+            return new InFlightWebFilter(drain.tracker());
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        NettyServerDrain readinessNettyDrain(GracefulDrain drain, ApplicationContext context) {
+            NettyServerDrain adapter = new NettyServerDrain(context);
+            drain.server(adapter);
+            return adapter;
         }
     }
 

@@ -24,6 +24,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -146,6 +147,25 @@ public final class ReadinessScalingAutoConfiguration {
             registration.addUrlPatterns("/*");
             registration.setEnabled(settings.concurrencyTarget().isPresent() && drain.getIfAvailable() == null);
             return registration;
+        }
+    }
+
+    /**
+     * Counts WebFlux exchanges for the concurrency target when no drain does (the drain's own web filter counts them
+     * otherwise); only when the target is set.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.web.server.WebFilter", "reactor.core.publisher.Mono"})
+    @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+    @ConditionalOnMissingBean(GracefulDrain.class)
+    @org.springframework.boot.autoconfigure.condition.ConditionalOnProperty("readiness.saturation.concurrency-target")
+    static final class ReactiveInFlight {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "readinessSaturationInFlightWebFilter")
+        dev.readiness.spring.boot.autoconfigure.reactive.InFlightWebFilter readinessSaturationInFlightWebFilter(
+                ServerSaturation saturation) {
+            return new dev.readiness.spring.boot.autoconfigure.reactive.InFlightWebFilter(saturation.tracker());
         }
     }
 
