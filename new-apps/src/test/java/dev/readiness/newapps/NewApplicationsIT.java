@@ -268,11 +268,15 @@ class NewApplicationsIT {
     void aWebFluxServiceGetsProbesSaturationAndADrainThatWaitsForItsRequests() throws Exception {
         Map<String, String> env = inAPod();
         env.put("READINESS_SATURATION_CONCURRENCY_TARGET", "4");
+        env.put("READINESS_MANAGEMENT_DETAILS", "true");
         Instance i = start(STARTER_WEBFLUX, env);
         probesAsDesigned(i);
         runsOn(i, BOOT_41);
         i.jvm.await("Netty started on port", Duration.ofSeconds(1));
         assertThat(get(i.port, "/", null).text()).isEqualTo("hello");
+        // the http-listener check reads Netty's listening channel (not "not read", not "not started yet")
+        await().atMost(Duration.ofSeconds(10)).until(() -> get(i.management, "/livez?verbose", null).text()
+                .matches(".*\"http-listener\":\\{\"status\":\"UP\"[^}]*\"listening\":1.*"));
         CompletableFuture<NoRetryHttpClient.Response> waiting = CompletableFuture.supplyAsync(() -> {
             try {
                 return get(i.port, "/slow?ms=2000", null);
@@ -286,7 +290,7 @@ class NewApplicationsIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> get(i.management, "/metrics", null).text()
                 .contains("readiness_saturation{source=\"in-flight\"} 0.0"));
         drainsWithoutFailingARequest(i);
-        assertThat(i.jvm.lines()).anyMatch(l -> l.contains("Reactor Netty's listening socket closed"))
+        assertThat(i.jvm.lines()).anyMatch(l -> l.matches(".*Reactor Netty's listening socket \\S+ closed.*"))
                 .anyMatch(l -> l.contains("stopped accepting on 1 server(s)"));
     }
 

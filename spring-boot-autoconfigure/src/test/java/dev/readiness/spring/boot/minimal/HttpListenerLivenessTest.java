@@ -92,6 +92,48 @@ class HttpListenerLivenessTest {
         }
     }
 
+    @Test
+    void reactorNettysListenerLostBehindItsBackTurnsLivenessDown() throws Exception {
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ReactiveApplication.class)
+                .web(org.springframework.boot.WebApplicationType.REACTIVE).properties(
+                        "spring.autoconfigure.exclude=org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+                                + "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration,"
+                                // Tomcat and Jetty serve reactive applications too; this one runs on Reactor Netty
+                                + "org.springframework.boot.tomcat.autoconfigure.reactive.TomcatReactiveWebServerAutoConfiguration,"
+                                + "org.springframework.boot.jetty.autoconfigure.reactive.JettyReactiveWebServerAutoConfiguration",
+                        "server.port=0", "server.address=127.0.0.1", "readiness.management.port=0",
+                        "readiness.management.host=127.0.0.1", "readiness.management.details=true",
+                        "logging.level.root=WARN", "spring.main.banner-mode=off").run()) {
+            WebServer server = ((WebServerApplicationContext) context).getWebServer();
+            assertThat(server.getClass().getSimpleName()).isEqualTo("NettyWebServer");
+            int management = context.getBean(ManagementServer.class).port();
+            int port = server.getPort();
+            assertThat(http.get(port, "/", Duration.ofSeconds(5)).status()).isEqualTo(200);
+            awaitLiveness(management, 200, "\"listening\":1");
+
+            java.lang.reflect.Field f = server.getClass().getDeclaredField("disposableServer");
+            f.setAccessible(true);
+            ((reactor.netty.DisposableServer) f.get(server)).channel().close().sync();
+
+            assertRefused(port);
+            awaitLiveness(management, 503, "\"http-listener\":{\"status\":\"DOWN\"");
+            assertThat(http.get(management, "/livez?verbose", Duration.ofSeconds(5)).text())
+                    .contains("the listening socket of Reactor Netty");
+        }
+    }
+
+    /** A WebFlux application: one route, and the starter. */
+    @org.springframework.boot.SpringBootConfiguration
+    @org.springframework.boot.autoconfigure.EnableAutoConfiguration
+    static class ReactiveApplication {
+        @org.springframework.context.annotation.Bean
+        org.springframework.web.reactive.function.server.RouterFunction<?> hello() {
+            return org.springframework.web.reactive.function.server.RouterFunctions.route()
+                    .GET("/", r -> org.springframework.web.reactive.function.server.ServerResponse.ok()
+                            .bodyValue("hello")).build();
+        }
+    }
+
     private void awaitLiveness(int port, int status, String text) {
         String[] last = {"no answer"};
         try {

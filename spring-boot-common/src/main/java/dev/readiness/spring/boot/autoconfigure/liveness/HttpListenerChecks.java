@@ -8,6 +8,7 @@ import dev.readiness.health.jetty.JettyListenerCheck;
 import dev.readiness.health.tomcat.TomcatListenerCheck;
 import org.springframework.beans.factory.ObjectProvider;
 import dev.readiness.spring.boot.autoconfigure.BootGeneration;
+import dev.readiness.spring.boot.autoconfigure.reactive.ReactorNettyServer;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.event.ContextClosedEvent;
@@ -21,8 +22,9 @@ import java.util.function.BooleanSupplier;
  * (the server is created late in the context's refresh, and its connectors start last): Tomcat's connectors through
  * {@link TomcatListenerCheck}, Jetty's server through {@link JettyListenerCheck}; UP "not started yet" until the
  * server exists, and UP from the moment the application stops on purpose: a drain began, or the context is
- * closing (Spring Boot's own graceful shutdown, without the drain). Another server (Netty, Undertow) is reported UP
- * with what it is, once: this check cannot read it.
+ * closing (Spring Boot's own graceful shutdown, without the drain). Reactor Netty (WebFlux) through its listening
+ * channel ({@link ReactorNettyServer}). Another server (Undertow) is reported UP with what it is, once: this check
+ * cannot read it.
  * <p>
  * Tomcat's and Jetty's classes are touched only once the server is known to be one of them, so either may be
  * missing from the class path.
@@ -71,10 +73,35 @@ final class HttpListenerChecks implements ApplicationListener<ContextClosedEvent
             Object jetty = tomcat == null && JETTY ? boot.jetty(server) : null;
             d = tomcat != null ? Tomcat.check(tomcat, this::stoppingOnPurpose)
                     : jetty != null ? Jetty.check(jetty, this::stoppingOnPurpose)
+                    : ReactorNettyServer.is(server) ? netty(server, this::stoppingOnPurpose)
                     : unreadable(server);
             delegate = d;
         }
         return d.check();
+    }
+
+    /**
+     * Reactor Netty (WebFlux): DOWN once its listening channel is closed while nothing stops on purpose (the port
+     * refuses every connection, and only a restart opens it again); UP reading it otherwise. A server whose channel
+     * cannot be read is reported UP saying so.
+     */
+    private static LocalCheck netty(Object server, BooleanSupplier stopping) {
+        return () -> {
+            if (stopping.getAsBoolean()) {
+                return CheckResult.up("stopping on purpose");
+            }
+            try {
+                ReactorNettyServer netty = ReactorNettyServer.of(server);
+                if (netty == null) {
+                    return CheckResult.up("not started yet");
+                }
+                return netty.isOpen() ? CheckResult.up().withDetail("listening", 1)
+                        : CheckResult.down("the listening socket of Reactor Netty (" + netty + ") is closed: the port"
+                        + " refuses every connection").withDetail("listening", 0);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return CheckResult.up("the listener of Reactor Netty is not read (" + e + ")");
+            }
+        };
     }
 
     private static LocalCheck unreadable(Object server) {
