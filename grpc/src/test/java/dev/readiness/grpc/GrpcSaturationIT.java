@@ -188,34 +188,30 @@ class GrpcSaturationIT {
     /** A handler that holds the executor's thread until released, as one blocked on a database would. */
     private ServerServiceDefinition blocking() {
         return ServerServiceDefinition.builder("test.Slow")
-                .addMethod(GrpcDrainIT.SLEEP, ServerCalls.asyncUnaryCall((String req, StreamObserver<String> out) -> {
-                    try {
-                        held.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    out.onNext("released");
-                    out.onCompleted();
-                }))
+                .addMethod(GrpcDrainIT.SLEEP, ServerCalls.asyncUnaryCall((String req, StreamObserver<String> out) ->
+                        answerOnce(held, out)))
                 .build();
     }
 
-    /** Handlers that hold no thread while they wait. */
+    /** Handlers that hold no thread of the server's while they wait. */
     private ServerServiceDefinition asynchronous() {
         return ServerServiceDefinition.builder("test.Slow")
                 .addMethod(GrpcDrainIT.SLEEP, ServerCalls.asyncUnaryCall((String req, StreamObserver<String> out) ->
-                        CompletableFuture.runAsync(() -> {
-                            try {
-                                release.await();
-                            } catch (InterruptedException e) {
-                                Thread.currentThread().interrupt();
-                            }
-                            out.onNext("released");
-                            out.onCompleted();
-                        }, threads)))
+                        CompletableFuture.runAsync(() -> answerOnce(release, out), threads)))
                 .addMethod(GrpcDrainIT.TICKS, ServerCalls.asyncServerStreamingCall((String req,
                         StreamObserver<String> out) -> out.onNext("open")))
                 .build();
+    }
+
+    /** Waits for {@code latch} on the calling thread, then answers "released". */
+    private static void answerOnce(CountDownLatch latch, StreamObserver<String> out) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        out.onNext("released");
+        out.onCompleted();
     }
 
     private double gauge(String source) {
