@@ -26,7 +26,7 @@ public final class ReactorNettyServer {
     }
 
     /**
-     * The server's listening channel, or null before the server started.
+     * The server's listening channel, or null before the server started (or bound).
      *
      * @throws ReflectiveOperationException when Boot's server does not have the expected shape
      */
@@ -34,7 +34,8 @@ public final class ReactorNettyServer {
         Field f = webServer.getClass().getDeclaredField("disposableServer");
         f.setAccessible(true);
         Object disposable = f.get(webServer);
-        return disposable == null ? null : new ReactorNettyServer(method(disposable.getClass(), "channel").invoke(disposable));
+        Object channel = disposable == null ? null : method(disposable.getClass(), "channel").invoke(disposable);
+        return channel == null ? null : new ReactorNettyServer(channel);
     }
 
     /** Whether the listening channel is open: false once it was closed, on purpose or not. */
