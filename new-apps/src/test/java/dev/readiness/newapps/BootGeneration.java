@@ -35,11 +35,11 @@ record BootGeneration(String id, String versionProperty, String webStarter, Stri
     /** Every row the starter's scenarios run on, oldest first. */
     static final List<BootGeneration> ALL = List.of(BOOT_35, BOOT_40, BOOT_41);
 
-    /**
-     * The rows the starter runs on Jetty in: Spring Boot 3.5 (Jetty 12.0) and 4.1 (Jetty 12.1); 4.0 has the same
-     * readiness artifacts and Jetty line as 4.1.
-     */
-    static final List<BootGeneration> JETTY = List.of(BOOT_35, BOOT_41);
+    /** The rows the starter runs on Jetty in: Spring Boot 3.5 (Jetty 12.0), 4.0 and 4.1 (Jetty 12.1). */
+    static final List<BootGeneration> JETTY = ALL;
+
+    /** The rows a WebFlux service (Reactor Netty) runs on: every one. */
+    static final List<BootGeneration> REACTIVE = ALL;
 
     /** The Boot version of this row; fails naming the property when Failsafe did not pass it. */
     String version() {

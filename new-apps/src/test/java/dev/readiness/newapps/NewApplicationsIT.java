@@ -83,9 +83,11 @@ class NewApplicationsIT {
                             + NewProjects.property("spring-grpc3.version"), "spring-boot-starter",
                     "org.springframework.grpc:spring-grpc-spring-boot-starter", "io.grpc:grpc-services",
                     "readiness-spring-boot3-starter"));
-    /** A WebFlux service (Reactor Netty) with the starter. */
-    private static final App STARTER_WEBFLUX = new App("starter-webflux-boot41", FLUX, BOOT_41,
-            deps("spring-boot-starter-webflux", "readiness-spring-boot-starter"));
+    /** A WebFlux service (Reactor Netty) with the starter of its generation. */
+    private static App starterOnWebFlux(BootGeneration boot) {
+        return new App("starter-webflux-" + boot.id(), FLUX, boot,
+                deps("spring-boot-starter-webflux", boot.readinessStarter()));
+    }
     private static final App STARTER_BATCH = new App("starter-batch-boot41", BATCH, BOOT_41,
             deps("spring-boot-starter", "readiness-spring-boot-starter"));
     private static final App AUTOCONFIGURE = new App("autoconfigure-only-boot41", WEB, BOOT_41,
@@ -101,8 +103,9 @@ class NewApplicationsIT {
     private static final List<App> APPS = Stream.concat(
             Stream.of(BootGeneration.ALL.stream().map(NewApplicationsIT::starterOnTomcat),
                     BootGeneration.ALL.stream().map(NewApplicationsIT::starterWithActuator),
-                    BootGeneration.JETTY.stream().map(NewApplicationsIT::starterOnJetty)).flatMap(s -> s),
-            Stream.of(STARTER_GRPC_35, STARTER_WEBFLUX, STARTER_BATCH, AUTOCONFIGURE, WITH_HEALTH, WITH_SESSIONS, WITH_GC)).toList();
+                    BootGeneration.JETTY.stream().map(NewApplicationsIT::starterOnJetty),
+                    BootGeneration.REACTIVE.stream().map(NewApplicationsIT::starterOnWebFlux)).flatMap(s -> s),
+            Stream.of(STARTER_GRPC_35, STARTER_BATCH, AUTOCONFIGURE, WITH_HEALTH, WITH_SESSIONS, WITH_GC)).toList();
 
     private static final String LAUNCHER = "org.springframework.boot.loader.launch.JarLauncher";
     private static final Duration START = Duration.ofSeconds(90);
@@ -264,14 +267,23 @@ class NewApplicationsIT {
      * that waits without a thread is in flight all the same), and a drain that waits for the request in flight at
      * SIGTERM and closes Netty's listening socket.
      */
-    @Test
-    void aWebFluxServiceGetsProbesSaturationAndADrainThatWaitsForItsRequests() throws Exception {
+    @ParameterizedTest(name = "on {0}")
+    @MethodSource("reactiveGenerations")
+    void aWebFluxServiceGetsProbesSaturationAndADrainThatWaitsForItsRequests(BootGeneration boot) throws Exception {
+        on(boot, () -> webFluxService(boot));
+    }
+
+    static List<BootGeneration> reactiveGenerations() {
+        return BootGeneration.REACTIVE;
+    }
+
+    private void webFluxService(BootGeneration boot) throws Exception {
         Map<String, String> env = inAPod();
         env.put("READINESS_SATURATION_CONCURRENCY_TARGET", "4");
         env.put("READINESS_MANAGEMENT_DETAILS", "true");
-        Instance i = start(STARTER_WEBFLUX, env);
+        Instance i = start(starterOnWebFlux(boot), env);
         probesAsDesigned(i);
-        runsOn(i, BOOT_41);
+        runsOn(i, boot);
         i.jvm.await("Netty started on port", Duration.ofSeconds(1));
         assertThat(get(i.port, "/", null).text()).isEqualTo("hello");
         // the http-listener check reads Netty's listening channel (not "not read", not "not started yet")

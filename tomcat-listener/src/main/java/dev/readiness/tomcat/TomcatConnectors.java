@@ -42,7 +42,7 @@ final class TomcatConnectors implements TomcatConnectorsMBean {
     }
 
     @Override
-    public Object[] getConnectors() {
+    public Object[] connectors() {
         return connectors.toArray();
     }
 

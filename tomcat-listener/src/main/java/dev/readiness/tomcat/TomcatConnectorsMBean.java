@@ -1,9 +1,10 @@
 package dev.readiness.tomcat;
 
 /**
- * What the webapps see of Tomcat's connectors (a standard MBean). The operations take and answer JDK types only;
- * {@link #getConnectors()} answers Tomcat's own objects, for webapp code that loads Tomcat's classes from the same
- * common class loader.
+ * What the webapps see of Tomcat's connectors (a standard MBean). Its operations take no argument; they answer JDK
+ * types, except {@link #connectors()}, which answers Tomcat's own objects for webapp code that loads Tomcat's
+ * classes from the same common class loader. That one is an operation, not an attribute, so that monitoring tools
+ * that read every attribute (a JMX exporter, Jolokia) never walk Tomcat's object graph.
  */
 public interface TomcatConnectorsMBean {
 
@@ -25,5 +26,5 @@ public interface TomcatConnectorsMBean {
      * probe's requested backlog. Tomcat's classes come from its common class loader, which every webapp delegates
      * {@code org.apache.catalina} to, so the webapp sees the same class.
      */
-    Object[] getConnectors();
+    Object[] connectors();
 }

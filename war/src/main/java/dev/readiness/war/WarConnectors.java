@@ -16,8 +16,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 
 /**
- * Tomcat's connectors as this webapp reads them: the objects {@code ReadinessLifecycleListener} publishes on its
- * MBean ({@value WarDrain#CONNECTORS}, attribute {@value WarDrain#CONNECTORS_ATTRIBUTE}), registered at the Server's
+ * Tomcat's connectors as this webapp reads them: the objects {@code ReadinessLifecycleListener} answers on its
+ * MBean ({@value WarDrain#CONNECTORS}, operation {@value WarDrain#CONNECTORS_OPERATION}), registered at the Server's
  * {@code before_init}, before any webapp starts. From them: the {@code http-listener} liveness check, the saturation
  * of the first connector's worker pool, and its {@code acceptCount} for the listen probe. Empty on another
  * container or without the listener. Tomcat's classes are touched only in {@link Tomcat}, once the MBean answered
@@ -47,7 +47,7 @@ final class WarConnectors {
             if (!mbs.isRegistered(name)) {
                 return Optional.empty();
             }
-            value = mbs.getAttribute(name, WarDrain.CONNECTORS_ATTRIBUTE);
+            value = mbs.invoke(name, WarDrain.CONNECTORS_OPERATION, new Object[0], new String[0]);
         } catch (JMException | RuntimeException e) {
             log.warn("readiness: cannot read Tomcat's connectors from {} ({}): no http-listener check, and no"
                     + " saturation from Tomcat's pool", WarDrain.CONNECTORS, e.toString());

@@ -29,7 +29,7 @@ final class WarDrain implements WarDrainMBean, DrainableServer {
     static final String DRAIN_OPERATION = "drain";
     static final String CONNECTORS = "dev.readiness:type=TomcatConnectors";
     static final String STOP_ACCEPTING_OPERATION = "stopAccepting";
-    static final String CONNECTORS_ATTRIBUTE = "Connectors";
+    static final String CONNECTORS_OPERATION = "connectors";
 
     private static final Logger log = LoggerFactory.getLogger(WarDrain.class);
 

@@ -17,7 +17,7 @@ class WarConnectorsTest {
 
     /** A stand-in for the listener's MBean (the standard MBean naming rule wants the interface public). */
     public interface ConnectorsMBean {
-        Object[] getConnectors();
+        Object[] connectors();
     }
 
     /** Answers what it was given, or throws it. */
@@ -29,7 +29,7 @@ class WarConnectorsTest {
         }
 
         @Override
-        public Object[] getConnectors() {
+        public Object[] connectors() {
             if (answer instanceof RuntimeException e) {
                 throw e;
             }

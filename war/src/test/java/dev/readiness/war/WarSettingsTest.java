@@ -122,7 +122,7 @@ class WarSettingsTest {
                 .apply(WarDrain.nameFor("Catalina/localhost", ""))).isTrue();
         assertThat(WarDrain.DRAIN_OPERATION).isEqualTo(dev.readiness.tomcat.ReadinessMBeans.DRAIN_OPERATION);
         assertThat(WarDrain.CONNECTORS).isEqualTo(dev.readiness.tomcat.ReadinessMBeans.CONNECTORS);
-        assertThat(WarDrain.CONNECTORS_ATTRIBUTE).isEqualTo(dev.readiness.tomcat.ReadinessMBeans.CONNECTORS_ATTRIBUTE);
+        assertThat(WarDrain.CONNECTORS_OPERATION).isEqualTo(dev.readiness.tomcat.ReadinessMBeans.CONNECTORS_OPERATION);
         assertThat(WarDrain.STOP_ACCEPTING_OPERATION)
                 .isEqualTo(dev.readiness.tomcat.ReadinessMBeans.STOP_ACCEPTING_OPERATION);
     }

@@ -5,9 +5,6 @@ import dev.readiness.testkit.process.ForkedJvm;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -140,10 +137,8 @@ class DrainSignalIT {
 
     @Test
     void aSigintDuringTheDrainDoesNotStartAnotherDrain() throws Exception {
-        // A JVM started with SIGINT ignored (a background job of a non-interactive shell, nohup) keeps it ignored,
-        // and so do the JVMs it forks: then no SIGINT can reach the service, and there is nothing to test.
-        assumeFalse(sigintIgnored(), "SIGINT is ignored in this JVM, inherited from the way the build was started"
-                + " (a background job or nohup); the forked service would ignore it too, so this test cannot run here");
+        assumeFalse(dev.readiness.testkit.process.IgnoredSignals.sigint(),
+                dev.readiness.testkit.process.IgnoredSignals.sigintMessage());
         ForkedJvm jvm = service("sigint-in-drain", Map.of("READINESS_DRAIN_PROPAGATION_DELAY", "2s"));
         port(jvm);
         jvm.signal("TERM");
@@ -153,16 +148,6 @@ class DrainSignalIT {
         assertThat(jvm.count("drain phase 1/4")).isEqualTo(1);
         assertThat(jvm.count("drain complete in")).isEqualTo(1);
         assertThat(jvm.count("SIGINT received during the drain")).isEqualTo(1);
-    }
-
-    /** Whether SIGINT is ignored in this process ({@code SigIgn} in /proc/self/status, bit 2). */
-    static boolean sigintIgnored() throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-            if (line.startsWith("SigIgn:")) {
-                return (Long.parseLong(line.substring("SigIgn:".length()).trim(), 16) & (1L << (2 - 1))) != 0;
-            }
-        }
-        return false;
     }
 
     @Test

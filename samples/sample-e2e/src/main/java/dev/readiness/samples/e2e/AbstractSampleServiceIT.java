@@ -445,6 +445,8 @@ public abstract class AbstractSampleServiceIT extends AbstractSampleIT {
 
     @Test
     protected void ctrlCDrainsTheWayASigtermDoes() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeFalse(dev.readiness.testkit.process.IgnoredSignals.sigint(),
+                dev.readiness.testkit.process.IgnoredSignals.sigintMessage());
         try (SampleProcess app = start(Map.of(
                 "READINESS_SESSIONS_REDIS_URI", redis.uri(), "READINESS_DRAIN_PROPAGATION_DELAY", "1s"))) {
             awaitServing(app);
