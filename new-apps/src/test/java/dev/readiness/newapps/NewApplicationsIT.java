@@ -225,6 +225,7 @@ class NewApplicationsIT {
             int grpcPort = FreePorts.next();
             Map<String, String> env = inAPod();
             env.put("SPRING_GRPC_SERVER_PORT", Integer.toString(grpcPort));
+            env.put("READINESS_SATURATION_CONCURRENCY_TARGET", "4");
             Instance i = start(STARTER_GRPC_35, env);
             probesAsDesigned(i);
             runsOn(i, boot);
@@ -238,7 +239,9 @@ class NewApplicationsIT {
                 }
                 assertThat(say(channel, "hello")).isEqualTo("hello");
                 CompletableFuture<String> inFlight = CompletableFuture.supplyAsync(() -> say(channel, "sleep:2500"));
-                Thread.sleep(200); // the call reaches the server before the signal
+                // the service's only server is gRPC: saturation is its calls in flight over the target
+                await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).until(() ->
+                        get(i.management, "/metrics", null).text().contains("readiness_saturation{source=\"grpc\"} 0.25"));
                 i.jvm.signal("TERM");
                 await().atMost(Duration.ofSeconds(1)).pollInterval(Duration.ofMillis(20)).until(() ->
                         HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
