@@ -38,13 +38,17 @@ final class ServerSaturation implements Saturation {
 
     /**
      * The application's web server started on {@code port}; {@code pool} is its worker pool's saturation when it has
-     * one this module can read. Only the first server reported counts.
+     * one this module can read. Only the first web server counts, and it is the source unless a gRPC server was
+     * reported first; its port is recorded either way (the HTTP warm-up's).
      */
     synchronized void serverStarted(String server, int port, Optional<Saturation> pool) {
-        if (this.port != -1 || decided) {
+        if (this.port != -1) {
             return;
         }
         this.port = port;
+        if (decided) {
+            return;
+        }
         decide(server, settings.concurrencyTarget().isPresent()
                 ? Optional.of(ConcurrencySaturation.of(tracker, settings.concurrencyTarget().getAsInt()))
                 : pool);
