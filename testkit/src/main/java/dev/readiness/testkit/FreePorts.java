@@ -61,8 +61,15 @@ public final class FreePorts {
      */
     static int ephemeralLow(Path rangeFile) {
         String text;
-        try {
-            text = Files.readString(rangeFile).trim();
+        // Read through a buffered stream, never Files.readString: a /proc/sys file reports size 0, readString then
+        // reads one byte and one more read at offset 1, where the kernel's sysctl handlers answer end of file, so
+        // it sees "3" of "32768 60999".
+        try (java.io.BufferedReader in = Files.newBufferedReader(rangeFile)) {
+            String line = in.readLine();
+            if (line == null) {
+                return DEFAULT_EPHEMERAL_LOW;
+            }
+            text = line.trim();
         } catch (IOException | RuntimeException e) { // missing (not Linux), unreadable, not text
             return DEFAULT_EPHEMERAL_LOW;
         }
