@@ -159,8 +159,11 @@ public final class ReadinessWar implements AutoCloseable {
                 registry.liveness(TomcatListenerCheck.NAME,
                         connectors.get().listenerCheck(() -> drain.phase() != DrainPhase.SERVING));
             }
-            Optional<Saturation> saturationSource = saturationSource(saturation, drain, connectors,
-                    context.getServerInfo());
+            // readiness.saturation: requests in flight (the in-flight filter's count) over the target, on any
+            // container; else Tomcat's pool through the listener's connectors
+            Optional<Saturation> saturationSource = saturation.choose(context.getServerInfo(),
+                    target -> ConcurrencySaturation.of(drain.tracker(), target),
+                    connectors.flatMap(WarConnectors::saturation), log::warn);
             if (metrics != null) {
                 saturationSource.ifPresent(metrics::bind);
             }
@@ -243,26 +246,6 @@ public final class ReadinessWar implements AutoCloseable {
         SessionSettings.from(key -> key.equals(SessionSettings.REDIS_URI.name())
                 ? java.util.Optional.of("redis://localhost:6379") : source.text(key));
         return null;
-    }
-
-    /**
-     * {@code readiness.saturation}: requests in flight (the in-flight filter's count) over
-     * {@code readiness.saturation.concurrency-target} when it is set, on any container; else Tomcat's pool through
-     * the listener's connectors; else none, said in one WARN naming the key.
-     */
-    private static Optional<Saturation> saturationSource(SaturationSettings settings, GracefulDrain drain,
-                                                         Optional<WarConnectors> connectors, String server) {
-        if (!settings.enabled()) {
-            return Optional.empty();
-        }
-        if (settings.concurrencyTarget().isPresent()) {
-            return Optional.of(ConcurrencySaturation.of(drain.tracker(), settings.concurrencyTarget().getAsInt()));
-        }
-        Optional<Saturation> pool = connectors.flatMap(WarConnectors::saturation);
-        if (pool.isEmpty()) {
-            log.warn(SaturationSettings.missingTargetWarning(server));
-        }
-        return pool;
     }
 
     /** The connector's backlog, or {@code readiness.listen.requested-backlog} while it cannot be read. */

@@ -9,6 +9,8 @@ import dev.readiness.core.config.Syntax;
 import java.math.BigDecimal;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.regex.Pattern;
 
 /**
@@ -83,6 +85,26 @@ public final class SaturationSettings {
     /** The concurrency target, when set. */
     public OptionalInt concurrencyTarget() {
         return concurrencyTarget == null ? OptionalInt.empty() : OptionalInt.of(concurrencyTarget);
+    }
+
+    /**
+     * The source these settings choose for {@code server}, the one rule of every integration: nothing when the gauge
+     * is off; work in flight over the concurrency target when it is set ({@code inFlight} makes that source from
+     * the target), even where a pool could be read; else the server's own {@code pool}; else nothing, and
+     * {@code warnings} gets {@link #missingTargetWarning} once.
+     */
+    public Optional<Saturation> choose(String server, IntFunction<Saturation> inFlight, Optional<Saturation> pool,
+                                       Consumer<String> warnings) {
+        if (!enabled) {
+            return Optional.empty();
+        }
+        if (concurrencyTarget != null) {
+            return Optional.of(inFlight.apply(concurrencyTarget));
+        }
+        if (pool.isEmpty()) {
+            warnings.accept(missingTargetWarning(server));
+        }
+        return pool;
     }
 
     /** The one WARN line for a server whose saturation cannot be read without a target. */

@@ -142,13 +142,9 @@ public final class GrpcService {
         // readiness.saturation.*: calls in flight over the concurrency target, the gauge an autoscaler follows.
         // Echo waits on a timer and holds no thread, and grpc-java's default executor has no bound to read; a
         // service of blocking calls gives the server a bounded executor and reads GrpcSaturation.executor(pool).
-        SaturationSettings saturation = SaturationSettings.from(SettingsSource.of(config));
-        if (saturation.enabled() && saturation.concurrencyTarget().isPresent()) {
-            new SaturationMetrics(GrpcSaturation.inFlight(stats, saturation.concurrencyTarget().getAsInt()))
-                    .bindTo(metrics);
-        } else if (saturation.enabled()) {
-            log.warn(SaturationSettings.missingTargetWarning("grpc-java's default executor"));
-        }
+        SaturationSettings.from(SettingsSource.of(config)).choose("grpc-java's default executor",
+                target -> GrpcSaturation.inFlight(stats, target), java.util.Optional.empty(), log::warn)
+                .ifPresent(s -> new SaturationMetrics(s).bindTo(metrics));
         ServerInterceptor counting = GrpcDrain.interceptor(drain);
         server = stats.install(GrpcServers.configure(NettyServerBuilder.forPort(settings.port()), grpc))
                 .addService(health)

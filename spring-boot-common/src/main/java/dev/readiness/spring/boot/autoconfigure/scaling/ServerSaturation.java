@@ -49,9 +49,7 @@ final class ServerSaturation implements Saturation {
         if (decided) {
             return;
         }
-        decide(server, settings.concurrencyTarget().isPresent()
-                ? Optional.of(ConcurrencySaturation.of(tracker, settings.concurrencyTarget().getAsInt()))
-                : pool);
+        decide(settings.choose(server, target -> ConcurrencySaturation.of(tracker, target), pool, log::warn));
     }
 
     /**
@@ -64,18 +62,12 @@ final class ServerSaturation implements Saturation {
         if (this.port != -1 || decided) {
             return;
         }
-        decide("gRPC server", settings.concurrencyTarget().isPresent()
-                ? Optional.of(inFlight.apply(settings.concurrencyTarget().getAsInt()))
-                : Optional.empty());
+        decide(settings.choose("gRPC server", inFlight, Optional.empty(), log::warn));
     }
 
-    private void decide(String server, Optional<Saturation> source) {
+    private void decide(Optional<Saturation> source) {
         decided = true;
-        if (!settings.enabled()) {
-            return;
-        }
         if (source.isEmpty()) {
-            log.warn(SaturationSettings.missingTargetWarning(server));
             return;
         }
         found = source.get();
