@@ -170,7 +170,7 @@ public final class ReadinessWar implements AutoCloseable {
             ListenQueueProbe listenProbe = null;
             if (listen.enabled()) {
                 ListenQueueProbe.Builder probe = ListenQueueProbe.builder(listen);
-                connectors.ifPresent(c -> probe.requestedBacklog(orConfigured(c.requestedBacklog(), listen)));
+                connectors.ifPresent(c -> probe.requestedBacklog(c.requestedBacklog()));
                 listenProbe = own(drain, opened, "listen-queue-probe", probe.build());
                 ListenQueueCheck.registerIfEnabled(registry, listenProbe);
                 if (metrics != null) {
@@ -246,15 +246,6 @@ public final class ReadinessWar implements AutoCloseable {
         SessionSettings.from(key -> key.equals(SessionSettings.REDIS_URI.name())
                 ? java.util.Optional.of("redis://localhost:6379") : source.text(key));
         return null;
-    }
-
-    /** The connector's backlog, or {@code readiness.listen.requested-backlog} while it cannot be read. */
-    private static java.util.function.IntSupplier orConfigured(java.util.function.IntSupplier connector,
-                                                               ListenQueueSettings listen) {
-        return () -> {
-            int backlog = connector.getAsInt();
-            return backlog >= 0 ? backlog : listen.requestedBacklog().orElse(-1);
-        };
     }
 
     /** Whether Micrometer's Prometheus registry is on the webapp's class path ({@link WarMetrics} needs it). */

@@ -184,7 +184,7 @@ public final class ListenQueueProbe implements AutoCloseable {
         if (requestedBacklog != null) {
             try {
                 int v = requestedBacklog.getAsInt();
-                return v < 0 ? -1 : v;
+                return v < 0 ? settings.requestedBacklog().orElse(-1) : v;
             } catch (RuntimeException e) {
                 reportOnce("requested", "reading the server's requested backlog failed: " + e);
                 return -1;
@@ -485,7 +485,8 @@ public final class ListenQueueProbe implements AutoCloseable {
 
         /**
          * Where the server's requested backlog comes from (Tomcat acceptCount, Jetty acceptQueueSize); takes
-         * precedence over {@link ListenQueueSettings#requestedBacklog()}. A negative value means unknown.
+         * precedence over {@link ListenQueueSettings#requestedBacklog()}. A negative value means the server cannot
+         * tell yet: then the configured backlog counts, or unknown without one.
          */
         public Builder requestedBacklog(IntSupplier requestedBacklog) {
             this.requestedBacklog = Objects.requireNonNull(requestedBacklog, "requestedBacklog");

@@ -235,6 +235,20 @@ class ListenQueueProbeTest {
     }
 
     @Test
+    void aServerThatCannotTellItsBacklogYetFallsBackToTheConfiguredOne() throws IOException {
+        Path root = ProcTrees.copy(ProcTrees.LINUX_4_19, tmp);
+        int[] server = {-1};
+        ListenQueueProbe probe = ListenQueueProbe.builder(ListenQueueSettings.builder().procRoot(root)
+                .requestedBacklog(100).build()).requestedBacklog(() -> server[0]).warnings(warnings::add).build();
+        assertThat(probe.sample().requestedBacklog()).as("no connector yet: the configured backlog").isEqualTo(100);
+        server[0] = 511;
+        assertThat(probe.sample().requestedBacklog()).as("the server's own, once it tells").isEqualTo(511);
+        ListenQueueProbe unconfigured = ListenQueueProbe.builder(ListenQueueSettings.builder().procRoot(root).build())
+                .requestedBacklog(() -> -1).warnings(warnings::add).build();
+        assertThat(unconfigured.sample().requestedBacklog()).isEqualTo(-1);
+    }
+
+    @Test
     void aFailingRequestedBacklogSupplierIsUnknownNotFatal() throws IOException {
         Path root = ProcTrees.copy(ProcTrees.LINUX_4_19, tmp);
         ListenQueueProbe probe = ListenQueueProbe.builder(ListenQueueSettings.builder().procRoot(root).build())
