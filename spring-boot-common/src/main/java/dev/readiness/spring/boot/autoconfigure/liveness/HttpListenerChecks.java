@@ -86,12 +86,18 @@ final class HttpListenerChecks implements ApplicationListener<ContextClosedEvent
      * cannot be read is reported UP saying so.
      */
     private static LocalCheck netty(Object server, BooleanSupplier stopping) {
+        // the channel, read once it is bound
+        java.util.concurrent.atomic.AtomicReference<ReactorNettyServer> found = new java.util.concurrent.atomic.AtomicReference<>();
         return () -> {
             if (stopping.getAsBoolean()) {
                 return CheckResult.up("stopping on purpose");
             }
             try {
-                ReactorNettyServer netty = ReactorNettyServer.of(server);
+                ReactorNettyServer netty = found.get();
+                if (netty == null) {
+                    netty = ReactorNettyServer.of(server);
+                    found.set(netty);
+                }
                 if (netty == null) {
                     return CheckResult.up("not started yet");
                 }

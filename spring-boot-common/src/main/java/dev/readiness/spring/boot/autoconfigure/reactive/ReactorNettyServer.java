@@ -15,9 +15,12 @@ import java.util.List;
 public final class ReactorNettyServer {
 
     private final Object channel;
+    /** Resolved once: the check reads it every second. */
+    private final Method isOpen;
 
-    private ReactorNettyServer(Object channel) {
+    private ReactorNettyServer(Object channel) throws NoSuchMethodException {
         this.channel = channel;
+        this.isOpen = method(channel.getClass(), "isOpen");
     }
 
     /** Whether {@code webServer} is Boot's Reactor Netty server. */
@@ -40,7 +43,7 @@ public final class ReactorNettyServer {
 
     /** Whether the listening channel is open: false once it was closed, on purpose or not. */
     public boolean isOpen() throws ReflectiveOperationException {
-        return (Boolean) method(channel.getClass(), "isOpen").invoke(channel);
+        return (Boolean) isOpen.invoke(channel);
     }
 
     /** Closes the listening channel only (connections already open stay), waiting up to {@code millis}. */
